@@ -1,0 +1,40 @@
+import { commands, findCommand } from "./registry";
+import { UsageError, type CliIO } from "./command";
+import { ExitCode } from "./exit-codes";
+
+function help(io: CliIO, prefix: readonly string[] = []): void {
+  const lines = commands
+    .filter((c) => prefix.every((w, i) => c.path[i] === w))
+    .map((c) => `  srv6 ${[...c.path, c.usage].join(" ").padEnd(44)} ${c.summary}`);
+  io.stdout.write(`usage:\n${lines.join("\n")}\n`);
+}
+
+export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help" || argv[0] === "-h") {
+    help(io, argv.slice(1));
+    return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const known = [...new Set(commands.map((c) => c.path.join(" ")))].join(", ");
+    io.stderr.write(`srv6: unknown command '${argv.join(" ")}'. Known commands: ${known}\n`);
+    return ExitCode.usage;
+  }
+  const { command, rest } = found;
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(`usage: srv6 ${command.path.join(" ")} ${command.usage}\n  ${command.summary}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`srv6 ${command.path.join(" ")}: ${err.message}\nusage: srv6 ${command.path.join(" ")} ${command.usage}\n`);
+      return ExitCode.usage;
+    }
+    const e = err as Error & { exitCode?: number };
+    io.stderr.write(`srv6 ${command.path.join(" ")}: ${e.message}\n`);
+    if (process.env.SRV6_DEBUG) io.stderr.write(`${e.stack}\n`);
+    return typeof e.exitCode === "number" ? e.exitCode : ExitCode.failure;
+  }
+}

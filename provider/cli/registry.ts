@@ -1,0 +1,14 @@
+import type { Command } from "./command";
+import { labCommands } from "../../lab/cli";
+
+/** Every verb of `srv6`. Add a command by importing it here. */
+export const commands: readonly Command[] = [...labCommands];
+
+/** The longest command whose words prefix argv, and the remaining arguments. */
+export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+  let best: Command | undefined;
+  for (const c of commands) {
+    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.path.length)) best = c;
+  }
+  return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
+}

@@ -1,0 +1,196 @@
+/**
+ * The desired-state shapes of the three resource types, as JSON Schemas.
+ *
+ * This file is the single source of truth: the engine validates `cdk.tf.json`
+ * against it, the Terraform plugin server derives its provider schema from it,
+ * and the cdktf constructs in `constructs/` type their props with the
+ * interfaces below. Attribute names are snake_case, as Terraform spells them.
+ */
+import type { JSONSchemaType } from "ajv";
+
+/** A resource name: also used in file names, unit names and map keys on routers. */
+export const NAME_PATTERN = "^[a-z][a-z0-9_-]{0,62}$";
+/** An IPv6 address in any RFC 4291 text form (checked again semantically). */
+export const IPV6_PATTERN = "^[0-9a-fA-F:.]{2,45}$";
+/** An IPv6 prefix `address/length`. */
+export const IPV6_PREFIX_PATTERN = "^[0-9a-fA-F:.]{2,45}/[0-9]{1,3}$";
+/** A Linux interface name (IFNAMSIZ - 1, no slash, no whitespace, no shell metacharacters). */
+export const IFNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$";
+
+/** `srv6_router`: one Linux router, how to reach it, and its node-level SIDs. */
+export interface RouterConfig {
+  name: string;
+  host: string;
+  port?: number;
+  user?: string;
+  private_key_file?: string;
+  known_hosts_file?: string;
+  host_key_sha256?: string;
+  jump_host?: string;
+  sudo?: boolean;
+  locator: string;
+  source_address?: string;
+  node_sid: string;
+  decap_sid: string;
+  adjacency_sids?: AdjacencySid[];
+}
+
+/** An End.X SID: "leave this router over `interface` towards `nexthop`". */
+export interface AdjacencySid {
+  sid: string;
+  interface: string;
+  nexthop: string;
+}
+
+/**
+ * `srv6_protected_link`: a point-to-point link whose both ends probe each
+ * other and protect their outgoing traffic.
+ *
+ * End `a` sends probes to `return_sid_a` (b's End.X SID pointing back over the
+ * link to a) followed by `monitor_sid_a` (an End.BPF SID on a that records
+ * liveness). Symmetrically for `b`.
+ */
+export interface ProtectedLinkConfig {
+  name: string;
+  router_a: string;
+  interface_a: string;
+  peer_address_a: string;
+  monitor_sid_a: string;
+  return_sid_a: string;
+  router_b: string;
+  interface_b: string;
+  peer_address_b: string;
+  monitor_sid_b: string;
+  return_sid_b: string;
+  probe_interval_ms?: number;
+  multiplier?: number;
+  hold_down_ms?: number;
+}
+
+/**
+ * `srv6_backup_policy`: on `router`, traffic to `prefix` that normally leaves
+ * over `link` is encapsulated with `segments` while that link is down.
+ * The last segment is a decapsulation SID (End.DT6) on the router where the
+ * post-convergence path delivers the traffic.
+ */
+export interface BackupPolicyConfig {
+  name: string;
+  router: string;
+  link: string;
+  prefix: string;
+  segments: string[];
+}
+
+export const DEFAULTS = {
+  port: 22,
+  user: "root",
+  probe_interval_ms: 10,
+  multiplier: 3,
+  hold_down_ms: 1000,
+} as const;
+
+export const LIMITS = {
+  probe_interval_ms: { minimum: 1, maximum: 10000 },
+  multiplier: { minimum: 2, maximum: 255 },
+  hold_down_ms: { minimum: 0, maximum: 600000 },
+  segments: { minItems: 1, maxItems: 6 },
+} as const;
+
+const name = { type: "string", pattern: NAME_PATTERN, description: "Resource name: lower-case letters, digits, '-' and '_', starting with a letter." } as const;
+const ipv6 = (description: string) => ({ type: "string", pattern: IPV6_PATTERN, format: "ipv6", description }) as const;
+const ifname = (description: string) => ({ type: "string", pattern: IFNAME_PATTERN, description }) as const;
+const routerRef = (description: string) => ({ type: "string", pattern: NAME_PATTERN, description }) as const;
+
+export const routerSchema: JSONSchemaType<RouterConfig> = {
+  $id: "srv6_router",
+  type: "object",
+  description: "A Linux router reached over SSH, with its SRv6 locator and node-level SIDs.",
+  additionalProperties: false,
+  required: ["name", "host", "locator", "node_sid", "decap_sid"],
+  properties: {
+    name,
+    host: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$", description: "Management address or DNS name the controller connects to." },
+    port: { type: "integer", minimum: 1, maximum: 65535, nullable: true, description: "SSH port. Default 22." },
+    user: { type: "string", pattern: "^[a-z_][a-z0-9_-]{0,31}$", nullable: true, description: "SSH user. Default root; any other user goes through `sudo -n`." },
+    private_key_file: { type: "string", pattern: "^[^\\x00]{1,4096}$", nullable: true, description: "Path of the private key on the controller. Default: use ssh-agent." },
+    known_hosts_file: { type: "string", pattern: "^[^\\x00]{1,4096}$", nullable: true, description: "known_hosts file used to verify the router's host key. Default ~/.ssh/known_hosts." },
+    host_key_sha256: { type: "string", pattern: "^SHA256:[A-Za-z0-9+/]{43}=?$", nullable: true, description: "Pinned host key fingerprint, as `ssh-keygen -l` prints it; takes precedence over known_hosts." },
+    jump_host: { type: "string", pattern: "^([a-z_][a-z0-9_-]{0,31}@)?[A-Za-z0-9][A-Za-z0-9.:-]{0,252}(:[0-9]{1,5})?$", nullable: true, description: "Bastion as [user@]host[:port], reached with the same key and host key checks." },
+    sudo: { type: "boolean", nullable: true, description: "Run router commands through `sudo -n`. Default: true unless user is root." },
+    locator: { type: "string", pattern: IPV6_PREFIX_PATTERN, description: "The router's SRv6 locator prefix (length 16 to 64); every SID of this router lies inside it." },
+    source_address: { ...ipv6("Outer source address of SRv6 encapsulation (`ip sr tunsrc`). Default: the locator's ::1."), nullable: true },
+    node_sid: ipv6("The router's End SID (node segment)."),
+    decap_sid: ipv6("The router's End.DT6 SID: decapsulate and look the inner packet up in the main table."),
+    adjacency_sids: {
+      type: "array",
+      nullable: true,
+      description: "End.X SIDs of this router, one per link that backup paths or probes cross.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["sid", "interface", "nexthop"],
+        properties: {
+          sid: ipv6("The End.X SID."),
+          interface: ifname("Interface the SID sends packets out of."),
+          nexthop: ipv6("Neighbour's address on that interface."),
+        },
+      },
+    },
+  },
+};
+
+export const protectedLinkSchema: JSONSchemaType<ProtectedLinkConfig> = {
+  $id: "srv6_protected_link",
+  type: "object",
+  description: "A point-to-point link probed from both ends and protected by backup policies.",
+  additionalProperties: false,
+  required: [
+    "name",
+    "router_a", "interface_a", "peer_address_a", "monitor_sid_a", "return_sid_a",
+    "router_b", "interface_b", "peer_address_b", "monitor_sid_b", "return_sid_b",
+  ],
+  properties: {
+    name,
+    router_a: routerRef("Router at end a (an srv6_router name)."),
+    interface_a: ifname("Interface of the link on router a."),
+    peer_address_a: ipv6("Router b's address on the link, as seen from a (next hop of a's probes)."),
+    monitor_sid_a: ipv6("End.BPF SID on router a where a's probes come home and liveness is recorded."),
+    return_sid_a: ipv6("End.X SID on router b that sends a's probes back over the link."),
+    router_b: routerRef("Router at end b (an srv6_router name)."),
+    interface_b: ifname("Interface of the link on router b."),
+    peer_address_b: ipv6("Router a's address on the link, as seen from b."),
+    monitor_sid_b: ipv6("End.BPF SID on router b where b's probes come home."),
+    return_sid_b: ipv6("End.X SID on router a that sends b's probes back over the link."),
+    probe_interval_ms: { type: "integer", ...LIMITS.probe_interval_ms, nullable: true, description: "Probe interval in milliseconds. Default 10." },
+    multiplier: { type: "integer", ...LIMITS.multiplier, nullable: true, description: "Missed probes in a row that declare the link down. Default 3." },
+    hold_down_ms: { type: "integer", ...LIMITS.hold_down_ms, nullable: true, description: "Probes must come back without a miss for this long before traffic returns to the link. Default 1000." },
+  },
+};
+
+export const backupPolicySchema: JSONSchemaType<BackupPolicyConfig> = {
+  $id: "srv6_backup_policy",
+  type: "object",
+  description: "Traffic to a prefix that normally crosses a protected link, and the SRv6 segment list it takes while that link is down.",
+  additionalProperties: false,
+  required: ["name", "router", "link", "prefix", "segments"],
+  properties: {
+    name,
+    router: routerRef("Router where the policy is installed: one end of `link`."),
+    link: routerRef("The srv6_protected_link whose failure moves this traffic."),
+    prefix: { type: "string", pattern: IPV6_PREFIX_PATTERN, description: "Destination prefix whose traffic is protected." },
+    segments: {
+      type: "array",
+      ...LIMITS.segments,
+      description: "Backup segment list, first segment first; the last one is an End.DT6 decapsulation SID.",
+      items: ipv6("A SID."),
+    },
+  },
+};
+
+export const RESOURCE_TYPES = {
+  srv6_router: routerSchema,
+  srv6_protected_link: protectedLinkSchema,
+  srv6_backup_policy: backupPolicySchema,
+} as const;
+
+export type ResourceType = keyof typeof RESOURCE_TYPES;
