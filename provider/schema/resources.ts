@@ -187,10 +187,11 @@ export const backupPolicySchema: JSONSchemaType<BackupPolicyConfig> = {
   },
 };
 
-export const RESOURCE_TYPES = {
+export type ResourceType = "srv6_router" | "srv6_protected_link" | "srv6_backup_policy";
+
+/** Each resource type's schema, by Terraform type name. */
+export const RESOURCE_TYPES: Readonly<Record<ResourceType, object>> = {
   srv6_router: routerSchema,
   srv6_protected_link: protectedLinkSchema,
   srv6_backup_policy: backupPolicySchema,
-} as const;
-
-export type ResourceType = keyof typeof RESOURCE_TYPES;
+};
