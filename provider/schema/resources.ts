@@ -195,3 +195,31 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, object>> = {
   srv6_protected_link: protectedLinkSchema,
   srv6_backup_policy: backupPolicySchema,
 };
+
+/**
+ * The `srv6` provider block (Terraform) / engine options. Provider source
+ * address: `srv6-protect/srv6`, version 0.1.0.
+ */
+export interface ProviderConfig {
+  parallelism?: number;
+  connect_timeout_ms?: number;
+  command_timeout_ms?: number;
+  accept_new_host_keys?: boolean;
+}
+
+export const PROVIDER_SOURCE = "srv6-protect/srv6";
+export const PROVIDER_VERSION = "0.1.0";
+
+export const providerConfigSchema: JSONSchemaType<ProviderConfig> = {
+  $id: "srv6_provider",
+  type: "object",
+  description: "Options of the srv6 provider: how the engine talks to routers.",
+  additionalProperties: false,
+  required: [],
+  properties: {
+    parallelism: { type: "integer", minimum: 1, maximum: 256, nullable: true, description: "Routers configured at once. Default 16." },
+    connect_timeout_ms: { type: "integer", minimum: 100, maximum: 600000, nullable: true, description: "SSH connect and handshake timeout. Default 10000." },
+    command_timeout_ms: { type: "integer", minimum: 100, maximum: 3600000, nullable: true, description: "Timeout of one router command. Default 60000." },
+    accept_new_host_keys: { type: "boolean", nullable: true, description: "Trust a router whose host key is not yet known (trust on first use). Default false: unknown keys are refused." },
+  },
+};
