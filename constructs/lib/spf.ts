@@ -1,0 +1,192 @@
+/**
+ * Shortest paths with one deterministic tie-break, shared by the constructs
+ * (backup-path computation) and the lab (its static base routing).
+ *
+ * The backup paths are only correct if every router forwards exactly as this
+ * file predicts, so the lab computes its routes with these same functions.
+ *
+ * Rules:
+ * - Dijkstra on link metrics; links are undirected and symmetric.
+ * - One path per destination (no ECMP).
+ * - Among equal-cost paths from a source, the one whose sequence of node
+ *   names, read from the source, is lexicographically smallest (node by node,
+ *   plain JavaScript string comparison) wins. Between parallel links joining
+ *   the same two nodes, the lower metric wins, then the smaller link id.
+ *
+ * This tie-break is destination-based: the chosen path from any node on the
+ * chosen path onward is that node's own chosen path. So hop-by-hop forwarding
+ * with `nextHop` delivers packets along `shortestPath` exactly, which is what
+ * a segment "go to node X" means on the pre-failure routing.
+ */
+
+/** An undirected link between two nodes. */
+export interface GraphLink {
+  readonly a: string;
+  readonly b: string;
+  /** Positive integer cost (integers keep equal-cost comparisons exact). */
+  readonly metric: number;
+  /** Unique id; `excludeLink` and the returned link lists refer to it. */
+  readonly id: string;
+}
+
+export interface Graph {
+  readonly nodes: readonly string[];
+  readonly links: readonly GraphLink[];
+}
+
+export interface SpfOptions {
+  /** Compute as if the link with this id had failed. */
+  readonly excludeLink?: string;
+}
+
+/** A path as nodes and as the links between consecutive nodes. */
+export interface Route {
+  /** Nodes from source to destination, both included. */
+  readonly nodes: string[];
+  /** `links[i]` joins `nodes[i]` and `nodes[i + 1]`. */
+  readonly links: GraphLink[];
+}
+
+/** The graph is malformed, or a node/link id given to a query is unknown. */
+export class GraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GraphError";
+  }
+}
+
+interface Adjacency {
+  readonly neighbour: string;
+  readonly link: GraphLink;
+}
+
+/** Neighbours of each node over the links left after `excludeLink`. */
+function adjacencies(graph: Graph, opts: SpfOptions): Map<string, Adjacency[]> {
+  const known = new Set<string>();
+  for (const node of graph.nodes) {
+    if (known.has(node)) throw new GraphError(`node "${node}" is listed twice`);
+    known.add(node);
+  }
+  const ids = new Set<string>();
+  const result = new Map<string, Adjacency[]>(graph.nodes.map((n) => [n, []]));
+  for (const link of graph.links) {
+    if (ids.has(link.id)) throw new GraphError(`link id "${link.id}" is used twice`);
+    ids.add(link.id);
+    for (const end of [link.a, link.b]) {
+      if (!known.has(end)) throw new GraphError(`link "${link.id}" names unknown node "${end}"`);
+    }
+    if (link.a === link.b) throw new GraphError(`link "${link.id}" joins node "${link.a}" to itself`);
+    if (!Number.isSafeInteger(link.metric) || link.metric <= 0) {
+      throw new GraphError(`link "${link.id}" has metric ${String(link.metric)}; a metric must be a positive integer`);
+    }
+    if (link.id === opts.excludeLink) continue;
+    result.get(link.a)!.push({ neighbour: link.b, link });
+    result.get(link.b)!.push({ neighbour: link.a, link });
+  }
+  if (opts.excludeLink !== undefined && !ids.has(opts.excludeLink)) {
+    throw new GraphError(`excludeLink "${opts.excludeLink}" is not a link of the graph`);
+  }
+  return result;
+}
+
+function requireNode(graph: Graph, node: string, role: string): void {
+  if (!graph.nodes.includes(node)) throw new GraphError(`${role} "${node}" is not a node of the graph`);
+}
+
+/**
+ * Distance from every node to `dst` (links are symmetric, so this is also
+ * the distance from `dst`). Unreachable nodes are absent from the map.
+ * Plain O(V^2) Dijkstra: topologies here have tens of nodes.
+ */
+export function distancesTo(graph: Graph, dst: string, opts: SpfOptions = {}): Map<string, number> {
+  requireNode(graph, dst, "destination");
+  return dijkstra(adjacencies(graph, opts), dst);
+}
+
+function dijkstra(adj: Map<string, Adjacency[]>, origin: string): Map<string, number> {
+  const settled = new Map<string, number>();
+  const tentative = new Map<string, number>([[origin, 0]]);
+  while (tentative.size > 0) {
+    let best: string | undefined;
+    for (const [node, d] of tentative) {
+      if (best === undefined || d < tentative.get(best)!) best = node;
+    }
+    const d = tentative.get(best!)!;
+    tentative.delete(best!);
+    settled.set(best!, d);
+    for (const { neighbour, link } of adj.get(best!)!) {
+      if (settled.has(neighbour)) continue;
+      const candidate = d + link.metric;
+      const current = tentative.get(neighbour);
+      if (current === undefined || candidate < current) tentative.set(neighbour, candidate);
+    }
+  }
+  return settled;
+}
+
+/**
+ * The chosen shortest path from `src` to `dst` with its links, or undefined
+ * when `dst` is unreachable. `src === dst` gives `{ nodes: [src], links: [] }`.
+ */
+export function shortestRoute(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): Route | undefined {
+  requireNode(graph, src, "source");
+  requireNode(graph, dst, "destination");
+  const adj = adjacencies(graph, opts);
+  const toDst = dijkstra(adj, dst);
+  if (!toDst.has(src)) return undefined;
+  const nodes = [src];
+  const links: GraphLink[] = [];
+  let here = src;
+  while (here !== dst) {
+    const step = bestStep(adj.get(here)!, toDst.get(here)!, toDst);
+    nodes.push(step.neighbour);
+    links.push(step.link);
+    here = step.neighbour;
+  }
+  return { nodes, links };
+}
+
+/**
+ * Among the links out of a node at distance `remaining` from the destination
+ * that stay on a shortest path, the smallest neighbour name wins (this is
+ * what makes the whole path lexicographically smallest from the source),
+ * then the cheaper parallel link, then the smaller link id.
+ */
+function bestStep(out: Adjacency[], remaining: number, toDst: Map<string, number>): Adjacency {
+  let best: Adjacency | undefined;
+  for (const adj of out) {
+    const beyond = toDst.get(adj.neighbour);
+    if (beyond === undefined || adj.link.metric + beyond !== remaining) continue;
+    if (best === undefined || precedes(adj, best)) best = adj;
+  }
+  // Unreachable by construction: a node with a finite distance has a neighbour one link closer.
+  if (best === undefined) throw new GraphError("internal: no shortest-path step found");
+  return best;
+}
+
+function precedes(x: Adjacency, y: Adjacency): boolean {
+  if (x.neighbour !== y.neighbour) return x.neighbour < y.neighbour;
+  if (x.link.metric !== y.link.metric) return x.link.metric < y.link.metric;
+  return x.link.id < y.link.id;
+}
+
+/** The chosen shortest path's nodes from `src` to `dst`, or undefined when unreachable. */
+export function shortestPath(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): string[] | undefined {
+  return shortestRoute(graph, src, dst, opts)?.nodes;
+}
+
+/** The neighbour `src` forwards to for `dst`, or undefined when `src === dst` or unreachable. */
+export function nextHop(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): string | undefined {
+  return shortestRoute(graph, src, dst, opts)?.nodes[1];
+}
+
+/** The link `src` forwards over towards `dst` (useful with parallel links), or undefined. */
+export function nextHopLink(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): GraphLink | undefined {
+  return shortestRoute(graph, src, dst, opts)?.links[0];
+}
+
+/** Total metric of the chosen path, or undefined when unreachable. */
+export function pathCost(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): number | undefined {
+  requireNode(graph, src, "source");
+  return distancesTo(graph, dst, opts).get(src);
+}

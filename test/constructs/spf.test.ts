@@ -1,0 +1,103 @@
+/**
+ * The SPF tie-break, checked against brute force: enumerate every simple
+ * path, keep the cheapest, and among those the lexicographically smallest
+ * node sequence read from the source.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Graph, GraphError, nextHop, shortestPath, shortestRoute } from "../../constructs/lib/spf";
+import { randomConnectedGraph, seededRng } from "./helpers/random";
+
+function bruteForce(graph: Graph, src: string, dst: string, excludeLink?: string): string[] | undefined {
+  let best: { cost: number; nodes: string[] } | undefined;
+  const visit = (nodes: string[], cost: number): void => {
+    const here = nodes[nodes.length - 1]!;
+    if (here === dst) {
+      if (best === undefined || cost < best.cost || (cost === best.cost && lexLess(nodes, best.nodes))) {
+        best = { cost, nodes: [...nodes] };
+      }
+      return;
+    }
+    for (const link of graph.links) {
+      if (link.id === excludeLink) continue;
+      const next = link.a === here ? link.b : link.b === here ? link.a : undefined;
+      if (next === undefined || nodes.includes(next)) continue;
+      nodes.push(next);
+      visit(nodes, cost + link.metric);
+      nodes.pop();
+    }
+  };
+  visit([src], 0);
+  return best?.nodes;
+}
+
+function lexLess(x: string[], y: string[]): boolean {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! < y[i]!;
+  }
+  return x.length < y.length;
+}
+
+test("diamond: equal-cost tie goes to the smaller name", () => {
+  const g: Graph = {
+    nodes: ["r1", "r2", "r3", "r4"],
+    links: [
+      { a: "r1", b: "r3", metric: 10, id: "r1-r3" },
+      { a: "r1", b: "r2", metric: 10, id: "r1-r2" },
+      { a: "r2", b: "r4", metric: 10, id: "r2-r4" },
+      { a: "r3", b: "r4", metric: 10, id: "r3-r4" },
+    ],
+  };
+  assert.deepEqual(shortestPath(g, "r1", "r4"), ["r1", "r2", "r4"], "r1->r4 prefers r2 over r3");
+  assert.deepEqual(shortestPath(g, "r4", "r1"), ["r4", "r2", "r1"], "r4->r1 prefers r2 over r3");
+  assert.deepEqual(shortestPath(g, "r1", "r4", { excludeLink: "r1-r2" }), ["r1", "r3", "r4"], "without r1-r2 the path uses r3");
+  assert.equal(nextHop(g, "r1", "r1"), undefined, "no next hop to oneself");
+  assert.equal(nextHop(g, "r2", "r3"), "r1", "r2->r3 tie between r1 and r4 goes to r1");
+});
+
+test("parallel links: the cheaper one, then the smaller id", () => {
+  const g: Graph = {
+    nodes: ["a", "b"],
+    links: [
+      { a: "a", b: "b", metric: 5, id: "y" },
+      { a: "a", b: "b", metric: 5, id: "x" },
+      { a: "b", b: "a", metric: 7, id: "w" },
+    ],
+  };
+  assert.equal(shortestRoute(g, "a", "b")!.links[0]!.id, "x");
+  assert.equal(shortestRoute(g, "a", "b", { excludeLink: "x" })!.links[0]!.id, "y");
+});
+
+test("unreachable destination and malformed graphs", () => {
+  const g: Graph = { nodes: ["a", "b", "c"], links: [{ a: "a", b: "b", metric: 1, id: "ab" }] };
+  assert.equal(shortestPath(g, "a", "c"), undefined, "c has no link");
+  assert.equal(shortestPath(g, "a", "b", { excludeLink: "ab" }), undefined, "the only link excluded");
+  assert.throws(() => shortestPath(g, "a", "z"), GraphError);
+  assert.throws(() => shortestPath(g, "a", "b", { excludeLink: "nope" }), /excludeLink "nope"/);
+  assert.throws(() => shortestPath({ nodes: ["a", "b"], links: [{ a: "a", b: "b", metric: 0, id: "l" }] }, "a", "b"), /metric 0/);
+  assert.throws(() => shortestPath({ nodes: ["a", "b"], links: [{ a: "a", b: "b", metric: 1.5, id: "l" }] }, "a", "b"), /positive integer/);
+});
+
+test("matches brute force and hop-by-hop forwarding on 300 random graphs (seeded)", () => {
+  const rng = seededRng(0x5eed);
+  let pairs = 0;
+  for (let n = 0; n < 300; n++) {
+    const g = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 7, extraLinkRatio: 1, maxMetric: 3, parallelLinks: true });
+    const excluded = rng() < 0.5 ? g.links[Math.floor(rng() * g.links.length)]!.id : undefined;
+    const opts = excluded === undefined ? {} : { excludeLink: excluded };
+    for (const src of g.nodes) {
+      for (const dst of g.nodes) {
+        const expected = bruteForce(g, src, dst, excluded);
+        const got = shortestPath(g, src, dst, opts);
+        assert.deepEqual(got, expected, `graph #${n} ${JSON.stringify(g)} exclude=${excluded} ${src}->${dst}`);
+        if (got === undefined) continue;
+        // Hop by hop: each node's own next hop must walk the same path.
+        const walked = [src];
+        while (walked[walked.length - 1] !== dst) walked.push(nextHop(g, walked[walked.length - 1]!, dst, opts)!);
+        assert.deepEqual(walked, got, `graph #${n} hop-by-hop ${src}->${dst}`);
+        pairs++;
+      }
+    }
+  }
+  assert.ok(pairs > 3000, `checked ${pairs} pairs`);
+});
