@@ -1,0 +1,106 @@
+/**
+ * The validated desired state the engine plans from: resources with their
+ * defaults filled in and IPv6 addresses in canonical form (as iproute2
+ * prints them), so plan can compare them with observed routes directly.
+ */
+import {
+  DEFAULTS,
+  type AdjacencySid,
+  type BackupPolicyConfig,
+  type ProtectedLinkConfig,
+  type ProviderConfig,
+  type RouterConfig,
+} from "../schema/resources";
+import { canonicalIpv6, formatIpv6, parseIpv6Prefix } from "./ipv6";
+
+export const PROVIDER_DEFAULTS = {
+  parallelism: 16,
+  connect_timeout_ms: 10000,
+  command_timeout_ms: 60000,
+  accept_new_host_keys: false,
+} as const;
+
+export type DesiredProvider = Required<ProviderConfig>;
+
+export interface DesiredRouter extends Omit<RouterConfig, "port" | "user" | "sudo" | "source_address" | "adjacency_sids"> {
+  port: number;
+  user: string;
+  sudo: boolean;
+  source_address: string;
+  adjacency_sids: AdjacencySid[];
+  /** Terraform logical id in the stack. */
+  logicalId: string;
+}
+
+export interface DesiredLink extends Required<ProtectedLinkConfig> {
+  logicalId: string;
+}
+
+export interface DesiredPolicy extends BackupPolicyConfig {
+  logicalId: string;
+}
+
+export interface DesiredState {
+  /** Where the document came from (file path), for messages. */
+  source?: string;
+  provider: DesiredProvider;
+  /** Sorted by name. */
+  routers: DesiredRouter[];
+  links: DesiredLink[];
+  policies: DesiredPolicy[];
+}
+
+function canonicalPrefix(text: string): string {
+  const p = parseIpv6Prefix(text);
+  return p ? `${formatIpv6(p.network)}/${p.length}` : text;
+}
+
+function locatorAddress(locator: string, host: bigint): string {
+  const p = parseIpv6Prefix(locator);
+  return p ? formatIpv6(p.network | host) : locator;
+}
+
+export function withProviderDefaults(c: ProviderConfig): DesiredProvider {
+  return {
+    parallelism: c.parallelism ?? PROVIDER_DEFAULTS.parallelism,
+    connect_timeout_ms: c.connect_timeout_ms ?? PROVIDER_DEFAULTS.connect_timeout_ms,
+    command_timeout_ms: c.command_timeout_ms ?? PROVIDER_DEFAULTS.command_timeout_ms,
+    accept_new_host_keys: c.accept_new_host_keys ?? PROVIDER_DEFAULTS.accept_new_host_keys,
+  };
+}
+
+export function withRouterDefaults(c: RouterConfig, logicalId: string): DesiredRouter {
+  const user = c.user ?? DEFAULTS.user;
+  return {
+    ...c,
+    logicalId,
+    port: c.port ?? DEFAULTS.port,
+    user,
+    sudo: c.sudo ?? user !== "root",
+    locator: canonicalPrefix(c.locator),
+    source_address: c.source_address ? canonicalIpv6(c.source_address) : locatorAddress(c.locator, 1n),
+    node_sid: canonicalIpv6(c.node_sid),
+    decap_sid: canonicalIpv6(c.decap_sid),
+    adjacency_sids: (c.adjacency_sids ?? []).map((a) => ({ ...a, sid: canonicalIpv6(a.sid), nexthop: canonicalIpv6(a.nexthop) })),
+  };
+}
+
+export function withLinkDefaults(c: ProtectedLinkConfig, logicalId: string): DesiredLink {
+  return {
+    ...c,
+    logicalId,
+    peer_address_a: canonicalIpv6(c.peer_address_a),
+    monitor_sid_a: canonicalIpv6(c.monitor_sid_a),
+    return_sid_a: canonicalIpv6(c.return_sid_a),
+    peer_address_b: canonicalIpv6(c.peer_address_b),
+    monitor_sid_b: canonicalIpv6(c.monitor_sid_b),
+    return_sid_b: canonicalIpv6(c.return_sid_b),
+    probe_interval_ms: c.probe_interval_ms ?? DEFAULTS.probe_interval_ms,
+    multiplier: c.multiplier ?? DEFAULTS.multiplier,
+    hold_down_ms: c.hold_down_ms ?? DEFAULTS.hold_down_ms,
+  };
+}
+
+export function withPolicyDefaults(c: BackupPolicyConfig, logicalId: string): DesiredPolicy {
+  return { ...c, logicalId, prefix: canonicalPrefix(c.prefix), segments: c.segments.map(canonicalIpv6) };
+}

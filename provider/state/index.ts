@@ -1,0 +1,86 @@
+/**
+ * Desired state: load a synthesized cdktf stack and validate it whole.
+ *
+ * `validateDocument` is pure (a JSON value in, a DesiredState or a
+ * SchemaError out): it takes no connection and reads no file, so an invalid
+ * document is rejected before any router can be contacted. This module
+ * imports nothing from provider/ssh; test/state checks that structurally.
+ */
+import { SchemaError, type SchemaIssue } from "../errors";
+import { NAME_PATTERN, type BackupPolicyConfig, type ProtectedLinkConfig, type ProviderConfig, type RouterConfig } from "../schema/resources";
+import { extractDocument } from "./extract";
+import { resolveReferences } from "./references";
+import { checkProviderSchema, checkResourceSchema } from "./schema-check";
+import { checkSemantics, type Entity } from "./semantic";
+import { locateStack, readStackDocument, type StackLocation } from "./stack-file";
+import {
+  withLinkDefaults,
+  withPolicyDefaults,
+  withProviderDefaults,
+  withRouterDefaults,
+  type DesiredState,
+} from "./desired-state";
+
+export * from "./desired-state";
+export { locateStack, listStacks, readStackDocument, type StackLocation, type LocatedStack } from "./stack-file";
+
+const NAME = new RegExp(NAME_PATTERN);
+
+/** Validates a parsed cdk.tf.json document; throws SchemaError listing every problem. */
+export function validateDocument(doc: unknown, source?: string): DesiredState {
+  const issues: SchemaIssue[] = [];
+  const extracted = extractDocument(doc, issues);
+  const resources = resolveReferences(extracted.resources, issues);
+
+  // Messages name resources by `type.name` where the name is usable, else by logical id.
+  const labelOf = new Map<string, string>();
+  for (const r of resources) {
+    const name = r.config.name;
+    labelOf.set(`${r.type}.${r.logicalId}`, typeof name === "string" && NAME.test(name) ? `${r.type}.${name}` : `${r.type}.${r.logicalId}`);
+  }
+  const relabel = (list: SchemaIssue[]) => list.map((i) => ({ ...i, resource: labelOf.get(i.resource) ?? i.resource }));
+  const referenceIssues = relabel(issues.splice(0));
+
+  issues.push(...checkProviderSchema(extracted.provider));
+  const routers: Entity<RouterConfig>[] = [];
+  const links: Entity<ProtectedLinkConfig>[] = [];
+  const policies: Entity<BackupPolicyConfig>[] = [];
+  const invalidRouterNames = new Set<string>();
+  const invalidLinkNames = new Set<string>();
+  const logicalIds = new Map<Entity<unknown>, string>();
+  for (const r of resources) {
+    const label = labelOf.get(`${r.type}.${r.logicalId}`)!;
+    const found = checkResourceSchema(r.type, label, r.config);
+    const name = typeof r.config.name === "string" ? r.config.name : undefined;
+    if (found.length) {
+      issues.push(...found);
+      if (name && r.type === "srv6_router") invalidRouterNames.add(name);
+      if (name && r.type === "srv6_protected_link") invalidLinkNames.add(name);
+      continue;
+    }
+    const entity = { label, config: r.config };
+    logicalIds.set(entity, r.logicalId);
+    if (r.type === "srv6_router") routers.push(entity as unknown as Entity<RouterConfig>);
+    else if (r.type === "srv6_protected_link") links.push(entity as unknown as Entity<ProtectedLinkConfig>);
+    else policies.push(entity as unknown as Entity<BackupPolicyConfig>);
+  }
+  issues.push(...checkSemantics({ routers, links, policies, invalidRouterNames, invalidLinkNames }));
+  const all = [...referenceIssues, ...issues];
+  if (all.length) throw new SchemaError(all, source);
+
+  const id = (e: Entity<unknown>) => logicalIds.get(e)!;
+  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+  return {
+    source,
+    provider: withProviderDefaults(extracted.provider as ProviderConfig),
+    routers: routers.map((e) => withRouterDefaults(e.config, id(e))).sort(byName),
+    links: links.map((e) => withLinkDefaults(e.config, id(e))).sort(byName),
+    policies: policies.map((e) => withPolicyDefaults(e.config, id(e))).sort(byName),
+  };
+}
+
+/** Finds the stack (default: the single stack under ./cdktf.out), reads and validates it. */
+export function loadDesiredState(location: StackLocation = {}): DesiredState {
+  const stack = locateStack(location);
+  return validateDocument(readStackDocument(stack.file), stack.file);
+}

@@ -1,0 +1,209 @@
+/**
+ * Checks across the whole document, after each resource passed its schema:
+ * addresses inside locators, uniqueness, references between resources,
+ * coherence of links, adjacency SIDs and backup policies. Pure: it only looks
+ * at the values it is given.
+ */
+import type { SchemaIssue } from "../errors";
+import type { BackupPolicyConfig, ProtectedLinkConfig, RouterConfig } from "../schema/resources";
+import { parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "./ipv6";
+
+export interface Entity<T> {
+  /** `type.name` used in messages. */
+  label: string;
+  config: T;
+}
+
+export interface SemanticInput {
+  routers: Entity<RouterConfig>[];
+  links: Entity<ProtectedLinkConfig>[];
+  policies: Entity<BackupPolicyConfig>[];
+  /** Names of resources that exist but failed their schema: references to them are not reported again. */
+  invalidRouterNames: ReadonlySet<string>;
+  invalidLinkNames: ReadonlySet<string>;
+}
+
+const LOCATOR_LENGTH = { min: 16, max: 64 };
+
+export function checkSemantics(input: SemanticInput): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const add = (resource: string, field: string, value: unknown, message: string) => issues.push({ resource, field, value, message });
+
+  // --- names -------------------------------------------------------------
+  for (const [what, list] of [["srv6_router", input.routers], ["srv6_protected_link", input.links], ["srv6_backup_policy", input.policies]] as const) {
+    const seen = new Map<string, string>();
+    for (const e of list as Entity<{ name: string }>[]) {
+      const first = seen.get(e.config.name);
+      if (first) add(e.label, "name", e.config.name, `duplicate ${what} name: also used by ${first}; names must be unique`);
+      else seen.set(e.config.name, e.label);
+    }
+  }
+
+  // --- routers -----------------------------------------------------------
+  const routers = new Map<string, { e: Entity<RouterConfig>; locator?: Ipv6Prefix }>();
+  const endpoints = new Map<string, string>();
+  for (const e of input.routers) {
+    const r = e.config;
+    const locator = parseIpv6Prefix(r.locator);
+    if (!locator) add(e.label, "locator", r.locator, "must be an IPv6 prefix address/length");
+    else if (locator.length < LOCATOR_LENGTH.min || locator.length > LOCATOR_LENGTH.max) add(e.label, "locator", r.locator, `prefix length must be between ${LOCATOR_LENGTH.min} and ${LOCATOR_LENGTH.max}`);
+    else if (locator.hostBitsSet) add(e.label, "locator", r.locator, "has host bits set: write the network address (e.g. fc00:0:1::/48)");
+    const usable = locator && !locator.hostBitsSet && locator.length >= LOCATOR_LENGTH.min && locator.length <= LOCATOR_LENGTH.max ? locator : undefined;
+    if (!routers.has(r.name)) routers.set(r.name, { e, locator: usable });
+
+    const endpoint = `${r.host}:${r.port ?? 22}`;
+    const other = endpoints.get(endpoint);
+    if (other) add(e.label, "host", r.host, `same SSH endpoint ${endpoint} as ${other}: each router needs its own host/port`);
+    else endpoints.set(endpoint, e.label);
+
+    if (usable) {
+      const inside = (field: string, value: string | undefined) => {
+        if (value === undefined) return;
+        const a = parseIpv6(value);
+        if (a !== undefined && !prefixContains(usable, a)) add(e.label, field, value, `must lie inside the router's locator ${r.locator}`);
+      };
+      inside("node_sid", r.node_sid);
+      inside("decap_sid", r.decap_sid);
+      inside("source_address", r.source_address);
+      (r.adjacency_sids ?? []).forEach((a, i) => inside(`adjacency_sids[${i}].sid`, a.sid));
+    }
+    const pairs = new Map<string, number>();
+    (r.adjacency_sids ?? []).forEach((a, i) => {
+      const key = `${a.interface} ${parseIpv6(a.nexthop)}`;
+      const first = pairs.get(key);
+      if (first !== undefined) add(e.label, `adjacency_sids[${i}]`, a, `same interface and nexthop as adjacency_sids[${first}]: one End.X SID per adjacency`);
+      else pairs.set(key, i);
+    });
+  }
+
+  // Locators must not overlap between routers.
+  const withLocators = [...routers.values()].filter((r) => r.locator);
+  for (let i = 0; i < withLocators.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (prefixesOverlap(withLocators[i].locator!, withLocators[j].locator!)) {
+        add(withLocators[i].e.label, "locator", withLocators[i].e.config.locator, `overlaps the locator ${withLocators[j].e.config.locator} of ${withLocators[j].e.label}; locators must be disjoint`);
+      }
+    }
+  }
+
+  const routerExists = (name: string) => routers.has(name) || input.invalidRouterNames.has(name);
+  const knownRouters = () => [...routers.keys()].join(", ") || "(none)";
+  const inLocatorOf = (routerName: string, label: string, field: string, value: string) => {
+    const r = routers.get(routerName);
+    const a = parseIpv6(value);
+    if (r?.locator && a !== undefined && !prefixContains(r.locator, a)) add(label, field, value, `must lie inside the locator ${r.e.config.locator} of router ${routerName}`);
+  };
+  const adjacencyOf = (routerName: string, sid: string) => {
+    const r = routers.get(routerName);
+    const v = parseIpv6(sid);
+    return r?.e.config.adjacency_sids?.map((a, index) => ({ a, index })).find(({ a }) => parseIpv6(a.sid) === v);
+  };
+
+  // --- SIDs unique network-wide ------------------------------------------
+  const sids = new Map<bigint, string>();
+  const claimSid = (label: string, field: string, value: string) => {
+    const v = parseIpv6(value);
+    if (v === undefined) return;
+    const first = sids.get(v);
+    if (first) add(label, field, value, `SID already used by ${first}; every SID must be unique in the network`);
+    else sids.set(v, `${label}.${field}`);
+  };
+  for (const e of input.routers) {
+    claimSid(e.label, "node_sid", e.config.node_sid);
+    claimSid(e.label, "decap_sid", e.config.decap_sid);
+    (e.config.adjacency_sids ?? []).forEach((a, i) => claimSid(e.label, `adjacency_sids[${i}].sid`, a.sid));
+  }
+
+  // --- links ---------------------------------------------------------------
+  const links = new Map<string, Entity<ProtectedLinkConfig>>();
+  const interfaceUse = new Map<string, string>();
+  for (const e of input.links) {
+    const l = e.config;
+    if (!links.has(l.name)) links.set(l.name, e);
+    for (const side of ["a", "b"] as const) {
+      const router = side === "a" ? l.router_a : l.router_b;
+      if (!routerExists(router)) add(e.label, `router_${side}`, router, `unknown router: no srv6_router named '${router}' (known: ${knownRouters()})`);
+    }
+    if (l.router_a === l.router_b) add(e.label, "router_b", l.router_b, "a protected link needs two different routers");
+    if (parseIpv6(l.peer_address_a) === parseIpv6(l.peer_address_b)) add(e.label, "peer_address_b", l.peer_address_b, "must differ from peer_address_a: each end has its own address on the link");
+
+    for (const side of ["a", "b"] as const) {
+      const self = side === "a" ? l.router_a : l.router_b;
+      const peer = side === "a" ? l.router_b : l.router_a;
+      const iface = side === "a" ? l.interface_a : l.interface_b;
+      const key = `${self} ${iface}`;
+      const first = interfaceUse.get(key);
+      if (first) add(e.label, `interface_${side}`, iface, `interface ${iface} of router ${self} is already used by ${first}; one protected link per interface`);
+      else interfaceUse.set(key, e.label);
+
+      const monitor = side === "a" ? l.monitor_sid_a : l.monitor_sid_b;
+      const ret = side === "a" ? l.return_sid_a : l.return_sid_b;
+      inLocatorOf(self, e.label, `monitor_sid_${side}`, monitor);
+      inLocatorOf(peer, e.label, `return_sid_${side}`, ret);
+      claimSid(e.label, `monitor_sid_${side}`, monitor);
+
+      // The return SID is the peer's End.X back over this link: it may be one
+      // of the peer's declared adjacency SIDs, which must then agree with the link.
+      const peerIface = side === "a" ? l.interface_b : l.interface_a;
+      const peerNexthop = side === "a" ? l.peer_address_b : l.peer_address_a;
+      const adj = adjacencyOf(peer, ret);
+      if (adj) {
+        if (adj.a.interface !== peerIface) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, which leaves over ${adj.a.interface}; it must leave over the link's interface ${peerIface}`);
+        else if (parseIpv6(adj.a.nexthop) !== parseIpv6(peerNexthop)) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, whose nexthop ${adj.a.nexthop} is not the link's peer address ${peerNexthop}`);
+      } else {
+        claimSid(e.label, `return_sid_${side}`, ret);
+      }
+    }
+  }
+
+  // Adjacency SIDs over a protected link's interface must point at that link's peer.
+  for (const e of input.routers) {
+    (e.config.adjacency_sids ?? []).forEach((a, i) => {
+      for (const l of input.links) {
+        for (const side of ["a", "b"] as const) {
+          const self = side === "a" ? l.config.router_a : l.config.router_b;
+          const iface = side === "a" ? l.config.interface_a : l.config.interface_b;
+          const peerAddr = side === "a" ? l.config.peer_address_a : l.config.peer_address_b;
+          if (self === e.config.name && iface === a.interface && parseIpv6(peerAddr) !== parseIpv6(a.nexthop)) {
+            add(e.label, `adjacency_sids[${i}].nexthop`, a.nexthop, `interface ${a.interface} is the protected link ${l.label}, whose peer address is ${peerAddr}; the End.X nexthop must be that address`);
+          }
+        }
+      }
+    });
+  }
+
+  // --- backup policies ---------------------------------------------------
+  const decapSids = new Map<bigint, string>();
+  for (const e of input.routers) {
+    const v = parseIpv6(e.config.decap_sid);
+    if (v !== undefined) decapSids.set(v, e.config.name);
+  }
+  const prefixesByRouter = new Map<string, { e: Entity<BackupPolicyConfig>; p: Ipv6Prefix }[]>();
+  for (const e of input.policies) {
+    const p = e.config;
+    if (!routerExists(p.router)) add(e.label, "router", p.router, `unknown router: no srv6_router named '${p.router}' (known: ${knownRouters()})`);
+    const link = links.get(p.link);
+    if (!link && !input.invalidLinkNames.has(p.link)) add(e.label, "link", p.link, `unknown link: no srv6_protected_link named '${p.link}' (known: ${[...links.keys()].join(", ") || "(none)"})`);
+    if (link && p.router !== link.config.router_a && p.router !== link.config.router_b) {
+      add(e.label, "router", p.router, `must be an end of link ${p.link} (${link.config.router_a} or ${link.config.router_b})`);
+    }
+    const prefix = parseIpv6Prefix(p.prefix);
+    if (!prefix) add(e.label, "prefix", p.prefix, "must be an IPv6 prefix address/length with length 0..128");
+    else if (prefix.hostBitsSet) add(e.label, "prefix", p.prefix, "has host bits set: write the network address of the prefix");
+    else {
+      const list = prefixesByRouter.get(p.router) ?? [];
+      const clash = list.find((o) => prefixesOverlap(o.p, prefix));
+      if (clash) add(e.label, "prefix", p.prefix, `overlaps prefix ${clash.e.config.prefix} of ${clash.e.label} on router ${p.router}; protected prefixes on one router must be disjoint`);
+      list.push({ e, p: prefix });
+      prefixesByRouter.set(p.router, list);
+    }
+    if (p.segments.length === 0) add(e.label, "segments", p.segments, "must list at least one segment");
+    else {
+      const last = p.segments[p.segments.length - 1];
+      const owner = decapSids.get(parseIpv6(last) ?? -1n);
+      if (owner === undefined) add(e.label, `segments[${p.segments.length - 1}]`, last, `the last segment must be the decap_sid (End.DT6) of a router; known decap SIDs: ${input.routers.map((r) => r.config.decap_sid).join(", ") || "(none)"}`);
+      else if (owner === p.router) add(e.label, `segments[${p.segments.length - 1}]`, last, `is router ${p.router}'s own decap SID: the backup path must end on another router`);
+    }
+  }
+  return issues;
+}
