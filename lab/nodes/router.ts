@@ -1,0 +1,76 @@
+/**
+ * A lab router: a network namespace whose sshd runs in its own mount and UTS
+ * namespaces, with its own bpffs at /sys/fs/bpf and private
+ * /var/lib/srv6-protect, /run/srv6-protect and /tmp. Every SSH session, and
+ * `nsenter -t <sshd pid> -n -m -u`, shares that view, as on a real router.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { run } from "../system/run";
+import { ROUTER_SYSCTLS } from "./sysctls";
+import { generateKey, writeAccountFiles, fingerprintOf } from "./identity";
+import { sshdConfig } from "./sshd-config";
+import type { PlannedRouter } from "../topology/addressing";
+
+/** Directories on this machine that router mount namespaces bind over. */
+export const ROUTER_PRIVATE_DIRS = ["/var/lib/srv6-protect", "/run/srv6-protect"] as const;
+
+// Runs as: sh -c SCRIPT sh HOSTNAME STATE_DIR SSHD_CONFIG [SRC DST]...
+const START_SCRIPT = `set -e
+hostname "$1"
+mount -t bpf bpf /sys/fs/bpf
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount --bind "$2/var-lib" /var/lib/srv6-protect
+mount --bind "$2/run" /run/srv6-protect
+config=$3
+shift 3
+while [ $# -ge 2 ]; do mount --bind "$1" "$2"; shift 2; done
+exec /usr/sbin/sshd -D -e -f "$config"
+`;
+
+export interface RouterFiles {
+  readonly dir: string;
+  readonly hostKeyPub: string;
+  readonly hostKeySha256: string;
+}
+
+/** Creates the namespace, its sysctls, management link and the router's files. */
+export async function createRouter(r: PlannedRouter, labState: string, bridge: string, authorizedKeys: string): Promise<RouterFiles> {
+  const dir = join(labState, r.name);
+  mkdirSync(join(dir, "var-lib"), { recursive: true, mode: 0o755 });
+  mkdirSync(join(dir, "run"), { recursive: true, mode: 0o755 });
+  await run(["ip", "netns", "add", r.netns]);
+  await run(["ip", "netns", "exec", r.netns, "sysctl", "-q", "-w", ...ROUTER_SYSCTLS]);
+  await run(["ip", "link", "add", r.mgmtVeth, "type", "veth", "peer", "name", "mgmt0", "netns", r.netns]);
+  await run(["ip", "link", "set", r.mgmtVeth, "master", bridge, "up"]);
+  await run(["ip", "-n", r.netns, "-batch", "-"], {
+    input: ["link set lo up", `addr add ${r.mgmtAddress}/24 dev mgmt0`, "link set mgmt0 up", `addr add ${r.loopback}/128 dev lo`, ""].join("\n"),
+  });
+  const hostKey = join(dir, "ssh_host_ed25519_key");
+  await generateKey(hostKey, `${r.name}-host-key`);
+  writeFileSync(join(dir, "sshd_config"), sshdConfig({ listen: r.mgmtAddress, hostKey, pidFile: join(dir, "sshd.pid"), authorizedKeys }));
+  const hostKeyPub = readFileSync(`${hostKey}.pub`, "utf8").trim();
+  return { dir, hostKeyPub, hostKeySha256: fingerprintOf(hostKeyPub) };
+}
+
+/** Starts the router's sshd in its private namespaces; resolves to its pid. */
+export function startRouter(r: PlannedRouter, files: RouterFiles): number {
+  mkdirSync(join(files.dir, "etc"), { recursive: true });
+  for (const d of ROUTER_PRIVATE_DIRS) mkdirSync(d, { recursive: true });
+  // sshd's privilege separation directory (normally made by its service unit).
+  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+  const { binds } = writeAccountFiles(join(files.dir, "etc"), r.name);
+  const log = openSync(join(files.dir, "sshd.log"), "a");
+  // `ip netns exec` makes a fresh mount namespace (slave of ours) and execs:
+  // unshare adds a UTS namespace, sh mounts, then execs sshd, so the pid
+  // returned here is sshd's and stays the router's anchor.
+  const child = spawn("ip", ["netns", "exec", r.netns, "unshare", "--uts", "--", "sh", "-c", START_SCRIPT, "sh", r.name, files.dir, join(files.dir, "sshd_config"), ...binds.flat()], {
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  child.unref();
+  if (child.pid === undefined) throw new Error(`lab: could not start sshd of ${r.name}`);
+  return child.pid;
+}

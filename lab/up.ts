@@ -1,0 +1,136 @@
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect } from "node:net";
+import { loadTopology } from "./topology/load";
+import { planLab, type LabPlan } from "./topology/addressing";
+import { baseRouteBatch, baseRoutes } from "./routing/base-routes";
+import { createRouter, startRouter, type RouterFiles } from "./nodes/router";
+import { createHost, configureHost } from "./nodes/host";
+import { generateKey } from "./nodes/identity";
+import { createLinks } from "./links";
+import { run } from "./system/run";
+import { stateDir, labOfNetns } from "./system/names";
+import { labDown } from "./down";
+import { LabStateError } from "./errors";
+import type { Inventory } from "./inventory";
+
+export interface UpOptions {
+  /** Overrides the topology's name (tests use unique names). */
+  readonly name?: string;
+  /** Overrides the topology's management /24. */
+  readonly mgmtSubnet?: string;
+  /** Called with one line per step. */
+  readonly progress?: (line: string) => void;
+  /** Time allowed for every sshd to accept connections. Default 15000. */
+  readonly readyTimeoutMs?: number;
+}
+
+/** Builds the lab; on any failure removes whatever it had built. */
+export async function labUp(file: string, opts: UpOptions = {}): Promise<Inventory> {
+  const topo = loadTopology(file);
+  const plan = planLab(topo, opts);
+  const progress = opts.progress ?? (() => undefined);
+  await refuseIfPresent(plan);
+  const dir = stateDir(plan.name);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  try {
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(plan, null, 2));
+    copyFileSync(file, join(dir, "topology.json"));
+    return await build(plan, dir, progress, opts.readyTimeoutMs ?? 15_000);
+  } catch (err) {
+    progress(`failed, removing what was built: ${(err as Error).message}`);
+    await labDown(plan.name).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function refuseIfPresent(plan: LabPlan): Promise<void> {
+  const namespaces = existsSync("/run/netns") ? readdirSync("/run/netns") : [];
+  if (existsSync(stateDir(plan.name)) || namespaces.some((n) => labOfNetns(n) === plan.name)) {
+    throw new LabStateError(`lab '${plan.name}' is already up; run 'srv6 lab down ${plan.name}' first, or pass --name to start another`);
+  }
+  const routes = await run(["ip", "-4", "route", "show", "match", plan.mgmtGateway]);
+  if (routes.stdout.split("\n").some((l) => l.startsWith(plan.mgmtSubnet))) {
+    throw new LabStateError(`management subnet ${plan.mgmtSubnet} is already in use on this machine; choose another mgmtSubnet`);
+  }
+}
+
+async function build(plan: LabPlan, dir: string, progress: (line: string) => void, readyTimeoutMs: number): Promise<Inventory> {
+  progress(`creating management bridge ${plan.bridge} (${plan.mgmtSubnet})`);
+  await run(["ip", "link", "add", plan.bridge, "type", "bridge"]);
+  await run(["ip", "addr", "add", `${plan.mgmtGateway}/24`, "dev", plan.bridge]);
+  await run(["ip", "link", "set", plan.bridge, "up"]);
+
+  const privateKeyFile = join(dir, "id_ed25519");
+  await generateKey(privateKeyFile, `srv6-lab-${plan.name}`);
+  const authorizedKeys = join(dir, "authorized_keys");
+  writeFileSync(authorizedKeys, readFileSync(`${privateKeyFile}.pub`), { mode: 0o644 });
+
+  progress(`creating ${plan.routers.length} routers and ${plan.hosts.length} hosts`);
+  const files = new Map<string, RouterFiles>();
+  await Promise.all(plan.routers.map(async (r) => { files.set(r.name, await createRouter(r, dir, plan.bridge, authorizedKeys)); }));
+  await Promise.all(plan.hosts.map((h) => createHost(h)));
+
+  progress(`creating ${plan.links.length} links`);
+  await createLinks(plan);
+  await Promise.all(plan.hosts.map((h) => configureHost(h)));
+
+  progress("installing base routes (static shortest paths)");
+  await Promise.all(plan.routers.map((r) => run(["ip", "-n", r.netns, "-6", "-batch", "-"], { input: baseRouteBatch(baseRoutes(plan, r)) })));
+
+  progress("starting sshd on every router");
+  const pids = new Map(plan.routers.map((r) => [r.name, startRouter(r, files.get(r.name)!)]));
+  writeFileSync(join(dir, "pids.json"), JSON.stringify(Object.fromEntries(pids)));
+
+  const knownHostsFile = join(dir, "known_hosts");
+  writeFileSync(knownHostsFile, plan.routers.map((r) => `${r.mgmtAddress} ${files.get(r.name)!.hostKeyPub}\n`).join(""));
+
+  await Promise.all(plan.routers.map((r) => waitForPort(r.mgmtAddress, 22, readyTimeoutMs, r.name)));
+  progress("all routers accept SSH");
+
+  const inventory: Inventory = {
+    lab: plan.name,
+    stateDir: dir,
+    privateKeyFile,
+    knownHostsFile,
+    routers: Object.fromEntries(plan.routers.map((r) => [r.name, {
+      host: r.mgmtAddress,
+      port: 22,
+      user: r.user,
+      sudo: r.user !== "root",
+      privateKeyFile,
+      knownHostsFile,
+      hostKeySha256: files.get(r.name)!.hostKeySha256,
+      netns: r.netns,
+      pid: pids.get(r.name)!,
+      locator: r.locator,
+      loopback: r.loopback,
+      interfaces: Object.fromEntries(r.interfaces.map((i) => [i.name, {
+        address: i.address, peer: i.peer, peerInterface: i.peerInterface, peerAddress: i.peerAddress, metric: i.metric,
+      }])),
+    }])),
+    hosts: Object.fromEntries(plan.hosts.map((h) => [h.name, {
+      netns: h.netns, address: h.address, prefix: h.prefix, router: h.router, interface: h.interface,
+    }])),
+    links: plan.links.map((l) => ({ endpoints: [`${l.a.node}:${l.a.ifname}`, `${l.b.node}:${l.b.ifname}`] as [string, string], metric: l.metric, subnet: l.subnet })),
+  };
+  writeFileSync(join(dir, "inventory.json"), JSON.stringify(inventory, null, 2));
+  return inventory;
+}
+
+function waitForPort(host: string, port: number, timeoutMs: number, router: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const socket = connect({ host, port, timeout: 1000 });
+      socket.once("data", () => { socket.destroy(); resolve(); });
+      socket.once("error", retry);
+      socket.once("timeout", () => { socket.destroy(); retry(); });
+    };
+    const retry = (): void => {
+      if (Date.now() > deadline) reject(new LabStateError(`router ${router}: sshd did not answer on ${host}:${port} within ${timeoutMs} ms (see its sshd.log in the lab state directory)`));
+      else setTimeout(attempt, 50);
+    };
+    attempt();
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * IPv6 address and prefix arithmetic on bigints, shared by the lab, the
+ * engine's validation and the constructs' SID allocation.
+ */
+import { isIPv6 } from "node:net";
+
+export interface Ipv6Prefix {
+  /** Network address (host bits zero). */
+  readonly network: bigint;
+  readonly length: number;
+}
+
+const ALL_ONES = (1n << 128n) - 1n;
+
+/** Parses any RFC 4291 text form (including an embedded IPv4 tail). */
+export function parseIpv6(text: string): bigint {
+  if (!isIPv6(text) || text.includes("%")) throw new RangeError(`'${text}' is not an IPv6 address`);
+  let head = text;
+  let tailGroups: number[] = [];
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    tailGroups = [(a << 8) | b, (c << 8) | d];
+    head = text.slice(0, v4.index) + "0:0";
+  }
+  const [left, right] = head.includes("::") ? head.split("::") : [head, undefined];
+  const leftGroups = left ? left.split(":").filter((g) => g !== "") : [];
+  const rightGroups = right ? right.split(":").filter((g) => g !== "") : [];
+  const missing = 8 - leftGroups.length - rightGroups.length;
+  const groups = [...leftGroups, ...Array<string>(right === undefined ? 0 : missing).fill("0"), ...rightGroups].map((g) => parseInt(g, 16));
+  if (v4) groups.splice(6, 2, ...tailGroups);
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+}
+
+/** RFC 5952 canonical text (lower case, longest zero run compressed). */
+export function formatIpv6(value: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
+}
+
+export function isIpv6Address(text: string): boolean {
+  try { parseIpv6(text); return true; } catch { return false; }
+}
+
+/** Parses `addr/len`; host bits must be zero unless `allowHostBits`. */
+export function parseIpv6Prefix(text: string, opts: { allowHostBits?: boolean } = {}): Ipv6Prefix {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  if (!m) throw new RangeError(`'${text}' is not an IPv6 prefix (expected ADDRESS/LENGTH)`);
+  const length = Number(m[2]);
+  if (length > 128) throw new RangeError(`'${text}': prefix length ${length} is over 128`);
+  const address = parseIpv6(m[1]!);
+  const network = address & prefixMask(length);
+  if (network !== address && !opts.allowHostBits) {
+    throw new RangeError(`'${text}' has host bits set; did you mean ${formatIpv6(network)}/${length}?`);
+  }
+  return { network, length };
+}
+
+export function formatPrefix(p: Ipv6Prefix): string {
+  return `${formatIpv6(p.network)}/${p.length}`;
+}
+
+export function prefixMask(length: number): bigint {
+  return length === 0 ? 0n : (ALL_ONES << BigInt(128 - length)) & ALL_ONES;
+}
+
+export function prefixContains(p: Ipv6Prefix, address: bigint): boolean {
+  return (address & prefixMask(p.length)) === p.network;
+}
+
+export function prefixesOverlap(a: Ipv6Prefix, b: Ipv6Prefix): boolean {
+  const len = Math.min(a.length, b.length);
+  return (a.network & prefixMask(len)) === (b.network & prefixMask(len));
+}
+
+/** The address `offset` into the prefix (offset 1 of fc00::/48 is fc00::1). */
+export function addressInPrefix(p: Ipv6Prefix, offset: bigint): bigint {
+  if (offset < 0n || offset >= 1n << BigInt(128 - p.length)) {
+    throw new RangeError(`offset ${offset} does not fit in ${formatPrefix(p)}`);
+  }
+  return p.network + offset;
+}
+
+/** The `index`-th subnet of length `length` inside `p`. */
+export function subnet(p: Ipv6Prefix, length: number, index: bigint): Ipv6Prefix {
+  if (length < p.length) throw new RangeError(`/${length} is shorter than ${formatPrefix(p)}`);
+  if (index < 0n || index >= 1n << BigInt(length - p.length)) {
+    throw new RangeError(`subnet ${index} of length /${length} does not fit in ${formatPrefix(p)}`);
+  }
+  return { network: p.network + (index << BigInt(128 - length)), length };
+}
