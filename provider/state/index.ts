@@ -47,6 +47,7 @@ export function validateDocument(doc: unknown, source?: string): DesiredState {
   const policies: Entity<BackupPolicyConfig>[] = [];
   const invalidRouterNames = new Set<string>();
   const invalidLinkNames = new Set<string>();
+  const invalidRouterDecapSids: string[] = [];
   const logicalIds = new Map<Entity<unknown>, string>();
   for (const r of resources) {
     const label = labelOf.get(`${r.type}.${r.logicalId}`)!;
@@ -55,6 +56,7 @@ export function validateDocument(doc: unknown, source?: string): DesiredState {
     if (found.length) {
       issues.push(...found);
       if (name && r.type === "srv6_router") invalidRouterNames.add(name);
+      if (r.type === "srv6_router" && typeof r.config.decap_sid === "string") invalidRouterDecapSids.push(r.config.decap_sid);
       if (name && r.type === "srv6_protected_link") invalidLinkNames.add(name);
       continue;
     }
@@ -64,7 +66,7 @@ export function validateDocument(doc: unknown, source?: string): DesiredState {
     else if (r.type === "srv6_protected_link") links.push(entity as unknown as Entity<ProtectedLinkConfig>);
     else policies.push(entity as unknown as Entity<BackupPolicyConfig>);
   }
-  issues.push(...checkSemantics({ routers, links, policies, invalidRouterNames, invalidLinkNames }));
+  issues.push(...checkSemantics({ routers, links, policies, invalidRouterNames, invalidLinkNames, invalidRouterDecapSids }));
   const all = [...referenceIssues, ...issues];
   if (all.length) throw new SchemaError(all, source);
 

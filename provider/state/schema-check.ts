@@ -42,38 +42,37 @@ function joinField(base: string, name: string): string {
 
 /** What the schema allows, in words, for one failed keyword. */
 function explain(e: ErrorObject): string {
-  const description = (e.parentSchema as { description?: string } | undefined)?.description;
-  const hint = description ? ` (${description})` : "";
   switch (e.keyword) {
     case "required":
-      return `required attribute is missing${hint}`;
+      return `required attribute is missing`;
     case "additionalProperties":
       return "unknown attribute: not part of the schema";
     case "format":
-      return e.params.format === "ipv6" ? `must be an IPv6 address${hint}` : `must be a valid ${e.params.format}${hint}`;
+      return e.params.format === "ipv6" ? `must be an IPv6 address` : `must be a valid ${e.params.format}`;
     case "pattern":
-      return `must match ${e.params.pattern}${hint}`;
+      return `must match ${e.params.pattern}`;
     case "type":
-      return `must be of type ${e.params.type}${hint}`;
+      return `must be of type ${e.params.type}`;
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
       const s = e.parentSchema as { minimum?: number; maximum?: number };
-      return `must be between ${s.minimum ?? "-inf"} and ${s.maximum ?? "inf"}${hint}`;
+      return `must be between ${s.minimum ?? "-inf"} and ${s.maximum ?? "inf"}`;
     }
     case "minItems":
     case "maxItems": {
       const s = e.parentSchema as { minItems?: number; maxItems?: number };
-      return `must have ${s.minItems ?? 0} to ${s.maxItems ?? "any number of"} items${hint}`;
+      return `must have ${s.minItems ?? 0} to ${s.maxItems ?? "any number of"} items`;
     }
     default:
-      return `${e.message ?? e.keyword}${hint}`;
+      return `${e.message ?? e.keyword}`;
   }
 }
 
 function toIssues(resource: string, errors: readonly ErrorObject[] | null | undefined): SchemaIssue[] {
   const byField = new Map<string, SchemaIssue>();
+  const descriptions = new Map<string, string>();
   for (const e of errors ?? []) {
     let field = instancePathToField(e.instancePath);
     let value: unknown = e.data;
@@ -90,8 +89,11 @@ function toIssues(resource: string, errors: readonly ErrorObject[] | null | unde
     if (seen) {
       if (!seen.message.includes(message)) seen.message = `${seen.message}; ${message}`;
     } else byField.set(field, { resource, field, value, message });
+    const description = e.keyword === "required" || e.keyword === "additionalProperties" ? undefined : (e.parentSchema as { description?: string } | undefined)?.description;
+    if (description) descriptions.set(field, description);
   }
-  return [...byField.values()];
+  // The schema's description of the field says what is allowed: append it once.
+  return [...byField.values()].map((i) => (descriptions.has(i.field) ? { ...i, message: `${i.message} (${descriptions.get(i.field)})` } : i));
 }
 
 export function checkResourceSchema(type: ResourceType, resource: string, config: unknown): SchemaIssue[] {

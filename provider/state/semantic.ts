@@ -21,6 +21,8 @@ export interface SemanticInput {
   /** Names of resources that exist but failed their schema: references to them are not reported again. */
   invalidRouterNames: ReadonlySet<string>;
   invalidLinkNames: ReadonlySet<string>;
+  /** decap_sid values written on routers that failed their schema (so segments naming them are not reported again). */
+  invalidRouterDecapSids: readonly string[];
 }
 
 const LOCATOR_LENGTH = { min: 16, max: 64 };
@@ -177,6 +179,10 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   for (const e of input.routers) {
     const v = parseIpv6(e.config.decap_sid);
     if (v !== undefined) decapSids.set(v, e.config.name);
+  }
+  for (const sid of input.invalidRouterDecapSids) {
+    const v = parseIpv6(sid);
+    if (v !== undefined && !decapSids.has(v)) decapSids.set(v, "(invalid router)");
   }
   const prefixesByRouter = new Map<string, { e: Entity<BackupPolicyConfig>; p: Ipv6Prefix }[]>();
   for (const e of input.policies) {
