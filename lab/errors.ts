@@ -34,4 +34,5 @@ export class LabCommandError extends Error {
 /** A lab operation cannot proceed (already up, not found, unknown node...). */
 export class LabStateError extends Error {
   override readonly name = "LabStateError";
+  readonly exitCode = 1;
 }

@@ -1,4 +1,13 @@
 import type { Command } from "../../provider/cli/command";
+import { labUpCommand } from "./up";
+import { labDownCommand } from "./down";
+import { labStatusCommand } from "./status";
+import { labInventoryCommand } from "./inventory";
+import { labExecCommand } from "./exec";
+import { labFailCommand } from "./fail";
+import { labHealCommand } from "./heal";
 
 /** The `srv6 lab ...` verbs. */
-export const labCommands: readonly Command[] = [];
+export const labCommands: readonly Command[] = [
+  labUpCommand, labDownCommand, labStatusCommand, labInventoryCommand, labExecCommand, labFailCommand, labHealCommand,
+];

@@ -1,0 +1,10 @@
+/** The built-in lab: a network of real Linux routers made of namespaces on this machine. */
+export { labUp, type UpOptions } from "./up";
+export { labDown, listLabs, type DownReport } from "./down";
+export { labExec, nodeArgv, type ExecOptions } from "./exec";
+export { labFail, labHeal, linkStates, type FailOptions, type LinkState } from "./failures";
+export { labStatus, allLabStatus, type LabStatus } from "./status";
+export { readInventory, readPlan, resolveLabName } from "./state";
+export { loadTopology, parseTopology } from "./topology/load";
+export { TopologyError, LabCommandError, LabStateError } from "./errors";
+export type { Inventory, InventoryRouter, InventoryHost, InventoryLink, InventoryInterface } from "./inventory";
