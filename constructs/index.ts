@@ -1,0 +1,16 @@
+/**
+ * srv6-protect constructs.
+ * - Intent level: ProtectedNetwork with its routers and links.
+ * - Low level (`resources`): one class per Terraform resource type.
+ * - `spf`: the shared shortest-path rules (the lab routes with them).
+ */
+export { ProtectedNetwork, type ProtectedNetworkProps, type ProtectAllOptions } from "./protected-network";
+export { NetworkRouter, type IRouter, type RouterProps } from "./router";
+export { NetworkLink, type ILink, type LinkProps, DEFAULT_METRIC } from "./link";
+export { type ProtectionOptions } from "./protection";
+export { ConstructConfigError, type TopologyProblem, type TopologyProblemKind } from "./errors";
+export { type NetworkPlan, type BackupPolicyPlan, type ProtectedLinkPlan, type RouterPlan } from "./lib/plan";
+export * as resources from "./resources";
+export * as spf from "./lib/spf";
+export * as sidLayout from "./lib/sid-layout";
+export { labConnections, type LabConnection, type LabConnectionsOptions, INVENTORY_ENV } from "./lab-connections";

@@ -1,0 +1,79 @@
+/**
+ * SSH connection settings of the built-in lab's routers, for example apps.
+ *
+ * Looks, in order, at the inventory file named by env SRV6_INVENTORY, at the
+ * lab's own `/run/srv6-lab/<lab>/inventory.json`, and otherwise falls back
+ * to the lab's deterministic layout (management address <mgmt>.(10+i) for
+ * the i-th router, keys under /run/srv6-lab/<lab>/), so `cdktf synth` works
+ * before the lab is up.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { Inventory } from "../lab/inventory";
+import { ConstructConfigError } from "./errors";
+import type { RouterProps } from "./router";
+
+export const INVENTORY_ENV = "SRV6_INVENTORY";
+export const LAB_STATE_ROOT = "/run/srv6-lab";
+
+export type LabConnection = Pick<RouterProps, "host" | "port" | "user" | "sudo" | "privateKeyFile" | "knownHostsFile" | "hostKeySha256">;
+
+export interface LabRouterDefaults {
+  readonly name: string;
+  /** @default "root" */
+  readonly user?: string;
+}
+
+export interface LabConnectionsOptions {
+  /** Lab name (the topology's `name`). */
+  readonly lab: string;
+  /** Management subnet of the topology, e.g. 198.18.0.0/24. */
+  readonly mgmtSubnet: string;
+  /** The topology's routers, in its `nodes` order. */
+  readonly routers: readonly LabRouterDefaults[];
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Connection settings by router name. */
+export function labConnections(opts: LabConnectionsOptions): Record<string, LabConnection> {
+  const env = opts.env ?? process.env;
+  const fromEnv = env[INVENTORY_ENV];
+  const conventional = `${LAB_STATE_ROOT}/${opts.lab}/inventory.json`;
+  const file = fromEnv !== undefined && fromEnv !== "" ? fromEnv : existsSync(conventional) ? conventional : undefined;
+  if (file !== undefined) return fromInventory(file, opts);
+  const base = opts.mgmtSubnet.split("/")[0]!.split(".").slice(0, 3).join(".");
+  const stateDir = `${LAB_STATE_ROOT}/${opts.lab}`;
+  return Object.fromEntries(opts.routers.map((r, i) => {
+    const user = r.user ?? "root";
+    return [r.name, {
+      host: `${base}.${10 + i + 1}`,
+      port: 22,
+      user,
+      sudo: user !== "root",
+      privateKeyFile: `${stateDir}/id_ed25519`,
+      knownHostsFile: `${stateDir}/known_hosts`,
+    }];
+  }));
+}
+
+function fromInventory(file: string, opts: LabConnectionsOptions): Record<string, LabConnection> {
+  let inventory: Inventory;
+  try {
+    inventory = JSON.parse(readFileSync(file, "utf8")) as Inventory;
+  } catch (err) {
+    throw new ConstructConfigError(`lab inventory ${file}`, INVENTORY_ENV, file, `cannot read it as JSON: ${(err as Error).message}`);
+  }
+  const result: Record<string, LabConnection> = {};
+  for (const { name } of opts.routers) {
+    const r = inventory.routers?.[name];
+    if (r === undefined) {
+      throw new ConstructConfigError(`lab inventory ${file}`, `routers.${name}`, undefined,
+        `router "${name}" is missing; is this the inventory of lab "${opts.lab}" (it says "${inventory.lab}")?`);
+    }
+    result[name] = {
+      host: r.host, port: r.port, user: r.user, sudo: r.sudo,
+      privateKeyFile: r.privateKeyFile, knownHostsFile: r.knownHostsFile, hostKeySha256: r.hostKeySha256,
+    };
+  }
+  return result;
+}

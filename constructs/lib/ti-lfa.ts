@@ -1,0 +1,91 @@
+/**
+ * TI-LFA-style backup paths for one failed link, seen from the router at one
+ * of its ends (the point of local repair, PLR).
+ *
+ * While link A-B is down only A knows; every other router still forwards on
+ * the pre-failure shortest paths. The backup therefore follows the
+ * post-convergence path (shortest path without the link), written as a list
+ * of segments each of which, followed on the PRE-failure routing from where
+ * the previous one left the packet, stays on that path:
+ * - a node segment to the farthest node P of the path such that the
+ *   pre-failure shortest path from here to P is exactly the path's stretch;
+ * - where no node segment makes progress, an adjacency segment (End.X) that
+ *   crosses the path's next link explicitly;
+ * - the last segment is the destination's decap SID, which is routed like its
+ *   node SID, so it also serves as the final node segment.
+ * An SRv6 End.X SID is routed to its router like the node SID, so "node P,
+ * then End.X of P" is written as just "End.X of P".
+ */
+import { shortestRoute, type Graph, type GraphLink, type Route } from "./spf";
+
+export type Segment =
+  | { readonly kind: "node"; readonly router: string }
+  | { readonly kind: "adjacency"; readonly router: string; readonly link: string }
+  | { readonly kind: "decap"; readonly router: string };
+
+export interface BackupPath {
+  /** The path traffic takes while the link is down. */
+  readonly postConvergence: Route;
+  /** The segment list, first segment first, ending with the destination's decap segment. */
+  readonly segments: Segment[];
+}
+
+/**
+ * Destinations (routers) whose traffic from `plr` leaves over `linkId` on
+ * the pre-failure routing, i.e. the ones the link's failure affects at `plr`.
+ */
+export function affectedDestinations(graph: Graph, plr: string, linkId: string): string[] {
+  return graph.nodes.filter((dst) => dst !== plr && shortestRoute(graph, plr, dst)?.links[0]?.id === linkId);
+}
+
+/**
+ * The backup segment list at `plr` towards `dst` when `linkId` fails, or
+ * undefined when `dst` cannot be reached without the link.
+ */
+export function backupPath(graph: Graph, plr: string, linkId: string, dst: string): BackupPath | undefined {
+  const post = shortestRoute(graph, plr, dst, { excludeLink: linkId });
+  if (post === undefined) return undefined;
+  const { nodes, links } = post;
+  const last = nodes.length - 1;
+  const segments: Segment[] = [];
+  let i = 0;
+  while (i < last) {
+    const reach = farthestOnPreFailurePath(graph, nodes, links, i);
+    if (reach === last) {
+      segments.push({ kind: "decap", router: nodes[last]! });
+      return { postConvergence: post, segments };
+    }
+    if (reach > i) {
+      segments.push({ kind: "node", router: nodes[reach]! });
+      i = reach;
+      continue;
+    }
+    // The pre-failure path from here does not take the next link: cross it explicitly.
+    const previous = segments[segments.length - 1];
+    if (previous?.kind === "node" && previous.router === nodes[i]) segments.pop();
+    segments.push({ kind: "adjacency", router: nodes[i]!, link: links[i]!.id });
+    i++;
+  }
+  // The last step was an adjacency onto the destination: decapsulate there.
+  segments.push({ kind: "decap", router: nodes[last]! });
+  return { postConvergence: post, segments };
+}
+
+/**
+ * The largest j > i such that the pre-failure shortest route from nodes[i]
+ * to nodes[j] is exactly the stretch nodes[i..j] over links[i..j-1];
+ * i when there is none. (Such a route never crosses the failed link, since
+ * the post-convergence path does not.)
+ */
+function farthestOnPreFailurePath(graph: Graph, nodes: string[], links: GraphLink[], i: number): number {
+  for (let j = nodes.length - 1; j > i; j--) {
+    const pre = shortestRoute(graph, nodes[i]!, nodes[j]!);
+    if (pre !== undefined && sameStretch(pre, links, i, j)) return j;
+  }
+  return i;
+}
+
+function sameStretch(pre: Route, links: GraphLink[], i: number, j: number): boolean {
+  if (pre.links.length !== j - i) return false;
+  return pre.links.every((link, k) => link.id === links[i + k]!.id);
+}

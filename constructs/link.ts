@@ -1,0 +1,121 @@
+/**
+ * A point-to-point link between two routers of a ProtectedNetwork. When
+ * protected, it wraps its `srv6_protected_link` resource as the child
+ * "Resource" and its `srv6_backup_policy` resources as children named after
+ * the policies.
+ */
+import { Construct, type IConstruct } from "constructs";
+import { IFNAME_PATTERN, NAME_PATTERN } from "../provider/schema/resources";
+import { formatIpv6, parseIpv6 } from "../provider/net/ipv6";
+import { ConstructConfigError } from "./errors";
+import type { IRouter } from "./router";
+import type { ProtectedLink } from "./resources/protected-link";
+import type { ProtectedNetwork } from "./protected-network";
+
+export const DEFAULT_METRIC = 10;
+export const MAX_METRIC = 16_777_215; // IS-IS wide metric range; keeps sums exact
+
+export interface ILink extends IConstruct {
+  /** Link name (the construct id): names the srv6_protected_link. */
+  readonly linkName: string;
+  /** 1-based declaration order in the network; numbers the link's SIDs. */
+  readonly number: number;
+  readonly routerA: IRouter;
+  readonly interfaceA: string;
+  /** Router a's address on the link, canonical, without prefix length. */
+  readonly addressA: string;
+  readonly routerB: IRouter;
+  readonly interfaceB: string;
+  readonly addressB: string;
+  readonly metric: number;
+}
+
+export interface LinkProps {
+  /** Router at end a. */
+  readonly routerA: IRouter;
+  /** Interface of the link on router a (e.g. `eth1`). */
+  readonly interfaceA: string;
+  /** Router a's IPv6 address on the link, with or without `/64`. Router b's End.X SID and probes use it as next hop. */
+  readonly addressA: string;
+  /** Router at end b. */
+  readonly routerB: IRouter;
+  /** Interface of the link on router b. */
+  readonly interfaceB: string;
+  /** Router b's IPv6 address on the link, with or without `/64`. */
+  readonly addressB: string;
+  /**
+   * IGP metric, the same in both directions; must match the routers' real routing.
+   * @default 10
+   */
+  readonly metric?: number;
+}
+
+export class NetworkLink extends Construct implements ILink {
+  readonly linkName: string;
+  readonly number: number;
+  readonly routerA: IRouter;
+  readonly interfaceA: string;
+  readonly addressA: string;
+  readonly routerB: IRouter;
+  readonly interfaceB: string;
+  readonly addressB: string;
+  readonly metric: number;
+  private resourceInstance?: ProtectedLink;
+
+  /** Use `ProtectedNetwork.addLink`. */
+  constructor(network: ProtectedNetwork, id: string, props: LinkProps) {
+    super(network, id);
+    const subject = `link "${id}" (${this.node.path})`;
+    if (!new RegExp(NAME_PATTERN).test(id)) {
+      throw new ConstructConfigError(subject, "id", id, "a link id is its name: lower-case letters, digits, '-' and '_', starting with a letter, at most 63 characters");
+    }
+    this.linkName = id;
+    for (const [field, router] of [["routerA", props.routerA], ["routerB", props.routerB]] as const) {
+      if (!network.hasRouter(router)) {
+        throw new ConstructConfigError(subject, field, router?.node?.path ?? router, `is not a router of network ${network.node.path}; create it with network.addRouter()`);
+      }
+    }
+    if (props.routerA === props.routerB) {
+      throw new ConstructConfigError(subject, "routerB", props.routerB.routerName, "a link joins two different routers");
+    }
+    for (const [field, value] of [["interfaceA", props.interfaceA], ["interfaceB", props.interfaceB]] as const) {
+      if (!new RegExp(IFNAME_PATTERN).test(value) || value === "lo") {
+        throw new ConstructConfigError(subject, field, value, "must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -, not lo)");
+      }
+    }
+    const metric = props.metric ?? DEFAULT_METRIC;
+    if (!Number.isInteger(metric) || metric < 1 || metric > MAX_METRIC) {
+      throw new ConstructConfigError(subject, "metric", metric, `must be an integer from 1 to ${MAX_METRIC}`);
+    }
+    this.routerA = props.routerA;
+    this.routerB = props.routerB;
+    this.interfaceA = props.interfaceA;
+    this.interfaceB = props.interfaceB;
+    this.addressA = parseAddress(subject, "addressA", props.addressA);
+    this.addressB = parseAddress(subject, "addressB", props.addressB);
+    if (this.addressA === this.addressB) throw new ConstructConfigError(subject, "addressB", props.addressB, "both ends have the same address");
+    this.metric = metric;
+    this.number = network.registerLink(this);
+  }
+
+  /** The srv6_protected_link resource; exists once the stack has been synthesized, if the link is protected. */
+  get resource(): ProtectedLink | undefined {
+    return this.resourceInstance;
+  }
+
+  /** @internal Called by ProtectedNetwork when it emits resources. */
+  attachResource(resource: ProtectedLink): void {
+    this.resourceInstance = resource;
+  }
+}
+
+function parseAddress(subject: string, field: string, value: string): string {
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(value);
+  try {
+    if (m === null) throw new RangeError("not ADDRESS or ADDRESS/LENGTH");
+    if (m[2] !== undefined && Number(m[2]) > 128) throw new RangeError(`prefix length ${m[2]} is over 128`);
+    return formatIpv6(parseIpv6(m[1]!));
+  } catch (err) {
+    throw new ConstructConfigError(subject, field, value, `${(err as Error).message}; expected an IPv6 address such as fd00:0:0:1::1 (optionally /64)`);
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * ProtectedNetwork: the construct most users write. Declare routers, links
+ * and the prefixes behind each router, then protect links. At synth time it
+ * computes every backup path (TI-LFA style, see lib/ti-lfa.ts), allocates
+ * SIDs from each router's locator (lib/sid-layout.ts) and emits the
+ * srv6_router, srv6_protected_link and srv6_backup_policy resources.
+ *
+ *   const net = new ProtectedNetwork(stack, "net");
+ *   const r1 = net.addRouter("r1", { host: "198.18.0.11", locator: "fc00:0:1::/48", prefixes: ["2001:db8:1::/64"] });
+ *   ...
+ *   const l12 = net.addLink("r1-r2", { routerA: r1, interfaceA: "eth1", addressA: "fd00:0:0:1::1", routerB: r2, ... });
+ *   net.protect(l12);
+ *
+ * Resources are emitted once, when synthesis starts (a cdktf aspect), so
+ * routers, links and prefixes may be declared in any order. Whole-topology
+ * problems (bridge links, overlaps, SID collisions, reused interfaces,
+ * unreachable prefixes) are reported together through node.addValidation.
+ */
+import { Aspects, type IAspect } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
+import { ConstructConfigError } from "./errors";
+import { NetworkLink, type ILink, type LinkProps } from "./link";
+import { NetworkRouter, type IRouter, type RouterProps } from "./router";
+import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
+import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
+import { shortestRoute } from "./lib/spf";
+import { BackupPolicy } from "./resources/backup-policy";
+import { ProtectedLink } from "./resources/protected-link";
+import { Router } from "./resources/router";
+import { Srv6Provider } from "./resources/srv6-provider";
+
+export interface ProtectedNetworkProps extends ProtectionOptions {
+  /**
+   * The srv6 provider the resources use.
+   * @default a provider with default settings, created as this construct's child "Provider"
+   */
+  readonly provider?: Srv6Provider;
+}
+
+export interface ProtectAllOptions extends ProtectionOptions {
+  /**
+   * Leave out links that are the only connection between their ends (bridges), which cannot be protected.
+   * @default false: a bridge is a synth error naming the link
+   */
+  readonly skipBridges?: boolean;
+}
+
+export class ProtectedNetwork extends Construct {
+  readonly provider: Srv6Provider;
+  private readonly defaults: ProtectionOptions;
+  private readonly routerList: NetworkRouter[] = [];
+  private readonly linkList: NetworkLink[] = [];
+  private readonly protections = new Map<NetworkLink, ResolvedProtection>();
+  private protectAllOptions?: ProtectAllOptions;
+  private emitted?: NetworkPlan;
+
+  constructor(scope: Construct, id: string, props: ProtectedNetworkProps = {}) {
+    super(scope, id);
+    const { provider, ...defaults } = props;
+    resolveProtection(`network ${this.node.path}`, defaults); // range check now, not at synth
+    this.defaults = defaults;
+    this.provider = provider ?? new Srv6Provider(this, "Provider");
+    Aspects.of(this).add(new EmitResources(this));
+    this.node.addValidation({ validate: () => this.plan().problems.map((p) => p.message) });
+  }
+
+  /** Declares a router. The id is the router's name. */
+  addRouter(id: string, props: RouterProps): NetworkRouter {
+    return new NetworkRouter(this, id, props);
+  }
+
+  /** Declares a link between two routers of this network. The id is the link's name. */
+  addLink(id: string, props: LinkProps): NetworkLink {
+    return new NetworkLink(this, id, props);
+  }
+
+  /** Protects one link or several; options override the network's defaults for these links. */
+  protect(links: ILink | readonly ILink[], options: ProtectionOptions = {}): void {
+    for (const link of Array.isArray(links) ? (links as readonly ILink[]) : [links as ILink]) {
+      const own = this.linkList.find((l) => l === link);
+      if (own === undefined) {
+        throw new ConstructConfigError(`network ${this.node.path}`, "protect", link?.node?.path ?? link, "is not a link of this network; create it with addLink()");
+      }
+      this.protections.set(own, resolveProtection(`link "${own.linkName}" (${own.node.path})`, options, this.defaults));
+    }
+  }
+
+  /** Protects every link of the network, including links declared after this call. */
+  protectAll(options: ProtectAllOptions = {}): void {
+    const { skipBridges: _skip, ...timers } = options;
+    resolveProtection(`network ${this.node.path}`, timers, this.defaults);
+    this.protectAllOptions = options;
+  }
+
+  get routers(): readonly IRouter[] {
+    return [...this.routerList];
+  }
+
+  get links(): readonly ILink[] {
+    return [...this.linkList];
+  }
+
+  /** @internal */
+  hasRouter(router: IRouter): boolean {
+    return this.routerList.some((r) => r === router);
+  }
+
+  /** @internal Called by NetworkRouter's constructor. */
+  registerRouter(router: NetworkRouter): void {
+    this.guardEmitted("addRouter");
+    this.routerList.push(router);
+  }
+
+  /** @internal Called by NetworkLink's constructor; returns the link's number. */
+  registerLink(link: NetworkLink): number {
+    this.guardEmitted("addLink");
+    this.linkList.push(link);
+    return this.linkList.length;
+  }
+
+  /** The plain description the planner works on. */
+  spec(): NetworkSpec {
+    const links = this.linkList.map((l) => ({
+      name: l.linkName, number: l.number,
+      routerA: l.routerA.routerName, interfaceA: l.interfaceA, addressA: l.addressA,
+      routerB: l.routerB.routerName, interfaceB: l.interfaceB, addressB: l.addressB,
+      metric: l.metric,
+    }));
+    const protections = new Map<string, ResolvedProtection>();
+    if (this.protectAllOptions !== undefined) {
+      const { skipBridges, ...timers } = this.protectAllOptions;
+      const graph = graphOf({ routers: this.routerList.map((r) => ({ name: r.routerName, locator: r.locator, prefixes: [] })), links, protections: [] });
+      for (const l of this.linkList) {
+        const bridge = shortestRoute(graph, l.routerA.routerName, l.routerB.routerName, { excludeLink: l.linkName }) === undefined;
+        if (skipBridges && bridge) continue;
+        protections.set(l.linkName, resolveProtection(`link "${l.linkName}"`, timers, this.defaults));
+      }
+    }
+    // An explicit protect() wins over protectAll() for its timers.
+    for (const [l, p] of this.protections) protections.set(l.linkName, p);
+    return {
+      routers: this.routerList.map((r) => ({
+        name: r.routerName, locator: r.locator, prefixes: r.prefixes, nodeSid: r.nodeSidOverride, decapSid: r.decapSidOverride,
+      })),
+      links,
+      protections: this.linkList.filter((l) => protections.has(l.linkName)).map((l) => ({ link: l.linkName, ...protections.get(l.linkName)! })),
+    };
+  }
+
+  /** Computes SIDs, protected links, backup policies and problems for the network as declared now. */
+  plan(): NetworkPlan {
+    return this.emitted ?? planNetwork(this.spec());
+  }
+
+  /** @internal Emits the low-level resources; runs once, when synthesis starts. */
+  emitResources(): void {
+    if (this.emitted !== undefined) return;
+    const plan = planNetwork(this.spec());
+    this.emitted = plan;
+    // Name the provider on resources only when it is an aliased one; the default needs no reference.
+    const provider = this.provider.alias !== undefined ? this.provider : undefined;
+    const routerResources = new Map<string, Router>();
+    for (const r of plan.routers) {
+      const construct = this.routerList.find((x) => x.routerName === r.name)!;
+      const resource = new Router(construct, "Resource", {
+        ...construct.baseConfig,
+        node_sid: r.nodeSid,
+        decap_sid: r.decapSid,
+        adjacency_sids: r.adjacencySids,
+        provider,
+      });
+      resource.overrideLogicalId(r.name);
+      construct.attachResource(resource);
+      routerResources.set(r.name, resource);
+    }
+    const linkResources = new Map<string, ProtectedLink>();
+    for (const l of plan.links) {
+      const construct = this.linkList.find((x) => x.linkName === l.name)!;
+      const resource = new ProtectedLink(construct, "Resource", {
+        name: l.name,
+        router_a: routerResources.get(l.a.router)!.nameRef,
+        interface_a: l.a.interface,
+        peer_address_a: l.a.peerAddress,
+        monitor_sid_a: l.a.monitorSid,
+        return_sid_a: l.a.returnSid,
+        router_b: routerResources.get(l.b.router)!.nameRef,
+        interface_b: l.b.interface,
+        peer_address_b: l.b.peerAddress,
+        monitor_sid_b: l.b.monitorSid,
+        return_sid_b: l.b.returnSid,
+        probe_interval_ms: l.probeIntervalMs,
+        multiplier: l.multiplier,
+        hold_down_ms: l.holdDownMs,
+        provider,
+      });
+      resource.overrideLogicalId(l.name);
+      construct.attachResource(resource);
+      linkResources.set(l.name, resource);
+    }
+    for (const p of plan.policies) {
+      const construct = this.linkList.find((x) => x.linkName === p.link)!;
+      const resource = new BackupPolicy(construct, p.name, {
+        name: p.name,
+        router: routerResources.get(p.router)!.nameRef,
+        link: linkResources.get(p.link)!.nameRef,
+        prefix: p.prefix,
+        segments: p.segments,
+        provider,
+      });
+      resource.overrideLogicalId(p.name);
+    }
+  }
+
+  private guardEmitted(what: string): void {
+    if (this.emitted !== undefined) {
+      throw new ConstructConfigError(`network ${this.node.path}`, what, undefined, "resources were already emitted (synthesis started); declare everything before synth");
+    }
+  }
+}
+
+/** Runs emitResources when cdktf invokes aspects at the start of synthesis. */
+class EmitResources implements IAspect {
+  constructor(private readonly network: ProtectedNetwork) {}
+
+  visit(node: IConstruct): void {
+    if (node === this.network) this.network.emitResources();
+  }
+}

@@ -1,0 +1,47 @@
+/** How a protected link is probed and when traffic moves back to it. */
+import { DEFAULTS, LIMITS } from "../provider/schema/resources";
+import { ConstructConfigError } from "./errors";
+
+export interface ProtectionOptions {
+  /**
+   * Interval between two probes sent by each end of the link, in milliseconds.
+   * @default 10 (detection in about multiplier x 10 ms)
+   */
+  readonly probeIntervalMs?: number;
+  /**
+   * Missed probes in a row that declare the link down and move traffic to the backup paths.
+   * @default 3
+   */
+  readonly multiplier?: number;
+  /**
+   * How long probes must come back without a miss before traffic returns to the link, in milliseconds.
+   * Stops a flapping link from flapping traffic.
+   * @default 1000
+   */
+  readonly holdDownMs?: number;
+}
+
+export interface ResolvedProtection {
+  readonly probeIntervalMs: number;
+  readonly multiplier: number;
+  readonly holdDownMs: number;
+}
+
+/** Fills defaults (first `options`, then `fallback`, then the product defaults) and checks ranges. */
+export function resolveProtection(subject: string, options: ProtectionOptions = {}, fallback: ProtectionOptions = {}): ResolvedProtection {
+  const resolved = {
+    probeIntervalMs: options.probeIntervalMs ?? fallback.probeIntervalMs ?? DEFAULTS.probe_interval_ms,
+    multiplier: options.multiplier ?? fallback.multiplier ?? DEFAULTS.multiplier,
+    holdDownMs: options.holdDownMs ?? fallback.holdDownMs ?? DEFAULTS.hold_down_ms,
+  };
+  checkInteger(subject, "probeIntervalMs", resolved.probeIntervalMs, LIMITS.probe_interval_ms);
+  checkInteger(subject, "multiplier", resolved.multiplier, LIMITS.multiplier);
+  checkInteger(subject, "holdDownMs", resolved.holdDownMs, LIMITS.hold_down_ms);
+  return resolved;
+}
+
+function checkInteger(subject: string, field: string, value: number, range: { minimum: number; maximum: number }): void {
+  if (!Number.isInteger(value) || value < range.minimum || value > range.maximum) {
+    throw new ConstructConfigError(subject, field, value, `must be an integer from ${range.minimum} to ${range.maximum}`);
+  }
+}

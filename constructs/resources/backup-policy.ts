@@ -1,0 +1,34 @@
+/**
+ * `srv6_backup_policy`. Low-level binding: attributes are exactly
+ * `BackupPolicyConfig` of provider/schema/resources.ts. `router` and `link`
+ * should be references (`Router.nameRef`, `ProtectedLink.nameRef`).
+ */
+import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { Construct } from "constructs";
+import { backupPolicySchema, type BackupPolicyConfig } from "../../provider/schema/resources";
+import { checkAttributes } from "./schema-check";
+
+export interface BackupPolicyResourceProps extends BackupPolicyConfig, TerraformMetaArguments {}
+
+export class BackupPolicy extends TerraformResource {
+  static readonly TYPE = "srv6_backup_policy";
+  readonly config: BackupPolicyConfig;
+
+  constructor(scope: Construct, id: string, props: BackupPolicyResourceProps) {
+    const { dependsOn, count, provider, lifecycle, forEach, provisioners, connection, ...config } = props;
+    super(scope, id, {
+      terraformResourceType: BackupPolicy.TYPE,
+      dependsOn, count, provider, lifecycle, forEach, provisioners, connection,
+    });
+    checkAttributes(`${BackupPolicy.TYPE} "${config.name}" (${this.node.path})`, backupPolicySchema, { ...config });
+    this.config = config;
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { ...this.config, segments: [...this.config.segments] };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return this.synthesizeAttributes();
+  }
+}

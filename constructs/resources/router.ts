@@ -1,0 +1,38 @@
+/**
+ * `srv6_router`. Low-level binding: attributes are exactly `RouterConfig` of
+ * provider/schema/resources.ts (snake_case, as Terraform spells them).
+ */
+import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { Construct } from "constructs";
+import { routerSchema, type RouterConfig } from "../../provider/schema/resources";
+import { checkAttributes } from "./schema-check";
+
+export interface RouterResourceProps extends RouterConfig, TerraformMetaArguments {}
+
+export class Router extends TerraformResource {
+  static readonly TYPE = "srv6_router";
+  readonly config: RouterConfig;
+
+  constructor(scope: Construct, id: string, props: RouterResourceProps) {
+    const { dependsOn, count, provider, lifecycle, forEach, provisioners, connection, ...config } = props;
+    super(scope, id, {
+      terraformResourceType: Router.TYPE,
+      dependsOn, count, provider, lifecycle, forEach, provisioners, connection,
+    });
+    checkAttributes(`${Router.TYPE} "${config.name}" (${this.node.path})`, routerSchema, { ...config });
+    this.config = config;
+  }
+
+  /** A Terraform reference to this router's name: use it where another resource names the router. */
+  get nameRef(): string {
+    return this.getStringAttribute("name");
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { ...this.config };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return this.synthesizeAttributes();
+  }
+}
