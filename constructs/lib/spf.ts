@@ -11,7 +11,8 @@
  * - Among equal-cost paths from a source, the one whose sequence of node
  *   names, read from the source, is lexicographically smallest (node by node,
  *   plain JavaScript string comparison) wins. Between parallel links joining
- *   the same two nodes, the lower metric wins, then the smaller link id.
+ *   the same two nodes, the lower metric wins, then the link listed first in
+ *   `graph.links` (declaration order, so ids may be named freely).
  *
  * This tie-break is destination-based: the chosen path from any node on the
  * chosen path onward is that node's own chosen path. So hop-by-hop forwarding
@@ -58,6 +59,8 @@ export class GraphError extends Error {
 interface Adjacency {
   readonly neighbour: string;
   readonly link: GraphLink;
+  /** Position of the link in graph.links: the last tie-break between parallel links. */
+  readonly order: number;
 }
 
 /** Neighbours of each node over the links left after `excludeLink`. */
@@ -69,7 +72,7 @@ function adjacencies(graph: Graph, opts: SpfOptions): Map<string, Adjacency[]> {
   }
   const ids = new Set<string>();
   const result = new Map<string, Adjacency[]>(graph.nodes.map((n) => [n, []]));
-  for (const link of graph.links) {
+  for (const [order, link] of graph.links.entries()) {
     if (ids.has(link.id)) throw new GraphError(`link id "${link.id}" is used twice`);
     ids.add(link.id);
     for (const end of [link.a, link.b]) {
@@ -80,8 +83,8 @@ function adjacencies(graph: Graph, opts: SpfOptions): Map<string, Adjacency[]> {
       throw new GraphError(`link "${link.id}" has metric ${String(link.metric)}; a metric must be a positive integer`);
     }
     if (link.id === opts.excludeLink) continue;
-    result.get(link.a)!.push({ neighbour: link.b, link });
-    result.get(link.b)!.push({ neighbour: link.a, link });
+    result.get(link.a)!.push({ neighbour: link.b, link, order });
+    result.get(link.b)!.push({ neighbour: link.a, link, order });
   }
   if (opts.excludeLink !== undefined && !ids.has(opts.excludeLink)) {
     throw new GraphError(`excludeLink "${opts.excludeLink}" is not a link of the graph`);
@@ -150,7 +153,7 @@ export function shortestRoute(graph: Graph, src: string, dst: string, opts: SpfO
  * Among the links out of a node at distance `remaining` from the destination
  * that stay on a shortest path, the smallest neighbour name wins (this is
  * what makes the whole path lexicographically smallest from the source),
- * then the cheaper parallel link, then the smaller link id.
+ * then the cheaper parallel link, then the one declared first.
  */
 function bestStep(out: Adjacency[], remaining: number, toDst: Map<string, number>): Adjacency {
   let best: Adjacency | undefined;
@@ -167,7 +170,7 @@ function bestStep(out: Adjacency[], remaining: number, toDst: Map<string, number
 function precedes(x: Adjacency, y: Adjacency): boolean {
   if (x.neighbour !== y.neighbour) return x.neighbour < y.neighbour;
   if (x.link.metric !== y.link.metric) return x.link.metric < y.link.metric;
-  return x.link.id < y.link.id;
+  return x.order < y.order;
 }
 
 /** The chosen shortest path's nodes from `src` to `dst`, or undefined when unreachable. */

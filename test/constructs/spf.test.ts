@@ -55,7 +55,7 @@ test("diamond: equal-cost tie goes to the smaller name", () => {
   assert.equal(nextHop(g, "r2", "r3"), "r1", "r2->r3 tie between r1 and r4 goes to r1");
 });
 
-test("parallel links: the cheaper one, then the smaller id", () => {
+test("parallel links: the cheaper one, then the one listed first", () => {
   const g: Graph = {
     nodes: ["a", "b"],
     links: [
@@ -64,7 +64,8 @@ test("parallel links: the cheaper one, then the smaller id", () => {
       { a: "b", b: "a", metric: 7, id: "w" },
     ],
   };
-  assert.equal(shortestRoute(g, "a", "b")!.links[0]!.id, "x");
+  assert.equal(shortestRoute(g, "a", "b")!.links[0]!.id, "y", "equal metrics: the first listed, whatever its id");
+  assert.equal(shortestRoute(g, "a", "b", { excludeLink: "y" })!.links[0]!.id, "x");
   assert.equal(shortestRoute(g, "a", "b", { excludeLink: "x" })!.links[0]!.id, "y");
 });
 
