@@ -10,6 +10,11 @@ export interface DownReport {
   readonly errors: string[];
 }
 
+async function rootLinks(pattern: RegExp): Promise<string[]> {
+  const out = await run(["ip", "-j", "link", "show"], { allowFailure: true });
+  return (JSON.parse(out.stdout || "[]") as { ifname: string }[]).map((l) => l.ifname).filter((n) => pattern.test(n));
+}
+
 /** Names of the labs present on this machine (state directory or namespaces). */
 export function listLabs(): string[] {
   const names = new Set<string>();
@@ -38,11 +43,15 @@ export async function labDown(lab: string): Promise<DownReport> {
     const r = await run(["ip", "netns", "del", ns], { allowFailure: true });
     if (r.code !== 0) errors.push(`ip netns del ${ns}: ${r.stderr.trim()}`);
   }
-  const bridge = bridgeName(lab);
-  const br = await run(["ip", "link", "show", bridge], { allowFailure: true });
-  if (br.code === 0) {
-    const r = await run(["ip", "link", "del", bridge], { allowFailure: true });
-    if (r.code !== 0) errors.push(`ip link del ${bridge}: ${r.stderr.trim()}`);
+  // The kernel frees a namespace (and the veths in it) asynchronously once its
+  // last process is gone; delete our root-namespace ends now and wait.
+  const ours = new RegExp(`^${bridgeName(lab)}(-\\d+)?$`);
+  for (let attempt = 0; ; attempt++) {
+    const links = await rootLinks(ours);
+    if (links.length === 0) break;
+    if (attempt === 50) { errors.push(`links still present: ${links.join(", ")}`); break; }
+    for (const l of links) await run(["ip", "link", "del", l], { allowFailure: true });
+    await new Promise((r) => setTimeout(r, 100));
   }
   rmSync(stateDir(lab), { recursive: true, force: true });
   if (listLabs().length === 0) {
