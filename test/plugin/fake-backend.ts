@@ -12,8 +12,8 @@
  *   or a policy's `name`/`router`/`link` requires replacement;
  * - srv6_protected_link has schema version 1: version 0 called
  *   `probe_interval_ms` `interval_ms`;
- * - a router whose host is `fail.invalid` fails to apply with an engine-like
- *   typed error (router, command, exit code, stderr).
+ * - a router whose user is `unreachable` fails to apply with an engine-like
+ *   typed error (router, command, exit code, stderr), changing nothing.
  */
 import * as fs from "node:fs";
 import type { ResourceType } from "../../provider/schema/resources";
@@ -73,7 +73,7 @@ function handlerFor(type: ResourceType, file: string): ResourceHandler {
     return out;
   };
   const failIfAsked = (obj: TfObject): void => {
-    if (type === "srv6_router" && obj.host === "fail.invalid") {
+    if (type === "srv6_router" && obj.user === "unreachable") {
       throw new FakeCommandError("ip -6 route replace exited 2", String(obj.name), ["ip", "-6", "route", "replace", "fc00::/64"], 2, "RTNETLINK answers: No route to host");
     }
   };
