@@ -23,7 +23,7 @@ function validatorFor(schema: object): ValidateFunction {
       // ajv costs tens of milliseconds to load: only when something is validated.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const AjvClass = (require("ajv") as typeof import("ajv")).default;
-      ajvInstance = new AjvClass({ allErrors: true, strict: true });
+      ajvInstance = new AjvClass({ allErrors: true, strict: true, verbose: true });
       ajvInstance.addFormat("ipv6", { type: "string", validate: (s: string) => isIPv6(s) });
     }
     fn = ajvInstance.compile(schema);
@@ -98,7 +98,8 @@ export function validateAgainstSchema(resourceType: string, schema: object, conf
   const validate = validatorFor(schema);
   if (validate(input)) return [];
   const name = typeof config.name === "string" ? ` "${config.name}"` : "";
-  const diags: Diagnostic[] = [];
+  // One diagnostic per attribute, listing every rule its value breaks.
+  const byPointer = new Map<string, { path: AttributePath; bad: string; reasons: string[]; help: string }>();
   for (const e of validate.errors ?? []) {
     let pointer = e.instancePath;
     const p = e.params as Record<string, unknown>;
@@ -106,15 +107,27 @@ export function validateAgainstSchema(resourceType: string, schema: object, conf
     if (e.keyword === "additionalProperties") pointer += `/${String(p.additionalProperty)}`;
     // A value that is unknown now (or inside something unknown) is checked at apply.
     if (unknownPaths.some((u) => pointer === u || pointer.startsWith(`${u}/`))) continue;
-    const path = pathFromJsonPointer(pointer);
+    let entry = byPointer.get(pointer);
+    if (!entry) {
+      const path = pathFromJsonPointer(pointer);
+      const fieldSchema = e.keyword === "required" ? undefined : (e.parentSchema as { description?: string } | undefined);
+      entry = {
+        path,
+        bad: e.keyword === "required" ? "nothing" : JSON.stringify(valueAt(input, path)),
+        reasons: [],
+        help: fieldSchema?.description ? ` ${fieldSchema.description}` : "",
+      };
+      byPointer.set(pointer, entry);
+    }
+    entry.reasons.push(describeError(e));
+  }
+  const diags: Diagnostic[] = [];
+  for (const { path, bad, reasons, help } of byPointer.values()) {
     const field = formatPath(path) || "(resource)";
-    const bad = e.keyword === "required" ? "nothing" : JSON.stringify(valueAt(input, path));
-    const fieldSchema = e.parentSchema as { description?: string } | undefined;
-    const help = fieldSchema?.description && e.keyword !== "required" ? ` ${fieldSchema.description}` : "";
     diags.push(
       errorDiagnostic(
         `Invalid ${resourceType}${name}: ${field}`,
-        `${resourceType}${name}: attribute ${field} got ${bad}, which ${describeError(e)}.${help}`,
+        `${resourceType}${name}: attribute ${field} got ${bad}, which ${reasons.join(" and ")}.${help}`,
         path,
       ),
     );
