@@ -30,6 +30,11 @@ export interface LabConnectionsOptions {
   readonly mgmtSubnet: string;
   /** The topology's routers, in its `nodes` order. */
   readonly routers: readonly LabRouterDefaults[];
+  /**
+   * Inventory file to read, or false to use only the deterministic layout.
+   * @default env SRV6_INVENTORY, else /run/srv6-lab/<lab>/inventory.json if it exists
+   */
+  readonly inventory?: string | false;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -39,7 +44,10 @@ export function labConnections(opts: LabConnectionsOptions): Record<string, LabC
   const env = opts.env ?? process.env;
   const fromEnv = env[INVENTORY_ENV];
   const conventional = `${LAB_STATE_ROOT}/${opts.lab}/inventory.json`;
-  const file = fromEnv !== undefined && fromEnv !== "" ? fromEnv : existsSync(conventional) ? conventional : undefined;
+  const file = opts.inventory === false ? undefined
+    : opts.inventory !== undefined ? opts.inventory
+    : fromEnv !== undefined && fromEnv !== "" ? fromEnv
+    : existsSync(conventional) ? conventional : undefined;
   if (file !== undefined) return fromInventory(file, opts);
   const base = opts.mgmtSubnet.split("/")[0]!.split(".").slice(0, 3).join(".");
   const stateDir = `${LAB_STATE_ROOT}/${opts.lab}`;

@@ -22,13 +22,22 @@ import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { ProtectedNetwork, labConnections } from "../../constructs";
 
+export interface LabStackProps {
+  /**
+   * Lab inventory file, or false for the lab's deterministic layout only.
+   * @default env SRV6_INVENTORY, else /run/srv6-lab/diamond/inventory.json if present
+   */
+  readonly inventory?: string | false;
+}
+
 export class DiamondStack extends TerraformStack {
   readonly network: ProtectedNetwork;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: LabStackProps = {}) {
     super(scope, id);
     const ssh = labConnections({
       lab: "diamond",
+      inventory: props.inventory,
       mgmtSubnet: "198.18.0.0/24",
       routers: [{ name: "r1" }, { name: "r2" }, { name: "r3" }, { name: "r4", user: "srv6ops" }],
     });

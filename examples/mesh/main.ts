@@ -48,14 +48,23 @@ const PREFIXES: Readonly<Record<string, string>> = {
   r9: "2001:db8:9::/64",
 };
 
+export interface LabStackProps {
+  /**
+   * Lab inventory file, or false for the lab's deterministic layout only.
+   * @default env SRV6_INVENTORY, else /run/srv6-lab/mesh/inventory.json if present
+   */
+  readonly inventory?: string | false;
+}
+
 export class MeshStack extends TerraformStack {
   readonly network: ProtectedNetwork;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: LabStackProps = {}) {
     super(scope, id);
     const names = ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"];
     const ssh = labConnections({
       lab: "mesh",
+      inventory: props.inventory,
       mgmtSubnet: "198.18.1.0/24",
       routers: names.map((name) => ({ name, user: name === "r5" ? "srv6ops" : undefined })),
     });

@@ -1,0 +1,167 @@
+/**
+ * Property test of the backup paths, through the real construct and synth:
+ * on hundreds of seeded random connected topologies (parallel links and
+ * equal-cost ties included), protect every non-bridge link, synthesize, and
+ * for every emitted srv6_backup_policy forward a packet hop by hop:
+ * - each router forwards on the PRE-failure routing (nextHopLink), as every
+ *   router but the point of local repair still does;
+ * - a SID is decoded from its address alone (locator, then the 16-bit
+ *   function: 1 node, 2 decap, 0x1000+k End.X over link k);
+ * - the packet must never cross the protected link, must end at the
+ *   prefix's router on that router's decap SID (the last segment), and must
+ *   follow exactly the post-convergence shortest path.
+ * Also: a policy exists for exactly the (link end, prefix) pairs whose
+ * traffic crosses the link, every End.X used is declared on its router, and
+ * no list exceeds the schema's 6 segments.
+ * Replay one case: PROPERTY_SEED=<seed> PROPERTY_CASES=1.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Testing, TerraformStack } from "cdktf";
+import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
+import { nextHopLink, shortestPath, shortestRoute, type Graph } from "../../constructs/lib/spf";
+import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../provider/net/ipv6";
+import { randomConnectedGraph, seededRng, type Rng } from "./helpers/random";
+import { resourcesOf, synthJson } from "./helpers/synth";
+
+const FIRST_SEED = Number(process.env.PROPERTY_SEED ?? 1000);
+const CASES = Number(process.env.PROPERTY_CASES ?? 300);
+
+interface Case {
+  readonly graph: Graph;
+  readonly locators: Map<string, string>;
+  /** prefix -> owning router */
+  readonly prefixes: Map<string, string>;
+  /** link id -> its number (declaration order) */
+  readonly numbers: Map<string, number>;
+}
+
+function buildStack(rng: Rng): { stack: TerraformStack; c: Case } {
+  const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 11, extraLinkRatio: 1.2, maxMetric: 4, parallelLinks: true });
+  const stack = new TerraformStack(Testing.app(), "prop");
+  const net = new ProtectedNetwork(stack, "net");
+  const routers = new Map<string, NetworkRouter>();
+  const locators = new Map<string, string>();
+  const prefixes = new Map<string, string>();
+  graph.nodes.forEach((name, i) => {
+    const locator = `fc00:0:${(i + 1).toString(16)}::/48`;
+    locators.set(name, locator);
+    const own = rng() < 0.6 ? [`2001:db8:${(i + 1).toString(16)}::/64`] : [];
+    if (rng() < 0.2) own.push(`2001:db8:${(i + 1).toString(16)}:1::/64`);
+    for (const p of own) prefixes.set(p, name);
+    routers.set(name, net.addRouter(name, { host: `192.0.2.${i + 1}`, locator, prefixes: own }));
+  });
+  const ifCount = new Map<string, number>();
+  const nextIf = (r: string): string => {
+    const n = (ifCount.get(r) ?? 0) + 1;
+    ifCount.set(r, n);
+    return `eth${n}`;
+  };
+  const numbers = new Map<string, number>();
+  graph.links.forEach((l, i) => {
+    const k = (i + 1).toString(16);
+    const link = net.addLink(l.id, {
+      routerA: routers.get(l.a)!, interfaceA: nextIf(l.a), addressA: `fd00:0:0:${k}::1`,
+      routerB: routers.get(l.b)!, interfaceB: nextIf(l.b), addressB: `fd00:0:0:${k}::2`,
+      metric: l.metric,
+    });
+    numbers.set(l.id, link.number);
+  });
+  net.protectAll({ skipBridges: true });
+  return { stack, c: { graph, locators, prefixes, numbers } };
+}
+
+type Decoded = { router: string; kind: "node" | "decap" } | { router: string; kind: "adjacency"; linkNumber: number };
+
+/** Decodes a SID from its address bits, independently of the allocator. */
+function decode(c: Case, sid: string): Decoded {
+  const value = parseIpv6(sid);
+  for (const [router, text] of c.locators) {
+    const locator = parseIpv6Prefix(text);
+    if (!prefixContains(locator, value)) continue;
+    const fn = Number((value >> BigInt(128 - locator.length - 16)) & 0xffffn);
+    if (fn === 1) return { router, kind: "node" };
+    if (fn === 2) return { router, kind: "decap" };
+    if (fn > 0x1000 && fn < 0x2000) return { router, kind: "adjacency", linkNumber: fn - 0x1000 };
+    throw new Error(`SID ${sid} of ${router} has function ${fn.toString(16)}, not a forwarding SID`);
+  }
+  throw new Error(`SID ${sid} is in no router's locator`);
+}
+
+test(`backup paths avoid the protected link and reach the destination on ${CASES} random topologies (seeded from ${FIRST_SEED})`, () => {
+  let policiesChecked = 0;
+  let linksProtected = 0;
+  let maxSegments = 0;
+  for (let n = 0; n < CASES; n++) {
+    const seed = FIRST_SEED + n;
+    const { stack, c } = buildStack(seededRng(seed));
+    const where = `seed ${seed} graph ${JSON.stringify(c.graph)}`;
+    const json = synthJson(stack);
+    const links = resourcesOf(json, "srv6_protected_link");
+    const policies = Object.values(resourcesOf(json, "srv6_backup_policy"));
+    const routerResources = resourcesOf(json, "srv6_router");
+    const linkById = new Map(c.graph.links.map((l) => [l.id, l]));
+    const linkByNumber = new Map([...c.numbers].map(([id, k]) => [k, linkById.get(id)!]));
+
+    // protectAll({ skipBridges: true }): exactly the non-bridge links.
+    const expectedProtected = c.graph.links.filter((l) => shortestRoute(c.graph, l.a, l.b, { excludeLink: l.id }) !== undefined).map((l) => l.id).sort();
+    assert.deepEqual(Object.keys(links).sort(), expectedProtected, `${where}: protected links`);
+    linksProtected += expectedProtected.length;
+
+    // Completeness: one policy per (link end, prefix whose traffic crosses the link).
+    const expectedPolicies = new Set<string>();
+    for (const id of expectedProtected) {
+      const l = linkById.get(id)!;
+      for (const plr of [l.a, l.b]) {
+        for (const [prefix, owner] of c.prefixes) {
+          if (owner !== plr && nextHopLink(c.graph, plr, owner)?.id === id) expectedPolicies.add(`${id}|${plr}|${prefix}`);
+        }
+      }
+    }
+    const unref = (s: unknown): string => String(s).replace(/^\$\{srv6_[a-z_]+\.([a-z0-9_-]+)\.name\}$/, "$1");
+    assert.deepEqual(policies.map((p) => `${unref(p.link)}|${unref(p.router)}|${String(p.prefix)}`).sort(), [...expectedPolicies].sort(), `${where}: policy set`);
+
+    for (const p of policies) {
+      const failed = linkById.get(unref(p.link))!;
+      const plr = unref(p.router);
+      const destination = c.prefixes.get(String(p.prefix))!;
+      const segments = p.segments as string[];
+      const label = `${where} policy ${String(p.name)} segments ${segments.join(",")}`;
+      maxSegments = Math.max(maxSegments, segments.length);
+      assert.ok(segments.length >= 1 && segments.length <= 6, `${label}: 1 to 6 segments`);
+      const walked = [plr];
+      let here = plr;
+      const forwardTo = (target: string): void => {
+        while (here !== target) {
+          const hop = nextHopLink(c.graph, here, target)!;
+          assert.notEqual(hop.id, failed.id, `${label}: ${here} forwards towards ${target} over the failed link`);
+          here = hop.a === here ? hop.b : hop.a;
+          walked.push(here);
+          assert.ok(walked.length <= 4 * c.graph.nodes.length, `${label}: forwarding loop`);
+        }
+      };
+      segments.forEach((sid, i) => {
+        const d = decode(c, sid);
+        forwardTo(d.router);
+        if (d.kind === "decap") {
+          assert.equal(i, segments.length - 1, `${label}: decap SID only as the last segment`);
+          assert.equal(d.router, destination, `${label}: last segment decapsulates at the prefix's router`);
+        } else if (d.kind === "adjacency") {
+          const link = linkByNumber.get(d.linkNumber)!;
+          assert.ok(link.a === here || link.b === here, `${label}: End.X of link ${link.id} is on ${here}`);
+          assert.notEqual(link.id, failed.id, `${label}: End.X over the failed link`);
+          const declared = (routerResources[here]!.adjacency_sids as { sid: string }[]).map((a) => a.sid);
+          assert.ok(declared.includes(sid), `${label}: End.X ${sid} declared in srv6_router ${here}`);
+          here = link.a === here ? link.b : link.a;
+          walked.push(here);
+        }
+      });
+      assert.equal(decode(c, segments[segments.length - 1]!).kind, "decap", `${label}: ends with a decap SID`);
+      assert.equal(here, destination, `${label}: packet ends at ${destination}`);
+      assert.deepEqual(walked, shortestPath(c.graph, plr, destination, { excludeLink: failed.id }), `${label}: follows the post-convergence path`);
+      policiesChecked++;
+    }
+  }
+  assert.ok(policiesChecked >= 1000, `checked ${policiesChecked} policies on ${linksProtected} protected links (max ${maxSegments} segments)`);
+  console.log(`# property: ${CASES} topologies, ${linksProtected} protected links, ${policiesChecked} backup policies, longest list ${maxSegments} segments`);
+});
