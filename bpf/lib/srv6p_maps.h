@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Map definitions shared by every object. Each object that includes this
+ * header declares the same maps with LIBBPF_PIN_BY_NAME, so iproute2 (libbpf
+ * loader) pins the first copy under /sys/fs/bpf/tc/globals/<name> and every
+ * later object (tc filter or route) reuses it: one link_state per router.
+ * A definition change makes the pinned map incompatible and the load fail,
+ * which is the behaviour we want (remove the pins on upgrade).
+ */
+#ifndef SRV6P_MAPS_H
+#define SRV6P_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "srv6p_layout.h"
+#include "srv6p_reasons.h"
+
+#define SRV6P_MAX_LINKS 256
+#define SRV6P_MAX_BACKUPS 4096
+
+/* Per-link settings, key = ifindex of the link interface. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRV6P_MAX_LINKS);
+	__type(key, __u32);
+	__type(value, struct srv6p_link_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6p_link_config SEC(".maps");
+
+/* Per-link liveness and counters, key = ifindex of the link interface. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRV6P_MAX_LINKS);
+	__type(key, __u32);
+	__type(value, struct srv6p_link_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6p_link_state SEC(".maps");
+
+/* Backup path per protected destination prefix (longest match). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SRV6P_MAX_BACKUPS);
+	__type(key, struct srv6p_backup_key);
+	__type(value, struct srv6p_backup);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6p_backups SEC(".maps");
+
+/* Counter per reason of srv6p_reasons.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SRV6P_R__COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} srv6p_reasons SEC(".maps");
+
+static __always_inline void srv6p_count_reason(__u32 reason)
+{
+	__u64 *n = bpf_map_lookup_elem(&srv6p_reasons, &reason);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+#endif

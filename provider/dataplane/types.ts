@@ -1,0 +1,67 @@
+/** Inputs and outputs of the dataplane renderer. */
+import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../schema/resources";
+
+/** What the renderer must know about the router itself (observed by the engine). */
+export interface RouterFacts {
+  /** Interface index by name, for every interface a protected link or adjacency SID uses. */
+  ifindex: Record<string, number>;
+  /** systemd is PID 1 (then the probe sender runs as a transient unit). */
+  systemd: boolean;
+  /** seg6local `count` is supported (Linux 5.14+). Default true. */
+  seg6localCounters?: boolean;
+}
+
+export interface DataplaneInput {
+  /** Name of the router to render (an srv6_router name). */
+  readonly router: string;
+  /** The whole desired state: every router, link and policy (others are used for references). */
+  readonly routers: readonly RouterConfig[];
+  readonly links: readonly ProtectedLinkConfig[];
+  readonly policies: readonly BackupPolicyConfig[];
+  readonly facts: RouterFacts;
+}
+
+/** Which resource a command belongs to, e.g. `srv6_protected_link.r1_r2`. */
+export type ResourceRef = string;
+
+export interface RouterCommand {
+  /** argv, never a shell string (the one shell use quotes its argument as $1). */
+  readonly argv: readonly string[];
+  /** Text fed to stdin. */
+  readonly input?: string;
+  readonly resource: ResourceRef;
+  /** What the command does, for progress output. */
+  readonly description: string;
+  /** Removal steps: "already gone" is fine, keep going. */
+  readonly ignoreFailure?: boolean;
+}
+
+/** A file to place on the router before the install commands run. */
+export interface RouterFile {
+  /** Path relative to the package root (dist/bpf/..., router/...). */
+  readonly localPath: string;
+  readonly remotePath: string;
+  readonly mode: number;
+}
+
+/** Probe sender configuration (router/probe-sender.py). */
+export interface ProbeSenderConfig {
+  readonly probes: readonly {
+    readonly link: string;
+    readonly interface: string;
+    /** [return SID on the peer, own monitor SID, own final address]. */
+    readonly segments: readonly string[];
+    readonly intervalUs: number;
+  }[];
+}
+
+export interface DataplanePlan {
+  readonly router: string;
+  /** Pushed first, in this order. */
+  readonly files: readonly RouterFile[];
+  /** Run in order; any failure means: run `remove`, report. */
+  readonly install: readonly RouterCommand[];
+  /** Removes everything `install` creates, in reverse order; each step tolerates "absent". */
+  readonly remove: readonly RouterCommand[];
+  readonly probeConfig: ProbeSenderConfig;
+}

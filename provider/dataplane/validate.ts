@@ -1,0 +1,125 @@
+/**
+ * Validation of everything that reaches a router command: the resource
+ * configs against their ajv schemas (provider/schema/resources.ts), the
+ * router facts against their own schema, then the cross-resource rules the
+ * renderer relies on (references, interfaces present, addresses parse).
+ */
+import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from "ajv";
+import {
+  routerSchema, protectedLinkSchema, backupPolicySchema,
+  type RouterConfig, type ProtectedLinkConfig, type BackupPolicyConfig,
+} from "../schema/resources";
+import { isIpv6Address, parseIpv6Prefix } from "../net/ipv6";
+import { DataplaneInputError, DataplaneValidationError } from "./errors";
+import type { DataplaneInput, RouterFacts } from "./types";
+
+const factsSchema: JSONSchemaType<RouterFacts> = {
+  $id: "srv6_router_facts",
+  type: "object",
+  description: "What the renderer needs to know about the router itself.",
+  additionalProperties: false,
+  required: ["ifindex", "systemd"],
+  properties: {
+    ifindex: {
+      type: "object",
+      description: "Interface index by interface name, for every interface a protected link uses.",
+      required: [],
+      patternProperties: { "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$": { type: "integer", minimum: 1, maximum: 2147483647 } },
+      additionalProperties: false,
+    },
+    systemd: { type: "boolean", description: "systemd is PID 1: run the probe sender as a transient unit." },
+    seg6localCounters: { type: "boolean", nullable: true, description: "seg6local `count` is supported (Linux 5.14+). Default true." },
+  },
+};
+
+let compiled: {
+  router: ValidateFunction<RouterConfig>;
+  link: ValidateFunction<ProtectedLinkConfig>;
+  policy: ValidateFunction<BackupPolicyConfig>;
+  facts: ValidateFunction<RouterFacts>;
+} | undefined;
+
+function validators() {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, formats: { ipv6: isIpv6Address } });
+    compiled = {
+      router: ajv.compile(routerSchema),
+      link: ajv.compile(protectedLinkSchema),
+      policy: ajv.compile(backupPolicySchema),
+      facts: ajv.compile(factsSchema),
+    };
+  }
+  return compiled;
+}
+
+function schemaErrors(resource: string, value: unknown, errors: ErrorObject[] | null | undefined): DataplaneInputError[] {
+  return (errors ?? []).map((e) => {
+    const field = (e.instancePath.replace(/^\//, "").replace(/\//g, ".") || (e.params as { missingProperty?: string }).missingProperty) ?? "(root)";
+    let bad: unknown = value;
+    for (const part of e.instancePath.split("/").filter(Boolean)) bad = (bad as Record<string, unknown> | undefined)?.[part];
+    return new DataplaneInputError(resource, field, bad, e.message ?? "invalid");
+  });
+}
+
+/** Throws DataplaneValidationError listing every problem; returns the router being rendered. */
+export function validateInput(input: DataplaneInput): RouterConfig {
+  const v = validators();
+  const errors: DataplaneInputError[] = [];
+  const name = (x: { name?: unknown }) => (typeof x?.name === "string" ? x.name : "?");
+  for (const r of input.routers) if (!v.router(r)) errors.push(...schemaErrors(`srv6_router.${name(r)}`, r, v.router.errors));
+  for (const l of input.links) if (!v.link(l)) errors.push(...schemaErrors(`srv6_protected_link.${name(l)}`, l, v.link.errors));
+  for (const p of input.policies) if (!v.policy(p)) errors.push(...schemaErrors(`srv6_backup_policy.${name(p)}`, p, v.policy.errors));
+  if (!v.facts(input.facts)) errors.push(...schemaErrors(`facts.${input.router}`, input.facts, v.facts.errors));
+  if (errors.length) throw new DataplaneValidationError(input.router, errors);
+
+  const routers = new Map(input.routers.map((r) => [r.name, r]));
+  const links = new Map(input.links.map((l) => [l.name, l]));
+  const me = routers.get(input.router);
+  if (!me) throw new DataplaneValidationError(input.router, [new DataplaneInputError("input", "router", input.router, `no srv6_router with this name (have: ${[...routers.keys()].join(", ") || "none"})`)]);
+  const addr = (resource: string, field: string, value: string) => {
+    if (!isIpv6Address(value)) errors.push(new DataplaneInputError(resource, field, value, "not an IPv6 address"));
+  };
+  const prefix = (resource: string, field: string, value: string) => {
+    try { parseIpv6Prefix(value); } catch (e) { errors.push(new DataplaneInputError(resource, field, value, (e as Error).message)); }
+  };
+  for (const r of input.routers) {
+    const res = `srv6_router.${r.name}`;
+    prefix(res, "locator", r.locator);
+    addr(res, "node_sid", r.node_sid);
+    addr(res, "decap_sid", r.decap_sid);
+    if (r.source_address) addr(res, "source_address", r.source_address);
+    (r.adjacency_sids ?? []).forEach((a, i) => {
+      addr(res, `adjacency_sids.${i}.sid`, a.sid);
+      addr(res, `adjacency_sids.${i}.nexthop`, a.nexthop);
+      if (r.name === me.name && input.facts.ifindex[a.interface] === undefined) {
+        errors.push(new DataplaneInputError(res, `adjacency_sids.${i}.interface`, a.interface, `router ${r.name} has no such interface (facts list: ${Object.keys(input.facts.ifindex).join(", ") || "none"})`));
+      }
+    });
+  }
+  for (const l of input.links) {
+    const res = `srv6_protected_link.${l.name}`;
+    for (const end of ["a", "b"] as const) {
+      const router = l[`router_${end}`];
+      if (!routers.has(router)) errors.push(new DataplaneInputError(res, `router_${end}`, router, "no srv6_router with this name"));
+      for (const f of [`peer_address_${end}`, `monitor_sid_${end}`, `return_sid_${end}`] as const) addr(res, f, l[f]);
+      const ifname = l[`interface_${end}`];
+      if (router === me.name && input.facts.ifindex[ifname] === undefined) {
+        errors.push(new DataplaneInputError(res, `interface_${end}`, ifname, `router ${router} has no such interface (facts list: ${Object.keys(input.facts.ifindex).join(", ") || "none"})`));
+      }
+    }
+    if (l.router_a === l.router_b) errors.push(new DataplaneInputError(res, "router_b", l.router_b, "a link needs two different routers"));
+  }
+  for (const p of input.policies) {
+    const res = `srv6_backup_policy.${p.name}`;
+    if (!routers.has(p.router)) errors.push(new DataplaneInputError(res, "router", p.router, "no srv6_router with this name"));
+    const link = links.get(p.link);
+    if (!link) errors.push(new DataplaneInputError(res, "link", p.link, "no srv6_protected_link with this name"));
+    else if (link.router_a !== p.router && link.router_b !== p.router) {
+      errors.push(new DataplaneInputError(res, "router", p.router, `not an end of link ${p.link} (${link.router_a}, ${link.router_b})`));
+    }
+    prefix(res, "prefix", p.prefix);
+    p.segments.forEach((s, i) => addr(res, `segments.${i}`, s));
+  }
+  if (errors.length) throw new DataplaneValidationError(input.router, errors);
+  return me;
+}

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""srv6-protect probe sender: one process per router, every protected link end.
+
+Pushed to routers as text: python3 standard library only.
+
+  probe-sender.py run   --config FILE            send probes in the foreground
+  probe-sender.py start --config FILE --pidfile P [--log L]
+                        (re)start a detached supervisor that restarts the
+                        sender if it dies; returns once the sender runs
+  probe-sender.py stop  --pidfile P              stop supervisor and sender
+  probe-sender.py status --pidfile P             JSON {running, pid, childPid}
+  probe-sender.py check --config FILE            validate the config only
+  probe-sender.py install-config --config FILE   validate stdin, write it to FILE atomically
+
+Config (JSON): {"probes": [{"link": NAME, "interface": IFNAME,
+  "segments": [RETURN_SID, MONITOR_SID, FINAL_ADDRESS], "intervalUs": 1000}]}
+
+Each probe is a UDP datagram to FINAL_ADDRESS port 47831 carrying a segment
+routing header (set with setsockopt(IPV6_RTHDR), which Linux accepts for type
+4), so it leaves towards RETURN_SID. The payload (struct srv6p_probe in
+bpf/lib/srv6p_layout.h) names the link's ifindex and a sequence number; the
+tc egress program stamps it on the way out over the link.
+
+The schedule is drift-free: probe k of a stream is due at start + k*interval.
+After a stall (timer noise, CPU starvation) missed slots are skipped, not sent
+as a burst: the dataplane counts probes, not time, so a stall causes no
+failover, and a burst would prove nothing.
+Exit codes: 0 ok, 2 bad usage/config, 3 not running (stop/status), 4 start failed.
+"""
+import heapq
+import json
+import os
+import re
+import signal
+import socket
+import struct
+import sys
+import time
+
+PROBE_PORT = 47831
+PROBE_MAGIC = 0x53365052
+PROBE_VERSION = 1
+IPV6_RTHDR = 57
+MAX_SEGMENTS = 8
+IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
+EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_START_FAILED = 2, 3, 4
+RESTART_BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_config(path):
+    try:
+        with open(path) as f:
+            cfg = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path}: {e}")
+    probes = cfg.get("probes") if isinstance(cfg, dict) else None
+    if not isinstance(probes, list):
+        raise ConfigError(f"{path}: 'probes' must be a list")
+    out = []
+    for i, p in enumerate(probes):
+        where = f"{path}: probes[{i}]"
+        if not isinstance(p, dict):
+            raise ConfigError(f"{where} must be an object")
+        link, ifname, segs, interval = p.get("link"), p.get("interface"), p.get("segments"), p.get("intervalUs")
+        if not isinstance(link, str) or not link:
+            raise ConfigError(f"{where}.link must be a name")
+        if not isinstance(ifname, str) or not IFNAME_RE.match(ifname):
+            raise ConfigError(f"{where}.interface: bad interface name {ifname!r}")
+        if not isinstance(segs, list) or not 2 <= len(segs) <= MAX_SEGMENTS:
+            raise ConfigError(f"{where}.segments must list 2..{MAX_SEGMENTS} addresses")
+        for s in segs:
+            try:
+                socket.inet_pton(socket.AF_INET6, s)
+            except (OSError, TypeError):
+                raise ConfigError(f"{where}.segments: bad IPv6 address {s!r}")
+        if not isinstance(interval, int) or not 100 <= interval <= 10_000_000:
+            raise ConfigError(f"{where}.intervalUs must be an integer 100..10000000, got {interval!r}")
+        out.append({"link": link, "interface": ifname, "segments": segs, "interval_ns": interval * 1000})
+    return out
+
+
+def build_srh(segments):
+    """Routing header for IPV6_RTHDR: segments first..last, the last is the socket's destination."""
+    n = len(segments)
+    srh = struct.pack("!BBBBBBH", 0, 2 * n, 4, n - 1, n - 1, 0, 0)
+    for s in reversed(segments):  # SRH order: segments[0] is the last segment
+        srh += socket.inet_pton(socket.AF_INET6, s)
+    return srh
+
+
+class Stream:
+    def __init__(self, spec, start_ns):
+        self.spec = spec
+        self.interval = spec["interval_ns"]
+        self.next_due = start_ns
+        self.seq = 0
+        self.errors = 0
+        self.ifindex = 0
+        self.sock = None
+        self.dest = (spec["segments"][-1], PROBE_PORT)
+
+    def open(self):
+        # ifindex is looked up again after send errors: interfaces can be re-created.
+        self.ifindex = socket.if_nametoindex(self.spec["interface"])
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_RTHDR, build_srh(self.spec["segments"]))
+        s.setblocking(False)
+        self.sock = s
+
+    def send(self):
+        self.seq = (self.seq + 1) & 0xFFFFFFFF
+        payload = struct.pack("!IBBHIIIIQQ", PROBE_MAGIC, PROBE_VERSION, 0, 0, self.ifindex, self.seq, 0, 0, 0, 0)
+        self.sock.sendto(payload, self.dest)
+
+
+def log(msg):
+    sys.stderr.write(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + msg + "\n")
+    sys.stderr.flush()
+
+
+def run(config_path):
+    specs = load_config(config_path)
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    now = time.monotonic_ns()
+    streams = [Stream(s, now) for s in specs]
+    heap = []
+    for i, st in enumerate(streams):
+        try:
+            st.open()
+        except OSError as e:
+            log(f"link {st.spec['link']}: cannot open probe socket on {st.spec['interface']}: {e}")
+            st.sock = None
+        heap.append((st.next_due, i))
+    heapq.heapify(heap)
+    log(f"sending probes for {len(streams)} link(s)")
+    while not stop["now"] and heap:
+        due, i = heap[0]
+        now = time.monotonic_ns()
+        if due > now:
+            time.sleep((due - now) / 1e9)
+            continue
+        st = streams[i]
+        try:
+            if st.sock is None:
+                st.open()
+            st.send()
+        except OSError as e:
+            st.errors += 1
+            if st.errors in (1, 10, 100) or st.errors % 1000 == 0:
+                log(f"link {st.spec['link']}: send failed ({st.errors} so far): {e}")
+            if isinstance(e, (socket.gaierror,)) or getattr(e, "errno", 0) in (19, 6):  # ENODEV, ENXIO
+                st.sock = None
+        # Drift-free: next slot on the original grid; skip the slots a stall made us miss.
+        nxt = due + st.interval
+        if nxt <= now:
+            nxt += ((now - nxt) // st.interval + 1) * st.interval
+        heapq.heapreplace(heap, (nxt, i))
+    return 0
+
+
+def read_pid(pidfile):
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().split()[0])
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def supervise(config_path, pidfile, child_file):
+    """Runs detached: restart the sender whenever it exits, until SIGTERM."""
+    stop = {"now": False, "child": None}
+
+    def on_term(*_):
+        stop["now"] = True
+        if stop["child"]:
+            try:
+                os.kill(stop["child"], signal.SIGTERM)
+            except OSError:
+                pass
+    signal.signal(signal.SIGTERM, on_term)
+    restarts = 0
+    while not stop["now"]:
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), "run", "--config", config_path])
+        stop["child"] = pid
+        with open(child_file + ".tmp", "w") as f:
+            f.write(f"{pid}\n")
+        os.replace(child_file + ".tmp", child_file)
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                status = 0
+                break
+        stop["child"] = None
+        if stop["now"]:
+            break
+        if time.monotonic() - started > 30:
+            restarts = 0
+        delay = RESTART_BACKOFF_S[min(restarts, len(RESTART_BACKOFF_S) - 1)]
+        restarts += 1
+        log(f"sender exited (status {status}); restart {restarts} in {delay}s")
+        time.sleep(delay)
+    for f in (child_file, pidfile):
+        try:
+            os.unlink(f)
+        except OSError:
+            pass
+    return 0
+
+
+def stop_running(pidfile, timeout_s=5.0):
+    pid = read_pid(pidfile)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return True
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def start(config_path, pidfile, logfile):
+    load_config(config_path)  # refuse a bad config before stopping the running sender
+    config_path = os.path.abspath(config_path)
+    stop_running(pidfile)
+    os.makedirs(os.path.dirname(os.path.abspath(pidfile)), exist_ok=True)
+    child_file = pidfile + ".child"
+    for f in (pidfile, child_file):
+        try:
+            os.unlink(f)
+        except OSError:
+            pass
+    if os.fork() == 0:
+        # Detach from the SSH session: new session, no controlling tty, stdio to the log.
+        os.setsid()
+        if os.fork() != 0:
+            os._exit(0)
+        fd_in = os.open(os.devnull, os.O_RDONLY)
+        fd_log = os.open(logfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd_in, 0)
+        os.dup2(fd_log, 1)
+        os.dup2(fd_log, 2)
+        os.chdir("/")
+        with open(pidfile + ".tmp", "w") as f:
+            f.write(f"{os.getpid()}\n")
+        os.replace(pidfile + ".tmp", pidfile)
+        try:
+            code = supervise(config_path, pidfile, child_file)
+        except BaseException as e:  # never return into the caller's code path
+            log(f"supervisor failed: {e!r}")
+            code = 1
+        os._exit(code)
+    os.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if read_pid(pidfile) and read_pid(child_file):
+            print(json.dumps({"started": True, "pid": read_pid(pidfile), "childPid": read_pid(child_file)}))
+            return 0
+        time.sleep(0.02)
+    sys.stderr.write(f"probe-sender: supervisor did not come up (see {logfile})\n")
+    return EXIT_START_FAILED
+
+
+def parse_opts(args, allowed):
+    opts = {}
+    it = iter(args)
+    for a in it:
+        if a not in allowed:
+            raise ConfigError(f"unknown option {a!r}")
+        try:
+            opts[a] = next(it)
+        except StopIteration:
+            raise ConfigError(f"option {a} needs a value")
+    return opts
+
+
+def main(argv):
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.stdout.write(__doc__)
+        return 0 if argv else EXIT_USAGE
+    cmd = argv[0]
+    try:
+        if cmd == "run":
+            return run(parse_opts(argv[1:], {"--config"})["--config"])
+        if cmd == "check":
+            specs = load_config(parse_opts(argv[1:], {"--config"})["--config"])
+            print(json.dumps({"valid": True, "links": len(specs)}))
+            return 0
+        if cmd == "install-config":
+            path = parse_opts(argv[1:], {"--config"})["--config"]
+            text = sys.stdin.read()
+            tmp = f"{path}.tmp.{os.getpid()}"
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            with open(tmp, "w") as f:
+                f.write(text)
+            try:
+                specs = load_config(tmp)
+            except ConfigError:
+                os.unlink(tmp)
+                raise
+            os.replace(tmp, path)
+            print(json.dumps({"written": path, "links": len(specs)}))
+            return 0
+        if cmd == "start":
+            o = parse_opts(argv[1:], {"--config", "--pidfile", "--log"})
+            pidfile = o["--pidfile"]
+            return start(o["--config"], pidfile, o.get("--log", pidfile + ".log"))
+        if cmd == "stop":
+            stopped = stop_running(parse_opts(argv[1:], {"--pidfile"})["--pidfile"])
+            print(json.dumps({"stopped": stopped}))
+            return 0
+        if cmd == "status":
+            pidfile = parse_opts(argv[1:], {"--pidfile"})["--pidfile"]
+            pid, child = read_pid(pidfile), read_pid(pidfile + ".child")
+            print(json.dumps({"running": bool(pid and child), "pid": pid, "childPid": child}))
+            return 0 if pid and child else EXIT_NOT_RUNNING
+    except ConfigError as e:
+        sys.stderr.write(f"probe-sender: {e}\n")
+        return EXIT_USAGE
+    except KeyError as e:
+        sys.stderr.write(f"probe-sender: missing option {e}\n")
+        return EXIT_USAGE
+    sys.stderr.write(f"probe-sender: unknown command {cmd!r}; see --help\n")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
