@@ -1,0 +1,79 @@
+/**
+ * Connection settings of one router, normalized in one place: defaults,
+ * jump host parsing, auth source. Built from a DesiredRouter plus the
+ * provider block, or given directly (lab inventory, tests).
+ */
+import type { DesiredProvider, DesiredRouter } from "../state/desired-state";
+import type { HostKeyPolicy } from "./host-key-policy";
+
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  /** Private key file on the controller; when absent, ssh-agent ($SSH_AUTH_SOCK) is used. */
+  privateKeyFile?: string;
+  /** ssh-agent socket; default $SSH_AUTH_SOCK. */
+  agentSocket?: string;
+  hostKey: HostKeyPolicy;
+}
+
+export interface RouterConnectionOptions extends SshEndpoint {
+  /** Router name, used in every message. */
+  router: string;
+  /** Wrap commands in `sudo -n` (non-root users). */
+  sudo: boolean;
+  /** Bastion the router is reached through (ssh2 forwardOut over a first connection). */
+  jump?: SshEndpoint;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  /** SSH keepalive, so a dead peer is noticed while a command runs. Default 5000 ms. */
+  keepaliveIntervalMs?: number;
+}
+
+export const SSH_DEFAULTS = {
+  port: 22,
+  connectTimeoutMs: 10000,
+  commandTimeoutMs: 60000,
+  keepaliveIntervalMs: 5000,
+} as const;
+
+/** `[user@]host[:port]`; `[v6addr]:port` also accepted. */
+export function parseJumpHost(text: string, defaults: Omit<SshEndpoint, "host" | "port">): SshEndpoint {
+  const at = text.lastIndexOf("@");
+  const user = at >= 0 ? text.slice(0, at) : defaults.user;
+  let rest = at >= 0 ? text.slice(at + 1) : text;
+  let port: number = SSH_DEFAULTS.port;
+  const bracket = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(rest);
+  if (bracket) {
+    rest = bracket[1];
+    if (bracket[2]) port = Number(bracket[2]);
+  } else if ((rest.match(/:/g) ?? []).length === 1) {
+    const [h, p] = rest.split(":");
+    rest = h;
+    port = Number(p);
+  }
+  return { ...defaults, user, host: rest, port };
+}
+
+/** Connection options for a router of the desired state. */
+export function routerConnectionOptions(router: DesiredRouter, provider: DesiredProvider): RouterConnectionOptions {
+  const hostKey: HostKeyPolicy = {
+    knownHostsFile: router.known_hosts_file,
+    pinnedSha256: router.host_key_sha256,
+    acceptNew: provider.accept_new_host_keys,
+  };
+  const auth = { user: router.user, privateKeyFile: router.private_key_file, hostKey: { ...hostKey, pinnedSha256: undefined } };
+  return {
+    router: router.name,
+    host: router.host,
+    port: router.port,
+    user: router.user,
+    privateKeyFile: router.private_key_file,
+    hostKey,
+    sudo: router.sudo,
+    // The bastion is checked against known_hosts (a pin names the router's key, not the bastion's).
+    jump: router.jump_host ? parseJumpHost(router.jump_host, auth) : undefined,
+    connectTimeoutMs: provider.connect_timeout_ms,
+    commandTimeoutMs: provider.command_timeout_ms,
+  };
+}
