@@ -6,7 +6,7 @@ import { providerConfigSchema, RESOURCE_TYPES, type ProviderConfig, type Resourc
 import type { ResourceBackend, ResourceHandler } from "./backend";
 import { diagnosticsFromError, errorDiagnostic, hasErrors, type Diagnostic } from "./diagnostics";
 import { conformObject, isResourceType, providerBlock, RESOURCE_TYPE_NAMES, resourceBlock, type BlockSchema } from "./schema";
-import { validateAgainstSchema } from "./validation";
+import { shortValue, validateAgainstSchema } from "./validation";
 import { containsUnknown, decodeDynamicValue, decodeJson, encodeDynamicValue, isUnknown, UNKNOWN, type DynamicValueMessage, type TfObject, type TfValue } from "./values";
 import { toWireDiagnostics, toWirePath, toWireSchema } from "./wire";
 
@@ -24,7 +24,7 @@ function asObject(v: TfValue, what: string): TfObject | null {
 }
 
 function resourceName(obj: TfObject | null | undefined): string {
-  return obj && typeof obj.name === "string" ? ` "${obj.name}"` : "";
+  return obj && typeof obj.name === "string" ? ` ${shortValue(obj.name, 64)}` : "";
 }
 
 /** Fills computed attributes the backend left null: UNKNOWN on create/replace, else the prior value. */
@@ -201,11 +201,11 @@ export class ProviderService {
       const { handler, block } = await this.handler(type);
       const found = await handler.importState(id);
       if (found === null) {
-        return { diagnostics: toWireDiagnostics([errorDiagnostic(`Cannot import ${type} "${id}": not found`, `No ${type} with id "${id}" exists on the routers.`)]) };
+        return { diagnostics: toWireDiagnostics([errorDiagnostic(`Cannot import ${type} ${shortValue(id, 64)}: not found`, `No ${type} with id ${shortValue(id, 64)} exists on the routers.`)]) };
       }
       return { imported_resources: [{ type_name: type, state: encodeDynamicValue(conformObject(found, block)) }], diagnostics: [] };
     } catch (err) {
-      return { diagnostics: toWireDiagnostics(diagnosticsFromError(err, `Importing ${type} "${id}"`)) };
+      return { diagnostics: toWireDiagnostics(diagnosticsFromError(err, `Importing ${type} ${shortValue(id, 64)}`)) };
     }
   }
 

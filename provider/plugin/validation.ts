@@ -69,6 +69,12 @@ function valueAt(root: unknown, path: AttributePath): unknown {
   return cur;
 }
 
+/** A value as diagnostics show it: JSON, cut short so a huge value cannot flood the answer. */
+export function shortValue(value: unknown, max = 120): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
+}
+
 function describeError(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -97,7 +103,7 @@ export function validateAgainstSchema(resourceType: string, schema: object, conf
   for (const [k, v] of Object.entries(input)) if (v === null) delete input[k];
   const validate = validatorFor(schema);
   if (validate(input)) return [];
-  const name = typeof config.name === "string" ? ` "${config.name}"` : "";
+  const name = typeof config.name === "string" ? ` ${shortValue(config.name, 64)}` : "";
   // One diagnostic per attribute, listing every rule its value breaks.
   const byPointer = new Map<string, { path: AttributePath; bad: string; reasons: string[]; help: string }>();
   for (const e of validate.errors ?? []) {
@@ -113,7 +119,7 @@ export function validateAgainstSchema(resourceType: string, schema: object, conf
       const fieldSchema = e.keyword === "required" ? undefined : (e.parentSchema as { description?: string } | undefined);
       entry = {
         path,
-        bad: e.keyword === "required" ? "nothing" : JSON.stringify(valueAt(input, path)),
+        bad: e.keyword === "required" ? "nothing" : shortValue(valueAt(input, path)),
         reasons: [],
         help: fieldSchema?.description ? ` ${fieldSchema.description}` : "",
       };
