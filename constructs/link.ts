@@ -65,37 +65,43 @@ export class NetworkLink extends Construct implements ILink {
   /** Use `ProtectedNetwork.addLink`. */
   constructor(network: ProtectedNetwork, id: string, props: LinkProps) {
     super(network, id);
-    const subject = `link "${id}" (${this.node.path})`;
-    if (!new RegExp(NAME_PATTERN).test(id)) {
-      throw new ConstructConfigError(subject, "id", id, "a link id is its name: lower-case letters, digits, '-' and '_', starting with a letter, at most 63 characters");
-    }
-    this.linkName = id;
-    for (const [field, router] of [["routerA", props.routerA], ["routerB", props.routerB]] as const) {
-      if (!network.hasRouter(router)) {
-        throw new ConstructConfigError(subject, field, router?.node?.path ?? router, `is not a router of network ${network.node.path}; create it with network.addRouter()`);
+    try {
+      const subject = `link "${id}" (${this.node.path})`;
+      if (!new RegExp(NAME_PATTERN).test(id)) {
+        throw new ConstructConfigError(subject, "id", id, "a link id is its name: lower-case letters, digits, '-' and '_', starting with a letter, at most 63 characters");
       }
-    }
-    if (props.routerA === props.routerB) {
-      throw new ConstructConfigError(subject, "routerB", props.routerB.routerName, "a link joins two different routers");
-    }
-    for (const [field, value] of [["interfaceA", props.interfaceA], ["interfaceB", props.interfaceB]] as const) {
-      if (!new RegExp(IFNAME_PATTERN).test(value) || value === "lo") {
-        throw new ConstructConfigError(subject, field, value, "must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -, not lo)");
+      this.linkName = id;
+      for (const [field, router] of [["routerA", props.routerA], ["routerB", props.routerB]] as const) {
+        if (!network.hasRouter(router)) {
+          throw new ConstructConfigError(subject, field, router?.node?.path ?? router, `is not a router of network ${network.node.path}; create it with network.addRouter()`);
+        }
       }
+      if (props.routerA === props.routerB) {
+        throw new ConstructConfigError(subject, "routerB", props.routerB.routerName, "a link joins two different routers");
+      }
+      for (const [field, value] of [["interfaceA", props.interfaceA], ["interfaceB", props.interfaceB]] as const) {
+        if (!new RegExp(IFNAME_PATTERN).test(value) || value === "lo") {
+          throw new ConstructConfigError(subject, field, value, "must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -, not lo)");
+        }
+      }
+      const metric = props.metric ?? DEFAULT_METRIC;
+      if (!Number.isInteger(metric) || metric < 1 || metric > MAX_METRIC) {
+        throw new ConstructConfigError(subject, "metric", metric, `must be an integer from 1 to ${MAX_METRIC}`);
+      }
+      this.routerA = props.routerA;
+      this.routerB = props.routerB;
+      this.interfaceA = props.interfaceA;
+      this.interfaceB = props.interfaceB;
+      this.addressA = parseAddress(subject, "addressA", props.addressA);
+      this.addressB = parseAddress(subject, "addressB", props.addressB);
+      if (this.addressA === this.addressB) throw new ConstructConfigError(subject, "addressB", props.addressB, "both ends have the same address");
+      this.metric = metric;
+      this.number = network.registerLink(this);
+    } catch (err) {
+      // A rejected declaration leaves nothing behind: the id can be used again.
+      network.node.tryRemoveChild(id);
+      throw err;
     }
-    const metric = props.metric ?? DEFAULT_METRIC;
-    if (!Number.isInteger(metric) || metric < 1 || metric > MAX_METRIC) {
-      throw new ConstructConfigError(subject, "metric", metric, `must be an integer from 1 to ${MAX_METRIC}`);
-    }
-    this.routerA = props.routerA;
-    this.routerB = props.routerB;
-    this.interfaceA = props.interfaceA;
-    this.interfaceB = props.interfaceB;
-    this.addressA = parseAddress(subject, "addressA", props.addressA);
-    this.addressB = parseAddress(subject, "addressB", props.addressB);
-    if (this.addressA === this.addressB) throw new ConstructConfigError(subject, "addressB", props.addressB, "both ends have the same address");
-    this.metric = metric;
-    this.number = network.registerLink(this);
   }
 
   /** The srv6_protected_link resource; exists once the stack has been synthesized, if the link is protected. */

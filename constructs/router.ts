@@ -104,39 +104,45 @@ export class NetworkRouter extends Construct implements IRouter {
   /** Use `ProtectedNetwork.addRouter`. */
   constructor(network: ProtectedNetwork, id: string, props: RouterProps) {
     super(network, id);
-    const subject = `router "${id}" (${this.node.path})`;
-    if (!new RegExp(NAME_PATTERN).test(id)) {
-      throw new ConstructConfigError(subject, "id", id, "a router id is its name: lower-case letters, digits, '-' and '_', starting with a letter, at most 63 characters");
+    try {
+      const subject = `router "${id}" (${this.node.path})`;
+      if (!new RegExp(NAME_PATTERN).test(id)) {
+        throw new ConstructConfigError(subject, "id", id, "a router id is its name: lower-case letters, digits, '-' and '_', starting with a letter, at most 63 characters");
+      }
+      this.routerName = id;
+      const locator = parsePrefixProp(subject, "locator", props.locator);
+      if (locator.length < layout.MIN_LOCATOR_LENGTH || locator.length > layout.MAX_LOCATOR_LENGTH) {
+        throw new ConstructConfigError(subject, "locator", props.locator, `locator length must be ${layout.MIN_LOCATOR_LENGTH} to ${layout.MAX_LOCATOR_LENGTH} (e.g. fc00:0:1::/48)`);
+      }
+      this.locator = formatPrefix(locator);
+      for (const [field, value] of [["nodeSid", props.nodeSid], ["decapSid", props.decapSid], ["sourceAddress", props.sourceAddress]] as const) {
+        if (value !== undefined && !isIpv6Address(value)) throw new ConstructConfigError(subject, field, value, "must be an IPv6 address");
+      }
+      this.nodeSidOverride = props.nodeSid;
+      this.decapSidOverride = props.decapSid;
+      this.baseConfig = dropUndefined({
+        name: id,
+        host: props.host,
+        port: props.port,
+        user: props.user,
+        private_key_file: props.privateKeyFile,
+        known_hosts_file: props.knownHostsFile,
+        host_key_sha256: props.hostKeySha256,
+        jump_host: props.jumpHost,
+        sudo: props.sudo,
+        locator: this.locator,
+        source_address: props.sourceAddress,
+        node_sid: props.nodeSid ?? layout.nodeSid(locator),
+        decap_sid: props.decapSid ?? layout.decapSid(locator),
+      });
+      checkAttributes(subject, routerSchema, { ...this.baseConfig }, (a) => PROP_OF_ATTRIBUTE[a] ?? a);
+      for (const prefix of props.prefixes ?? []) this.addPrefix(prefix);
+      network.registerRouter(this);
+    } catch (err) {
+      // A rejected declaration leaves nothing behind: the id can be used again.
+      network.node.tryRemoveChild(id);
+      throw err;
     }
-    this.routerName = id;
-    const locator = parsePrefixProp(subject, "locator", props.locator);
-    if (locator.length < layout.MIN_LOCATOR_LENGTH || locator.length > layout.MAX_LOCATOR_LENGTH) {
-      throw new ConstructConfigError(subject, "locator", props.locator, `locator length must be ${layout.MIN_LOCATOR_LENGTH} to ${layout.MAX_LOCATOR_LENGTH} (e.g. fc00:0:1::/48)`);
-    }
-    this.locator = formatPrefix(locator);
-    for (const [field, value] of [["nodeSid", props.nodeSid], ["decapSid", props.decapSid], ["sourceAddress", props.sourceAddress]] as const) {
-      if (value !== undefined && !isIpv6Address(value)) throw new ConstructConfigError(subject, field, value, "must be an IPv6 address");
-    }
-    this.nodeSidOverride = props.nodeSid;
-    this.decapSidOverride = props.decapSid;
-    this.baseConfig = dropUndefined({
-      name: id,
-      host: props.host,
-      port: props.port,
-      user: props.user,
-      private_key_file: props.privateKeyFile,
-      known_hosts_file: props.knownHostsFile,
-      host_key_sha256: props.hostKeySha256,
-      jump_host: props.jumpHost,
-      sudo: props.sudo,
-      locator: this.locator,
-      source_address: props.sourceAddress,
-      node_sid: props.nodeSid ?? layout.nodeSid(locator),
-      decap_sid: props.decapSid ?? layout.decapSid(locator),
-    });
-    checkAttributes(subject, routerSchema, { ...this.baseConfig }, (a) => PROP_OF_ATTRIBUTE[a] ?? a);
-    for (const prefix of props.prefixes ?? []) this.addPrefix(prefix);
-    network.registerRouter(this);
   }
 
   get prefixes(): readonly string[] {
