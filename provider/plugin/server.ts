@@ -48,10 +48,23 @@ function unary(name: string, fn: UnaryHandler): grpcTypes.handleUnaryCall<Record
 }
 
 export async function startServer(settings: HandshakeSettings, getBackend: () => Promise<ResourceBackend>): Promise<RunningServer> {
+  const phases: string[] = [];
+  let mark = process.hrtime.bigint();
+  const phase = (name: string) => {
+    const now = process.hrtime.bigint();
+    phases.push(`${name} ${(Number(now - mark) / 1e6).toFixed(1)}`);
+    mark = now;
+  };
+  // Key generation runs on libuv's thread pool: start it, then load gRPC meanwhile.
+  const identityPromise = settings.clientCertPem ? makeServerIdentity() : Promise.resolve(undefined);
+  phase("cert-start");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const grpc = require("@grpc/grpc-js") as typeof grpcTypes;
+  phase("grpc-js");
   const services = loadServices(grpc);
-  const identity = settings.clientCertPem ? await makeServerIdentity() : undefined;
+  phase("protos");
+  const identity = await identityPromise;
+  phase("cert");
 
   const socketDir = fs.mkdtempSync(path.join(settings.socketDir ?? os.tmpdir(), "srv6-plugin-"));
   const socketPath = path.join(socketDir, "provider.sock");
@@ -132,6 +145,8 @@ export async function startServer(settings: HandshakeSettings, getBackend: () =>
     server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve()));
   });
   fs.chmodSync(socketPath, 0o600);
+  phase("bind");
+  log("debug", `start-up phases (ms): ${phases.join(", ")}`);
   if (settings.portRange) log("debug", `PLUGIN_MIN_PORT/MAX_PORT ${settings.portRange.min}-${settings.portRange.max} ignored: serving on a unix socket`);
   return { socketPath, line: handshakeLine(socketPath, identity?.certDer), done, shutdown };
 }
