@@ -68,6 +68,8 @@ export function connectClient(p: ConnectParams): Promise<ConnectedClient> {
       if (settled) return;
       settled = true;
       client.removeAllListeners("error");
+      // Commands are small request/response exchanges: don't let Nagle hold them back.
+      client.setNoDelay(true);
       resolve({ client, fingerprint: trusted!.fingerprint, hostKeyTrustedBy: trusted!.how });
     });
     client.on("error", fail);
