@@ -5,12 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
 import { resources } from "../../constructs";
 import { matchSnapshot } from "./helpers/snapshot";
-import { resourcesOf, schemaProblems, synthJson } from "./helpers/synth";
+import { resourcesOf, schemaProblems, synthJson, type SynthesizedStack } from "./helpers/synth";
 
 test("diamond example synthesizes to its snapshot", () => {
   const stack = new DiamondStack(Testing.app(), "diamond", { inventory: false });
@@ -80,4 +82,22 @@ test("low-level resources alone synthesize the schema shapes with Terraform refe
   assert.equal(policy.router, "${srv6_router.r1.name}", "router is a reference");
   assert.match(String(policy.link), /^\$\{srv6_protected_link\..+\.name\}$/, "link is a reference");
   assert.deepEqual(json.provider?.srv6, [{ accept_new_host_keys: false, parallelism: 4 }]);
+});
+
+test("Testing.fullSynth writes a manifest and the same stack JSON", () => {
+  const stack = new DiamondStack(Testing.app(), "diamond", { inventory: false });
+  const outdir = Testing.fullSynth(stack);
+  try {
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string; annotations: unknown[] }> };
+    const entry = manifest.stacks.diamond!;
+    assert.deepEqual(entry.annotations, [], "no warnings or errors");
+    const written = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8")) as SynthesizedStack;
+    const tested = JSON.parse(Testing.synth(new DiamondStack(Testing.app(), "diamond", { inventory: false }), true)) as SynthesizedStack;
+    assert.deepEqual(Object.keys(written.resource ?? {}).sort(), ["srv6_backup_policy", "srv6_protected_link", "srv6_router"]);
+    for (const type of Object.keys(tested.resource ?? {})) {
+      assert.deepEqual(Object.keys(resourcesOf(written, type)).sort(), Object.keys(resourcesOf(tested, type)).sort(), type);
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
