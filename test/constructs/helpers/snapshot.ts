@@ -22,9 +22,14 @@ export function repoRoot(): string {
 
 export const SNAPSHOT_DIR = join(repoRoot(), "test", "constructs", "__snapshots__");
 
+/**
+ * Compares `actual` (JSON text) with the snapshot `name`. The JSON is
+ * re-serialized first, so that only content counts, not the synthesizer's
+ * own formatting (cdktf and cdktn print empty arrays differently).
+ */
 export function matchSnapshot(name: string, actual: string): void {
   const file = join(SNAPSHOT_DIR, `${name}.json`);
-  const text = actual.endsWith("\n") ? actual : `${actual}\n`;
+  const text = `${JSON.stringify(JSON.parse(actual), null, 2)}\n`;
   if (process.env[UPDATE_ENV] === "1") {
     mkdirSync(SNAPSHOT_DIR, { recursive: true });
     writeFileSync(file, text);
