@@ -49,3 +49,8 @@ export function getBackend(): Promise<ResourceBackend> {
   loading ??= load(backendModulePath());
   return loading;
 }
+
+/** The backend if something already asked for it; StopProvider must not load it just to stop it. */
+export function backendIfRequested(): Promise<ResourceBackend> | undefined {
+  return loading;
+}

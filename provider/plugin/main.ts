@@ -6,7 +6,7 @@
  * command): only what the handshake needs is loaded before the line is
  * printed; the backend (engine) loads on the first RPC that needs it.
  */
-import { getBackend } from "./backend-loader";
+import { backendIfRequested, getBackend } from "./backend-loader";
 import { HandshakeError, readHandshake } from "./handshake";
 import { log } from "./log";
 import { startServer } from "./server";
@@ -24,7 +24,7 @@ export async function main(): Promise<number> {
     throw err;
   }
 
-  const server = await startServer(settings, getBackend);
+  const server = await startServer(settings, getBackend, backendIfRequested);
   process.stdout.write(`${server.line}\n`);
   log("info", `serving plugin protocol 6 on ${server.socketPath}; ready ${(Number(process.hrtime.bigint() - startedAt) / 1e6).toFixed(1)} ms after main() (${(process.uptime() * 1000).toFixed(0)} ms after process start)`);
 

@@ -36,7 +36,11 @@ function fillComputed(planned: TfObject, prior: TfObject | null, replacing: bool
 }
 
 export class ProviderService {
-  constructor(private readonly backend: () => Promise<ResourceBackend>) {}
+  constructor(
+    private readonly backend: () => Promise<ResourceBackend>,
+    /** The backend only if already loaded (StopProvider must not load it just to stop it). */
+    private readonly loadedBackend: () => Promise<ResourceBackend> | undefined = () => undefined,
+  ) {}
 
   private async handler(type: string): Promise<{ type: ResourceType; handler: ResourceHandler; block: BlockSchema }> {
     if (!isResourceType(type)) throw new UnknownTypeError(`srv6 has no resource type ${type}; known: ${RESOURCE_TYPE_NAMES.join(", ")}`);
@@ -231,8 +235,8 @@ export class ProviderService {
 
   async StopProvider(): Promise<Res> {
     try {
-      const backend = await this.backend();
-      await backend.stop();
+      const loaded = this.loadedBackend();
+      if (loaded) await (await loaded).stop();
       return {};
     } catch (err) {
       return { Error: (err as Error).message ?? String(err) };

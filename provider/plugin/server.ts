@@ -47,7 +47,11 @@ function unary(name: string, fn: UnaryHandler): grpcTypes.handleUnaryCall<Record
   };
 }
 
-export async function startServer(settings: HandshakeSettings, getBackend: () => Promise<ResourceBackend>): Promise<RunningServer> {
+export async function startServer(
+  settings: HandshakeSettings,
+  getBackend: () => Promise<ResourceBackend>,
+  loadedBackend: () => Promise<ResourceBackend> | undefined = () => undefined,
+): Promise<RunningServer> {
   const phases: string[] = [];
   let mark = process.hrtime.bigint();
   const phase = (name: string) => {
@@ -97,7 +101,7 @@ export async function startServer(settings: HandshakeSettings, getBackend: () =>
     resolveDone();
   };
 
-  const provider = new ProviderService(getBackend);
+  const provider = new ProviderService(getBackend, loadedBackend);
   const impl: grpcTypes.UntypedServiceImplementation = {};
   for (const name of Object.keys(services.provider)) {
     const method = (provider as unknown as Record<string, UnaryHandler | undefined>)[name];
