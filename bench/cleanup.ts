@@ -1,0 +1,61 @@
+/**
+ * Undo actions registered as things are created, run in reverse order on
+ * success, failure, Ctrl-C or SIGTERM. Each runs once; a failing one does not
+ * stop the others, and every problem is reported together.
+ */
+export class Cleanup {
+  private readonly steps: { what: string; undo: () => Promise<string[] | void> }[] = [];
+  private running?: Promise<string[]>;
+
+  add(what: string, undo: () => Promise<string[] | void>): void {
+    this.steps.push({ what, undo });
+  }
+
+  /** Runs every registered step (newest first); resolves to the problems met. */
+  run(): Promise<string[]> {
+    this.running ??= (async () => {
+      const problems: string[] = [];
+      while (this.steps.length > 0) {
+        const step = this.steps.pop()!;
+        try {
+          const more = await step.undo();
+          if (more) problems.push(...more.map((p) => `${step.what}: ${p}`));
+        } catch (err) {
+          problems.push(`${step.what}: ${(err as Error).message}`);
+        }
+      }
+      this.running = undefined;
+      return problems;
+    })();
+    return this.running;
+  }
+
+  /** Runs only the newest step (e.g. uninstall the system just measured). */
+  async runLast(): Promise<string[]> {
+    const step = this.steps.pop();
+    if (!step) return [];
+    try {
+      const more = await step.undo();
+      return (more ?? []).map((p) => `${step.what}: ${p}`);
+    } catch (err) {
+      return [`${step.what}: ${(err as Error).message}`];
+    }
+  }
+
+  /** On SIGINT/SIGTERM: clean up, then exit 130/143. Returns a function that removes the handlers. */
+  onSignals(log: (line: string) => void): () => void {
+    const handler = (signal: NodeJS.Signals) => {
+      log(`${signal}: cleaning up`);
+      void this.run().then((problems) => {
+        for (const p of problems) log(`cleanup: ${p}`);
+        process.exit(signal === "SIGINT" ? 130 : 143);
+      });
+    };
+    process.once("SIGINT", handler);
+    process.once("SIGTERM", handler);
+    return () => {
+      process.removeListener("SIGINT", handler);
+      process.removeListener("SIGTERM", handler);
+    };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Silent failures, one after another, on the protected link while the
+ * meter streams across it: inject, wait for the stream to come back (by the
+ * backup path), read the detection time, heal, wait for the primary path.
+ */
+import type { BenchLab } from "../lab";
+import type { TrafficMeter } from "../meter/meter";
+import { lossWindow } from "../meter/loss-window";
+import type { GapEvent } from "../meter/events";
+import type { FailoverSystem, ProtectedLink } from "./system";
+import { sleep } from "./frr/daemons";
+import { failSilently, healSilent } from "./inject";
+
+export interface FailureRecord {
+  readonly index: number;
+  /** Monotonic ns around the lab's fail command. */
+  readonly injectStartNs: number;
+  readonly injectEndNs: number;
+  /**
+   * When the link stopped carrying traffic: the earlier of the two streams'
+   * last packet through (send time). Detection is measured from here.
+   */
+  readonly failedAtNs: number;
+  /** Reverse-direction cut minus forward-direction cut: the injection's skew between the two ends. */
+  readonly skewMs?: number;
+  readonly detectedAtNs?: number;
+  readonly detectMs?: number;
+  readonly lossMs: number;
+  readonly lostPackets: number;
+  readonly lossByCountMs: number;
+  readonly gaps: number;
+  /** Packets lost while traffic went back to the primary path after the heal. */
+  readonly healLostPackets: number;
+  readonly problem?: string;
+}
+
+export interface MeasureContext {
+  readonly lab: BenchLab;
+  readonly system: FailoverSystem;
+  /** Stream across the link from link.a to link.b: the loss window. */
+  readonly meter: TrafficMeter;
+  /** Slower stream the other way: when link.a stopped hearing link.b. */
+  readonly reverse?: TrafficMeter;
+  readonly link: ProtectedLink;
+  readonly ratePps: number;
+  readonly reverseRatePps?: number;
+  readonly failures: number;
+  readonly progress: (line: string) => void;
+  /** Time for the stream to recover after a failure. */
+  readonly recoverTimeoutMs?: number;
+}
+
+/** CLOCK_MONOTONIC ns: libuv's hrtime is the clock the meter and bpf_ktime_get_ns() use. */
+export function monoNowNs(): number {
+  return Number(process.hrtime.bigint());
+}
+
+export async function measureFailures(ctx: MeasureContext): Promise<FailureRecord[]> {
+  const records: FailureRecord[] = [];
+  const { lab, system, meter, link } = ctx;
+  for (let i = 1; i <= ctx.failures; i++) {
+    await system.waitHealthy(60_000);
+    // A random pause puts the failure at a random phase of the probe/BFD timers.
+    await sleep(300 + Math.random() * 200);
+    meter.assertAlive();
+    const injectStartNs = monoNowNs();
+    await failSilently(lab, link);
+    const injectEndNs = monoNowNs();
+    let problem: string | undefined;
+    try {
+      await meter.waitFor(
+        (e) => e.ev === "gap" && e.lastRxNs >= injectStartNs - 1e6,
+        ctx.recoverTimeoutMs ?? 10_000,
+        `traffic to come back after failure ${i}`,
+      );
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    // Let a second burst of loss (if any) show, and logs reach the disk.
+    await sleep(250);
+    const healStartNs = monoNowNs();
+    const detectedAtNs = await system.detectedAt(injectStartNs - 1e6);
+    await healSilent(lab, link);
+    let window;
+    try {
+      window = lossWindow(meter.events, injectStartNs - 1e6, healStartNs, ctx.ratePps);
+    } catch (err) {
+      problem = problem ?? (err as Error).message;
+    }
+    let reverseCutNs: number | undefined;
+    if (ctx.reverse && ctx.reverseRatePps) {
+      try {
+        reverseCutNs = lossWindow(ctx.reverse.events, injectStartNs - 1e6, healStartNs, ctx.reverseRatePps).failedAtNs;
+      } catch {
+        // No reverse loss seen: the forward cut alone is the reference.
+      }
+    }
+    await system.waitHealthy(60_000);
+    await sleep(200);
+    const healLostPackets = meter.events
+      .filter((e): e is GapEvent => e.ev === "gap" && e.lastRxNs >= healStartNs)
+      .reduce((n, g) => n + g.missing, 0);
+    if (detectedAtNs === undefined) problem = problem ?? `${link.a} never declared ${link.aIf} down`;
+    const forwardCutNs = window?.failedAtNs ?? injectEndNs;
+    const failedAtNs = reverseCutNs === undefined ? forwardCutNs : Math.min(forwardCutNs, reverseCutNs);
+    const rec: FailureRecord = {
+      index: i,
+      injectStartNs,
+      injectEndNs,
+      failedAtNs,
+      skewMs: reverseCutNs === undefined || !window ? undefined : (reverseCutNs - window.failedAtNs) / 1e6,
+      detectedAtNs,
+      detectMs: detectedAtNs === undefined ? undefined : (detectedAtNs - failedAtNs) / 1e6,
+      lossMs: window?.lossMs ?? NaN,
+      lostPackets: window?.lostPackets ?? NaN,
+      lossByCountMs: window?.lossByCountMs ?? NaN,
+      gaps: window?.gaps ?? 0,
+      healLostPackets,
+      problem,
+    };
+    records.push(rec);
+    ctx.progress(
+      `  failure ${i}/${ctx.failures}: detect ${fmt(rec.detectMs)} ms, loss ${fmt(rec.lossMs)} ms ` +
+        `(${rec.lostPackets} packets), skew ${fmt(rec.skewMs)} ms, heal loss ${healLostPackets} packets${problem ? `; PROBLEM: ${problem}` : ""}`,
+    );
+  }
+  return records;
+}
+
+function fmt(ms: number | undefined): string {
+  return ms === undefined || Number.isNaN(ms) ? "-" : ms.toFixed(2);
+}

@@ -1,0 +1,9 @@
+import type { Benchmark } from "./benchmark";
+import { failoverBenchmark } from "./failover";
+
+/** Every benchmark. Add one by writing bench/<name>/index.ts and listing it here. */
+export const benchmarks: readonly Benchmark[] = [failoverBenchmark];
+
+export function findBenchmark(name: string): Benchmark | undefined {
+  return benchmarks.find((b) => b.name === name);
+}
