@@ -16,7 +16,7 @@
  * problems (bridge links, overlaps, SID collisions, reused interfaces,
  * unreachable prefixes) are reported together through node.addValidation.
  */
-import { Aspects, type IAspect } from "cdktf";
+import { Aspects, TerraformStack, type IAspect } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { ConstructConfigError } from "./errors";
 import { NetworkLink, type ILink, type LinkProps } from "./link";
@@ -32,7 +32,7 @@ import { Srv6Provider } from "./resources/srv6-provider";
 export interface ProtectedNetworkProps extends ProtectionOptions {
   /**
    * The srv6 provider the resources use.
-   * @default a provider with default settings, created as this construct's child "Provider"
+   * @default the stack's unaliased srv6 provider if there is one, else a new one with default settings as this construct's child "Provider"
    */
   readonly provider?: Srv6Provider;
 }
@@ -59,7 +59,7 @@ export class ProtectedNetwork extends Construct {
     const { provider, ...defaults } = props;
     resolveProtection(`network ${this.node.path}`, defaults); // range check now, not at synth
     this.defaults = defaults;
-    this.provider = provider ?? new Srv6Provider(this, "Provider");
+    this.provider = provider ?? defaultProvider(this) ?? new Srv6Provider(this, "Provider");
     Aspects.of(this).add(new EmitResources(this));
     this.node.addValidation({ validate: () => this.plan().problems.map((p) => p.message) });
   }
@@ -108,14 +108,36 @@ export class ProtectedNetwork extends Construct {
   /** @internal Called by NetworkRouter's constructor. */
   registerRouter(router: NetworkRouter): void {
     this.guardEmitted("addRouter");
+    this.claimName("router", router.routerName, router.node.path);
     this.routerList.push(router);
   }
 
   /** @internal Called by NetworkLink's constructor; returns the link's number. */
   registerLink(link: NetworkLink): number {
     this.guardEmitted("addLink");
+    this.claimName("link", link.linkName, link.node.path);
     this.linkList.push(link);
     return this.linkList.length;
+  }
+
+  /**
+   * Router and link names become Terraform logical ids and resource names,
+   * so they must be unique in the whole stack, across networks (cdktf would
+   * otherwise merge two resources with the same id silently).
+   */
+  private claimName(kind: "router" | "link", name: string, path: string): void {
+    const stack = TerraformStack.of(this);
+    let claimed = NAMES_BY_STACK.get(stack);
+    if (claimed === undefined) {
+      claimed = new Map();
+      NAMES_BY_STACK.set(stack, claimed);
+    }
+    const key = `${kind}:${name}`;
+    const holder = claimed.get(key);
+    if (holder !== undefined) {
+      throw new ConstructConfigError(`${kind} "${name}" (${path})`, "id", name, `${holder} already uses this name in stack ${stack.node.path}; ${kind} names must be unique in a stack`);
+    }
+    claimed.set(key, path);
   }
 
   /** The plain description the planner works on. */
@@ -216,6 +238,13 @@ export class ProtectedNetwork extends Construct {
       throw new ConstructConfigError(`network ${this.node.path}`, what, undefined, "resources were already emitted (synthesis started); declare everything before synth");
     }
   }
+}
+
+const NAMES_BY_STACK = new WeakMap<TerraformStack, Map<string, string>>();
+
+/** The stack's existing unaliased srv6 provider: one provider block serves every network of a stack. */
+function defaultProvider(scope: Construct): Srv6Provider | undefined {
+  return TerraformStack.of(scope).node.findAll().find((c): c is Srv6Provider => c instanceof Srv6Provider && c.alias === undefined);
 }
 
 /** Runs emitResources when cdktf invokes aspects at the start of synthesis. */

@@ -164,3 +164,16 @@ test("nothing can be added once synthesis emitted the resources", () => {
   Testing.synth(stack, true);
   assertConfigError(() => net.addRouter("r7", { host: "192.0.2.7", locator: "fc00:0:7::/48" }), "addRouter", undefined, /already emitted/);
 });
+
+test("two networks in one stack share the provider and may not reuse names", () => {
+  const stack = new TerraformStack(Testing.app(), "two");
+  const east = new ProtectedNetwork(stack, "east");
+  const west = new ProtectedNetwork(stack, "west");
+  assert.equal(west.provider, east.provider, "one provider block per stack");
+  east.addRouter("r1", { host: "192.0.2.1", locator: "fc00:0:1::/48" });
+  assertConfigError(() => west.addRouter("r1", { host: "192.0.2.2", locator: "fc00:0:2::/48" }), "id", "r1", /two\/east\/r1 already uses this name/);
+  west.addRouter("r2", { host: "192.0.2.2", locator: "fc00:0:2::/48" });
+  const json = JSON.parse(Testing.synth(stack, true)) as { provider: { srv6: unknown[] }; resource: Record<string, Record<string, unknown>> };
+  assert.equal(json.provider.srv6.length, 1);
+  assert.deepEqual(Object.keys(json.resource.srv6_router!).sort(), ["r1", "r2"]);
+});
