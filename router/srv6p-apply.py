@@ -148,6 +148,11 @@ def work(txn, status_path):
         r = run_argv(step["do"], step.get("input"))
         if r["code"] != 0:
             result["failedStep"] = dict(r, step=step.get("name"), index=done)
+            # A failed step may have done part of its work (an `ip -batch`
+            # stops at its first bad line): undo it too, tolerating failure.
+            if step.get("undo") is not None:
+                partial = run_argv(step["undo"], step.get("undoInput"))
+                result["failedStepUndo"] = {"code": partial["code"], "stderr": partial["stderr"]}
             ok = undo_steps(steps, done, result)
             result["state"] = "rolled-back" if ok else "rollback-failed"
             break
@@ -219,6 +224,8 @@ def cmd_run(path):
 
 def cmd_wait(txn_id, timeout_s):
     status_path = txn_path(txn_id, "status.json")
+    if not os.path.isdir(os.path.dirname(status_path)):
+        fail_usage("no transaction %s on this router" % txn_id)
     deadline = time.monotonic() + timeout_s
     while True:
         try:
