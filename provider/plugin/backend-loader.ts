@@ -37,7 +37,9 @@ async function load(modulePath: string): Promise<ResourceBackend> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(modulePath) as { createBackend?: BackendFactory };
   } catch (err) {
-    throw new BackendLoadError(`cannot load the srv6 backend module ${modulePath}: ${(err as Error).message}`, modulePath, { cause: err });
+    const first = String((err as Error).message).split("\n")[0];
+    const hint = (err as { code?: string }).code === "MODULE_NOT_FOUND" ? " (is the engine built? run `npm run build`)" : "";
+    throw new BackendLoadError(`cannot load the srv6 engine from ${modulePath}${hint}: ${first}`, modulePath, { cause: err });
   }
   if (typeof mod.createBackend !== "function") {
     throw new BackendLoadError(`the srv6 backend module ${modulePath} does not export a function createBackend`, modulePath);
