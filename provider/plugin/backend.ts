@@ -8,6 +8,14 @@
  * checked configurations against the shared JSON Schemas before calling
  * `validate` or `plan`, and shapes whatever the backend returns to the schema.
  *
+ * The host holds the backend to two consistency rules, and reports a
+ * breach as "Provider produced inconsistent result":
+ * - `create`/`update` return the planned values unchanged for every
+ *   non-computed attribute (do not canonicalize an address the user wrote);
+ * - `read` returns the declared spelling whenever the router matches it, or
+ *   every plan shows a perpetual diff. Return a different value only when
+ *   the router really differs (that is drift, and plan shows it).
+ *
  * Methods may throw. The server turns every exception into diagnostics
  * (see diagnostics.ts): throw a BackendError to choose them, or an engine
  * error carrying router/command/exitCode/stderr/cause to have them reported.
