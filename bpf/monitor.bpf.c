@@ -23,10 +23,11 @@ static __always_inline __u32 srv6p_accept_probe(struct __sk_buff *skb)
 	struct srv6p_link_config *cfg;
 	struct srv6p_link_state *st;
 	struct srv6p_probe *probe;
+	struct ipv6_sr_hdr *srh;
 	__u64 now, stamp_count, stamp_ns;
 	__u32 reason, ifindex;
 
-	reason = srv6p_find_probe(data, data_end, &probe);
+	reason = srv6p_find_probe(data, data_end, &probe, &srh);
 	if (reason != SRV6P_R_NONE)
 		return reason;
 	ifindex = bpf_ntohl(probe->link_ifindex);

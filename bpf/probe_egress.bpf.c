@@ -26,6 +26,7 @@ int srv6p_probe_egress(struct __sk_buff *skb)
 	struct srv6p_link_config *cfg;
 	struct srv6p_link_state *st;
 	struct srv6p_probe *probe;
+	struct ipv6_sr_hdr *srh;
 	struct ethhdr *eth;
 	void *data, *data_end;
 	__u32 ifindex = skb->ifindex;
@@ -44,7 +45,15 @@ int srv6p_probe_egress(struct __sk_buff *skb)
 	eth = data;
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IPV6))
 		return TC_ACT_OK;
-	if (srv6p_find_probe(eth + 1, data_end, &probe) != SRV6P_R_NONE)
+	if (srv6p_find_probe(eth + 1, data_end, &probe, &srh) != SRV6P_R_NONE)
+		return TC_ACT_OK;
+	/*
+	 * Only our own probes, on their first hop: sent by a local socket and
+	 * still heading for their first segment. A neighbour's probe that our
+	 * End.X is returning also leaves here, and interface indexes are only
+	 * unique per router, so its link_ifindex may well equal ours.
+	 */
+	if (!skb->sk || srh->segments_left != srh->first_segment)
 		return TC_ACT_OK;
 	if (probe->link_ifindex != bpf_htonl(ifindex)) {
 		/* Another link's probe routed out of here: it proves nothing about either. */

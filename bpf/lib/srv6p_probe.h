@@ -21,10 +21,11 @@
 
 /*
  * Locate the probe payload of the IPv6 packet starting at `ip6`.
- * Returns SRV6P_R_NONE and sets *probe, or the reason it is not a probe.
+ * Returns SRV6P_R_NONE and sets *probe and *srh_out, or the reason it is not a probe.
  */
 static __always_inline __u32 srv6p_find_probe(void *ip6, void *data_end,
-					      struct srv6p_probe **probe)
+					      struct srv6p_probe **probe,
+					      struct ipv6_sr_hdr **srh_out)
 {
 	struct ipv6hdr *ip = ip6;
 	struct ipv6_sr_hdr *srh;
@@ -58,6 +59,7 @@ static __always_inline __u32 srv6p_find_probe(void *ip6, void *data_end,
 	if (p->magic != bpf_htonl(SRV6P_PROBE_MAGIC) || p->version != SRV6P_PROBE_VERSION)
 		return SRV6P_R_NOT_PROBE;
 	*probe = p;
+	*srh_out = srh;
 	return SRV6P_R_NONE;
 }
 

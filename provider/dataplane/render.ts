@@ -26,7 +26,8 @@ import {
 } from "./constants";
 import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "./layout";
 import { validateInput } from "./validate";
-import type { DataplaneInput, DataplanePlan, RouterCommand, RouterFile, ProbeSenderConfig } from "./types";
+import { DataplaneInputError, DataplaneValidationError } from "./errors";
+import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFile, ProbeSenderConfig } from "./types";
 
 const PROTO = String(ROUTE_PROTOCOL);
 const obj = (o: { file: string }) => `${BPF_DIR}/${o.file}`;
@@ -94,11 +95,12 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
   const policies = input.policies.filter((p) => p.router === me.name).sort((x, y) => x.name.localeCompare(y.name));
   const install: RouterCommand[] = [];
   const remove: RouterCommand[] = [];
+  let stage: CommandStage = "sids";
   const cmd = (resource: string, description: string, argv: string[], input?: string): void => {
-    install.push({ resource, description, argv, ...(input !== undefined ? { input } : {}) });
+    install.push({ stage, resource, description, argv, ...(input !== undefined ? { input } : {}) });
   };
   const undo = (resource: string, description: string, argv: string[]): void => {
-    remove.unshift({ resource, description, argv, ignoreFailure: true });
+    remove.unshift({ stage, resource, description, argv, ignoreFailure: true });
   };
 
   // 1. Base.
@@ -117,8 +119,13 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
     cmd(resource, description, ["ip", "-6", "route", "replace", host(s), "proto", PROTO, "encap", "seg6local", "action", ...behaviour, "dev", dev]);
     undo(resource, `remove ${description}`, ["ip", "-6", "route", "del", host(s), "proto", PROTO]);
   };
-  sid(routerRes, `node SID ${canon(me.node_sid)} (End)`, me.node_sid, ["End", ...count], "lo");
-  sid(routerRes, `decap SID ${canon(me.decap_sid)} (End.DT6)`, me.decap_sid, ["End.DT6", "table", "254", ...count], "lo");
+  const sidDev = input.facts.sidDevice ?? ends[0]?.ifname ?? [...(me.adjacency_sids ?? []).map((a) => a.interface)].sort()[0];
+  if (!sidDev) {
+    throw new DataplaneValidationError(me.name, [new DataplaneInputError(`facts.${me.name}`, "sidDevice", undefined,
+      "router has no protected link or adjacency interface to carry its node and decap SIDs; name one in facts.sidDevice")]);
+  }
+  sid(routerRes, `node SID ${canon(me.node_sid)} (End)`, me.node_sid, ["End", ...count], sidDev);
+  sid(routerRes, `decap SID ${canon(me.decap_sid)} (End.DT6)`, me.decap_sid, ["End.DT6", "table", "254", ...count], sidDev);
   const endX = new Map<string, { nexthop: string; ifname: string; resource: string }>();
   for (const a of me.adjacency_sids ?? []) endX.set(canon(a.sid), { nexthop: canon(a.nexthop), ifname: a.interface, resource: routerRes });
   for (const e of ends) endX.set(e.peerReturnSid, { nexthop: e.peer, ifname: e.ifname, resource: `srv6_protected_link.${e.link.name}` });
@@ -127,6 +134,7 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
   }
 
   // 3. Per link end: stamper, monitor, return route.
+  stage = "local";
   for (const e of ends) {
     const res = `srv6_protected_link.${e.link.name}`;
     cmd(res, `clsact qdisc on ${e.ifname}`, ["tc", "qdisc", "replace", "dev", e.ifname, "clsact"]);
@@ -141,7 +149,7 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
       "tc", "filter", "del", "dev", e.ifname, "egress", "pref", String(TC_FILTER_PREF), "handle", `0x${TC_FILTER_HANDLE.toString(16)}`, "bpf",
     ]);
     sid(res, `monitor SID ${e.monitorSid} (End.BPF)`, e.monitorSid,
-      ["End.BPF", "endpoint", "obj", obj(BPF_OBJECTS.monitor), "sec", BPF_OBJECTS.monitor.sections.endBpf], "lo");
+      ["End.BPF", "endpoint", "obj", obj(BPF_OBJECTS.monitor), "sec", BPF_OBJECTS.monitor.sections.endBpf], e.ifname);
     cmd(res, `probes to ${e.returnSid} leave over ${e.ifname}`, ["ip", "-6", "route", "replace", host(e.returnSid), "via", e.peer, "dev", e.ifname, "proto", PROTO]);
     undo(res, `remove probe route to ${e.returnSid}`, ["ip", "-6", "route", "del", host(e.returnSid), "via", e.peer, "dev", e.ifname, "proto", PROTO]);
   }
@@ -185,12 +193,13 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
   }
 
   // 6. Probe sender.
+  stage = "probes";
   const probes = probeConfig(me, ends);
   const senderRes = routerRes;
   const sender = tool(ROUTER_TOOLS.probeSender);
   if (input.facts.systemd) {
-    install.push({ resource: senderRes, description: "stop the previous probe sender unit", argv: ["systemctl", "stop", PROBE_UNIT], ignoreFailure: true });
-    install.push({ resource: senderRes, description: "forget the previous unit's failures", argv: ["systemctl", "reset-failed", PROBE_UNIT], ignoreFailure: true });
+    install.push({ stage, resource: senderRes, description: "stop the previous probe sender unit", argv: ["systemctl", "stop", PROBE_UNIT], ignoreFailure: true });
+    install.push({ stage, resource: senderRes, description: "forget the previous unit's failures", argv: ["systemctl", "reset-failed", PROBE_UNIT], ignoreFailure: true });
   }
   if (ends.length) {
     cmd(senderRes, `probe sender config (${ends.length} link end(s))`, ["python3", sender, "install-config", "--config", PROBE_CONFIG_FILE], JSON.stringify(probes, null, 1) + "\n");
@@ -203,16 +212,16 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
       cmd(senderRes, "start the supervised probe sender", ["python3", sender, "start", "--config", PROBE_CONFIG_FILE, "--pidfile", PROBE_PIDFILE, "--log", PROBE_LOGFILE]);
     }
   } else if (!input.facts.systemd) {
-    install.push({ resource: senderRes, description: "no protected links: stop the probe sender", argv: ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE], ignoreFailure: true });
+    install.push({ stage, resource: senderRes, description: "no protected links: stop the probe sender", argv: ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE], ignoreFailure: true });
   }
-  undo(senderRes, "remove the probe sender config", ["rm", "-f", PROBE_CONFIG_FILE]);
+  undo(senderRes, "remove the probe sender config and log", ["rm", "-f", PROBE_CONFIG_FILE, PROBE_LOGFILE]);
   undo(senderRes, "stop the probe sender", input.facts.systemd ? ["systemctl", "stop", PROBE_UNIT] : ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE]);
 
   const files: RouterFile[] = [
     ...Object.values(BPF_OBJECTS).map((o) => ({ localPath: `dist/bpf/${o.file}`, remotePath: obj(o), mode: 0o644 })),
     ...Object.values(ROUTER_TOOLS).map((t) => ({ localPath: `router/${t}`, remotePath: tool(t), mode: 0o755 })),
   ];
-  remove.push({ resource: routerRes, description: "remove pushed files", argv: ["rm", "-f", ...files.map((f) => f.remotePath)], ignoreFailure: true });
+  remove.push({ stage: "sids", resource: routerRes, description: "remove pushed files", argv: ["rm", "-f", ...files.map((f) => f.remotePath)], ignoreFailure: true });
   return { router: me.name, files, install, remove, probeConfig: probes };
 }
 

@@ -9,6 +9,13 @@ export interface RouterFacts {
   systemd: boolean;
   /** seg6local `count` is supported (Linux 5.14+). Default true. */
   seg6localCounters?: boolean;
+  /**
+   * Device of the router's node and decap SID routes. Linux turns a route
+   * over `lo` into a reject route, so local SIDs need a real, up interface.
+   * Default: the first protected-link interface, else the first adjacency
+   * interface (by name).
+   */
+  sidDevice?: string;
 }
 
 export interface DataplaneInput {
@@ -24,7 +31,18 @@ export interface DataplaneInput {
 /** Which resource a command belongs to, e.g. `srv6_protected_link.r1_r2`. */
 export type ResourceRef = string;
 
+/**
+ * When a command may run, across routers:
+ *   "sids"   - things other routers point at (End, End.DT6, End.X) and the base they need;
+ *   "local"  - this router's stamper, monitor, maps and protected routes;
+ *   "probes" - the probe sender.
+ * Run every router's "sids" before any router's "probes", so no probe is sent
+ * towards a return SID that does not exist yet (that would be a real miss).
+ */
+export type CommandStage = "sids" | "local" | "probes";
+
 export interface RouterCommand {
+  readonly stage: CommandStage;
   /** argv, never a shell string (the one shell use quotes its argument as $1). */
   readonly argv: readonly string[];
   /** Text fed to stdin. */

@@ -29,6 +29,7 @@ const factsSchema: JSONSchemaType<RouterFacts> = {
     },
     systemd: { type: "boolean", description: "systemd is PID 1: run the probe sender as a transient unit." },
     seg6localCounters: { type: "boolean", nullable: true, description: "seg6local `count` is supported (Linux 5.14+). Default true." },
+    sidDevice: { type: "string", nullable: true, pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$", description: "Device of the node and decap SID routes (not lo: Linux rejects those)." },
   },
 };
 
@@ -119,6 +120,10 @@ export function validateInput(input: DataplaneInput): RouterConfig {
     }
     prefix(res, "prefix", p.prefix);
     p.segments.forEach((s, i) => addr(res, `segments.${i}`, s));
+  }
+  const sidDev = input.facts.sidDevice;
+  if (sidDev !== undefined && (sidDev === "lo" || input.facts.ifindex[sidDev] === undefined)) {
+    errors.push(new DataplaneInputError(`facts.${me.name}`, "sidDevice", sidDev, sidDev === "lo" ? "Linux turns routes over lo into reject routes; name a real interface" : "no such interface on the router"));
   }
   if (errors.length) throw new DataplaneValidationError(input.router, errors);
   return me;
