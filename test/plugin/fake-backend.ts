@@ -12,6 +12,8 @@
  *   or a policy's `name`/`router`/`link` requires replacement;
  * - srv6_protected_link has schema version 1: version 0 called
  *   `probe_interval_ms` `interval_ms`;
+ * - with SRV6_FAKE_DELAY_MS, create and update take that long, and the file
+ *   records the most applies seen in flight at once (`maxInFlight`);
  * - a router whose user is `unreachable` fails to apply with an engine-like
  *   typed error (router, command, exit code, stderr), changing nothing.
  */
@@ -26,6 +28,26 @@ export interface FakeWorld {
   resources: Record<string, TfObject>;
   calls: Array<{ op: string; type: string; name: string }>;
   configured?: Record<string, unknown>;
+  maxInFlight?: number;
+}
+
+export const FAKE_DELAY_ENV = "SRV6_FAKE_DELAY_MS";
+
+/** Applies in progress in this provider process, to show the host runs them in parallel. */
+let inFlight = 0;
+
+async function slowly<T>(file: string, fn: () => T): Promise<T> {
+  const delayMs = Number(process.env[FAKE_DELAY_ENV] ?? 0);
+  inFlight++;
+  try {
+    const world = readWorld(file);
+    world.maxInFlight = Math.max(world.maxInFlight ?? 0, inFlight);
+    writeWorld(file, world);
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    return fn();
+  } finally {
+    inFlight--;
+  }
 }
 
 export function readWorld(file: string): FakeWorld {
@@ -92,20 +114,20 @@ function handlerFor(type: ResourceType, file: string): ResourceHandler {
     },
     async create(planned: TfObject): Promise<TfObject> {
       failIfAsked(planned);
-      return mutate("create", planned.name, (w) => {
+      return slowly(file, () => mutate("create", planned.name, (w) => {
         if (w.resources[key(planned.name)]) throw new Error(`${type} ${String(planned.name)} already exists`);
         const obj = { ...planned, id: String(planned.name) };
         w.resources[key(planned.name)] = obj;
         return obj;
-      });
+      }));
     },
     async update(prior: TfObject, planned: TfObject): Promise<TfObject> {
       failIfAsked(planned);
-      return mutate("update", planned.name, (w) => {
+      return slowly(file, () => mutate("update", planned.name, (w) => {
         const obj = { ...planned, id: prior.id };
         w.resources[key(planned.name)] = obj;
         return obj;
-      });
+      }));
     },
     async delete(prior: TfObject): Promise<void> {
       mutate("delete", prior.name, (w) => {
