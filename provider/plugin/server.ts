@@ -70,7 +70,12 @@ export async function startServer(
   const identity = await identityPromise;
   phase("cert");
 
-  const socketDir = fs.mkdtempSync(path.join(settings.socketDir ?? os.tmpdir(), "srv6-plugin-"));
+  const base = settings.socketDir ?? os.tmpdir();
+  // sockaddr_un holds 108 bytes: a longer path fails to bind with an obscure error.
+  if (path.join(base, "srv6-plugin-XXXXXX", "provider.sock").length > 107) {
+    throw new Error(`socket directory ${base} is too long for a unix socket path: set PLUGIN_UNIX_SOCKET_DIR or TMPDIR to a shorter directory`);
+  }
+  const socketDir = fs.mkdtempSync(path.join(base, "srv6-plugin-"));
   const socketPath = path.join(socketDir, "provider.sock");
 
   const server = new grpc.Server({
@@ -145,9 +150,14 @@ export async function startServer(
       )
     : grpc.ServerCredentials.createInsecure();
 
-  await new Promise<void>((resolve, reject) => {
-    server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve()));
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve()));
+    });
+  } catch (err) {
+    fs.rmSync(socketDir, { recursive: true, force: true });
+    throw new Error(`cannot serve on ${socketPath}: ${(err as Error).message}`, { cause: err });
+  }
   fs.chmodSync(socketPath, 0o600);
   phase("bind");
   log("debug", `start-up phases (ms): ${phases.join(", ")}`);
