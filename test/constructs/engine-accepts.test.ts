@@ -1,0 +1,58 @@
+/**
+ * What the constructs emit is what the engine accepts: the synthesized
+ * stacks (examples and random protected networks) pass the engine's own
+ * document validation (provider/state: references, ajv schemas, semantic
+ * rules), and the resolved desired state carries the computed values.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Testing, TerraformStack } from "cdktf";
+import { validateDocument } from "../../provider/state";
+import { DiamondStack } from "../../examples/diamond/main";
+import { MeshStack } from "../../examples/mesh/main";
+import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
+import { randomConnectedGraph, seededRng } from "./helpers/random";
+
+function accepted(stack: TerraformStack) {
+  const doc = JSON.parse(Testing.synth(stack, true)) as unknown;
+  try {
+    return validateDocument(doc, stack.node.path);
+  } catch (err) {
+    assert.fail(`engine rejects ${stack.node.path}: ${(err as Error).message}`);
+  }
+}
+
+test("the engine accepts the diamond and mesh examples", () => {
+  const diamond = accepted(new DiamondStack(Testing.app(), "diamond", { inventory: false }));
+  assert.deepEqual(diamond.routers.map((r) => r.name), ["r1", "r2", "r3", "r4"]);
+  const policy = diamond.policies.find((p) => p.router === "r1")!;
+  assert.equal(policy.link, "r1-r2", "references resolved to names");
+  assert.deepEqual(policy.segments, ["fc00:0:3:1::", "fc00:0:4:2::"]);
+  const mesh = accepted(new MeshStack(Testing.app(), "mesh", { inventory: false }));
+  assert.equal(mesh.links.length, 6);
+  assert.equal(mesh.policies.length, 13);
+});
+
+test("the engine accepts 60 random protected networks (seeded)", () => {
+  let policies = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const rng = seededRng(seed);
+    const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 9, extraLinkRatio: 1, maxMetric: 5, parallelLinks: true });
+    const stack = new TerraformStack(Testing.app(), `random${seed}`);
+    const net = new ProtectedNetwork(stack, "net");
+    const routers = new Map<string, NetworkRouter>();
+    graph.nodes.forEach((name, i) => {
+      const k = (i + 1).toString(16);
+      routers.set(name, net.addRouter(name, { host: `192.0.2.${i + 1}`, locator: `fc00:0:${k}::/48`, prefixes: rng() < 0.7 ? [`2001:db8:${k}::/64`] : [] }));
+    });
+    const ifs = new Map<string, number>();
+    const nextIf = (r: string): string => `eth${ifs.set(r, (ifs.get(r) ?? 0) + 1).get(r)}`;
+    graph.links.forEach((l, i) => {
+      const k = (i + 1).toString(16);
+      net.addLink(l.id, { routerA: routers.get(l.a)!, interfaceA: nextIf(l.a), addressA: `fd00:0:0:${k}::1`, routerB: routers.get(l.b)!, interfaceB: nextIf(l.b), addressB: `fd00:0:0:${k}::2`, metric: l.metric });
+    });
+    net.protectAll({ skipBridges: true });
+    policies += accepted(stack).policies.length;
+  }
+  assert.ok(policies > 100, `${policies} policies accepted`);
+});
