@@ -40,6 +40,17 @@ export interface CommandResult {
   durationMs: number;
 }
 
+/**
+ * Every command line starts by reporting the remote shell's PID on stderr
+ * (then `exec`s the command, which keeps that PID). sshd makes the session
+ * shell a process-group leader, so on a timeout the engine can kill the whole
+ * group from a second channel. SSH "signal" requests are no substitute:
+ * OpenSSH refuses them for root sessions ("session signalling requires
+ * privilege separation"). The marker line is removed from stderr.
+ */
+const PID_MARK = "srv6-protect-pid:";
+const PID_PREFIX = Buffer.from(`printf '${PID_MARK}%s\\n' "$$" >&2; exec `);
+
 /** Channels open at once on one connection (OpenSSH's MaxSessions defaults to 10). */
 const CHANNELS_PER_CONNECTION = 8;
 
@@ -140,6 +151,7 @@ export class RouterConnection {
     return new Promise((resolve, reject) => {
       let done = false;
       let channel: ClientChannel | undefined;
+      let remotePid: number | undefined;
       const finish = (err: Srv6Error | undefined, result?: CommandResult) => {
         if (done) return;
         done = true;
@@ -153,15 +165,12 @@ export class RouterConnection {
       this.pending.add(onLost);
       const timer = setTimeout(() => {
         finish(new SshTimeoutError("command", timeoutMs, { router: this.router, command, durationMs: Date.now() - started }));
-        if (channel) {
-          // Ask sshd to kill the command, then drop the channel either way.
-          try { channel.signal("KILL"); } catch { /* channel already gone */ }
-          channel.close();
-        }
+        if (remotePid !== undefined) this.killRemoteGroup(remotePid, command[0] === "sudo");
+        channel?.close();
       }, timeoutMs);
       // ssh2 accepts a Buffer command at run time (the types say string): the
       // quoted line may hold any bytes.
-      this.client.exec(line as unknown as string, (err, ch) => {
+      this.client.exec(Buffer.concat([PID_PREFIX, line]) as unknown as string, (err, ch) => {
         if (err) {
           finish(new SshConnectionError(`could not open a session channel: ${err.message}`, { router: this.router, command, cause: err }));
           return;
@@ -174,13 +183,31 @@ export class RouterConnection {
         let signal: string | undefined;
         let exited = false;
         ch.on("data", (d: Buffer) => out.push(d));
-        ch.stderr.on("data", (d: Buffer) => errOut.push(d));
+        // Until the first newline, stderr may be the PID marker line.
+        let head: Buffer | undefined = Buffer.alloc(0);
+        const flushHead = () => {
+          if (head?.length) errOut.push(head);
+          head = undefined;
+        };
+        ch.stderr.on("data", (d: Buffer) => {
+          if (!head) return void errOut.push(d);
+          head = Buffer.concat([head, d]);
+          const nl = head.indexOf(10);
+          if (nl < 0) return;
+          const m = new RegExp(`^${PID_MARK}([0-9]+)$`).exec(head.subarray(0, nl).toString("latin1"));
+          if (m) {
+            remotePid = Number(m[1]);
+            head = head.subarray(nl + 1);
+          }
+          flushHead();
+        });
         ch.on("exit", (code: number | null, sig?: string) => {
           exited = true;
           exitCode = typeof code === "number" ? code : null;
           signal = sig ?? undefined;
         });
         ch.on("close", () => {
+          flushHead();
           const result: CommandResult = {
             command,
             stdout: Buffer.concat(out).toString("utf8"),
@@ -195,6 +222,18 @@ export class RouterConnection {
         });
         ch.end(opts.input ?? undefined);
       });
+    });
+  }
+
+  /** Best effort: SIGKILL the process group of a timed-out command, from a fresh channel. */
+  private killRemoteGroup(pid: number, sudo: boolean): void {
+    if (this.closed || !Number.isInteger(pid) || pid <= 1) return;
+    const argv = [...(sudo ? ["sudo", "-n", "--"] : []), "kill", "-s", "KILL", "--", `-${pid}`];
+    this.client.exec(commandLine(argv) as unknown as string, (err, ch) => {
+      if (err) return;
+      ch.on("data", () => {});
+      ch.stderr.on("data", () => {});
+      ch.end();
     });
   }
 

@@ -181,6 +181,8 @@ test("sudo user: commands run as root through sudo -n; without sudo as the user"
     assert.equal((await c.run(["id", "-u"], { sudo: false })).stdout, `${SUDO_USER.uid}\n`);
     const r = await c.run(["sh", "-c", "cat; id -u"], { input: "via stdin\n" });
     assert.equal(r.stdout, "via stdin\n0\n", "stdin passes through sudo");
+    const e = await rejects(c.run(["sh", "-c", "echo warn >&2; exit 4"]), CommandError);
+    assert.equal(e.stderr, "warn\n", "stderr through sudo, without the PID marker");
   });
 });
 
@@ -242,6 +244,16 @@ test("command timeout: typed error, connection stays usable", async () => {
     });
     assert.ok(Date.now() - started < 2000);
     assert.equal((await c.run(["echo", "still here"])).stdout, "still here\n");
+    // The timed-out command's process group is killed on the router.
+    const pidFile = join(fx.dir, "timeout.pid");
+    await rejects(c.run(["sh", "-c", 'echo $$ > "$1"; exec sleep 30', "sh", pidFile], { timeoutMs: 400 }), SshTimeoutError);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    let alive = true;
+    for (let i = 0; i < 40 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      alive = existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+    }
+    assert.equal(alive, false, `remote process ${pid} killed after the timeout`);
   });
 });
 
@@ -249,7 +261,9 @@ test("connection dropped mid-command: SshConnectionError, later calls fail fast"
   const c = await RouterConnection.open(opts());
   try {
     const before = new Set(fx.main.sessionPids());
-    const running = c.run(["sleep", "20"]);
+    const pidFile = join(fx.dir, "dropped.pid");
+    const argv = ["sh", "-c", 'echo $$ > "$1"; exec sleep 20', "sh", pidFile];
+    const running = c.run(argv);
     await new Promise((r) => setTimeout(r, 300));
     // Kill the per-connection sshd process (by pid, a child of our listener).
     const ours = fx.main.sessionPids().filter((p) => !before.has(p));
@@ -259,7 +273,7 @@ test("connection dropped mid-command: SshConnectionError, later calls fail fast"
     const started = Date.now();
     await rejects(running, SshConnectionError, (e) => {
       assert.equal(e.router, "main");
-      assert.deepEqual(e.command, ["sleep", "20"]);
+      assert.deepEqual(e.command, argv);
       assert.match(e.message, /lost while the command was running/);
     });
     assert.ok(Date.now() - started < 5000);
@@ -267,6 +281,15 @@ test("connection dropped mid-command: SshConnectionError, later calls fail fast"
     await rejects(c.run(["true"]), SshConnectionError);
   } finally {
     await c.close();
+    // The orphaned command is ours: stop it by its pid.
+    const pidFile = join(fx.dir, "dropped.pid");
+    if (existsSync(pidFile)) {
+      try {
+        process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
   }
 });
 
