@@ -23,6 +23,11 @@ export class BenchLab {
     return new BenchLab(name, readInventory(name));
   }
 
+  /** A lab that is already up (e.g. a test's withLab). */
+  static attach(name: string): BenchLab {
+    return new BenchLab(name, readInventory(name));
+  }
+
   async down(): Promise<void> {
     await labDown(this.name);
   }
