@@ -77,3 +77,33 @@ export function routerConnectionOptions(router: DesiredRouter, provider: Desired
     commandTimeoutMs: provider.command_timeout_ms,
   };
 }
+
+/** The connection settings `srv6 lab up` records for a router (lab/inventory.ts InventoryRouter). */
+export interface InventoryRouterEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly sudo: boolean;
+  readonly privateKeyFile: string;
+  readonly knownHostsFile: string;
+  readonly hostKeySha256: string;
+}
+
+/** Connection options for a lab router from its inventory entry (host key pinned by the lab). */
+export function inventoryConnectionOptions(
+  router: string,
+  inv: InventoryRouterEndpoint,
+  timeouts: { connectTimeoutMs?: number; commandTimeoutMs?: number } = {},
+): RouterConnectionOptions {
+  return {
+    router,
+    host: inv.host,
+    port: inv.port,
+    user: inv.user,
+    privateKeyFile: inv.privateKeyFile,
+    hostKey: { knownHostsFile: inv.knownHostsFile, pinnedSha256: inv.hostKeySha256 },
+    sudo: inv.sudo,
+    connectTimeoutMs: timeouts.connectTimeoutMs ?? SSH_DEFAULTS.connectTimeoutMs,
+    commandTimeoutMs: timeouts.commandTimeoutMs ?? SSH_DEFAULTS.commandTimeoutMs,
+  };
+}
