@@ -17,7 +17,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
+import { testApp } from "./helpers/app";
 import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
 import { nextHopLink, shortestPath, shortestRoute, type Graph } from "../../constructs/lib/spf";
 import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../provider/net/ipv6";
@@ -38,7 +39,7 @@ interface Case {
 
 function buildStack(rng: Rng): { stack: TerraformStack; c: Case } {
   const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 11, extraLinkRatio: 1.2, maxMetric: 4, parallelLinks: true });
-  const stack = new TerraformStack(Testing.app(), "prop");
+  const stack = new TerraformStack(testApp(), "prop");
   const net = new ProtectedNetwork(stack, "net");
   const routers = new Map<string, NetworkRouter>();
   const locators = new Map<string, string>();

@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Testing, TerraformStack } from "cdktf";
+import { testApp } from "./helpers/app";
 import { validateDocument } from "../../provider/state";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
@@ -23,12 +24,12 @@ function accepted(stack: TerraformStack) {
 }
 
 test("the engine accepts the diamond and mesh examples", () => {
-  const diamond = accepted(new DiamondStack(Testing.app(), "diamond", { inventory: false }));
+  const diamond = accepted(new DiamondStack(testApp(), "diamond", { inventory: false }));
   assert.deepEqual(diamond.routers.map((r) => r.name), ["r1", "r2", "r3", "r4"]);
   const policy = diamond.policies.find((p) => p.router === "r1")!;
   assert.equal(policy.link, "r1-r2", "references resolved to names");
   assert.deepEqual(policy.segments, ["fc00:0:3:1::", "fc00:0:4:2::"]);
-  const mesh = accepted(new MeshStack(Testing.app(), "mesh", { inventory: false }));
+  const mesh = accepted(new MeshStack(testApp(), "mesh", { inventory: false }));
   assert.equal(mesh.links.length, 6);
   assert.equal(mesh.policies.length, 13);
 });
@@ -38,7 +39,7 @@ test("the engine accepts 60 random protected networks (seeded)", () => {
   for (let seed = 1; seed <= 60; seed++) {
     const rng = seededRng(seed);
     const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 9, extraLinkRatio: 1, maxMetric: 5, parallelLinks: true });
-    const stack = new TerraformStack(Testing.app(), `random${seed}`);
+    const stack = new TerraformStack(testApp(), `random${seed}`);
     const net = new ProtectedNetwork(stack, "net");
     const routers = new Map<string, NetworkRouter>();
     graph.nodes.forEach((name, i) => {

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
+import { testApp } from "./helpers/app";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
 import type { ProtectedNetwork } from "../../constructs";
@@ -45,13 +46,13 @@ function assertConnectionsMatchLab(json: SynthesizedStack, labFile: string): voi
 }
 
 test("diamond example models examples/lab/diamond.json exactly", () => {
-  const stack = new DiamondStack(Testing.app(), "diamond", { inventory: false });
+  const stack = new DiamondStack(testApp(), "diamond", { inventory: false });
   assertMatchesLab(stack.network, "diamond.json");
   assertConnectionsMatchLab(synthJson(stack), "diamond.json");
 });
 
 test("mesh example models examples/lab/mesh.json exactly", () => {
-  const stack = new MeshStack(Testing.app(), "mesh", { inventory: false });
+  const stack = new MeshStack(testApp(), "mesh", { inventory: false });
   assertMatchesLab(stack.network, "mesh.json");
   assertConnectionsMatchLab(synthJson(stack), "mesh.json");
 });
@@ -73,7 +74,7 @@ test("connection settings come from the inventory named by SRV6_INVENTORY", () =
     const file = join(dir, "inventory.json");
     writeFileSync(file, JSON.stringify(inventory));
     process.env.SRV6_INVENTORY = file;
-    const json = synthJson(new DiamondStack(Testing.app(), "diamond"));
+    const json = synthJson(new DiamondStack(testApp(), "diamond"));
     const r4 = resourcesOf(json, "srv6_router").r4!;
     assert.equal(r4.host, "203.0.113.4");
     assert.equal(r4.port, 2204);
@@ -83,7 +84,7 @@ test("connection settings come from the inventory named by SRV6_INVENTORY", () =
     assert.equal(r4.known_hosts_file, `${dir}/kh`);
 
     writeFileSync(file, JSON.stringify({ ...inventory, routers: { r1: inventory.routers.r1 } }));
-    assert.throws(() => new DiamondStack(Testing.app(), "diamond"), /router "r2" is missing/);
+    assert.throws(() => new DiamondStack(testApp(), "diamond"), /router "r2" is missing/);
   } finally {
     if (saved === undefined) delete process.env.SRV6_INVENTORY;
     else process.env.SRV6_INVENTORY = saved;
@@ -102,7 +103,7 @@ for (const name of ["diamond", "mesh"]) {
         timeout: 120_000,
       });
       const json = JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as SynthesizedStack;
-      const expected = JSON.parse(Testing.synth(name === "diamond" ? new DiamondStack(Testing.app(), name) : new MeshStack(Testing.app(), name), true)) as SynthesizedStack;
+      const expected = JSON.parse(Testing.synth(name === "diamond" ? new DiamondStack(testApp(), name) : new MeshStack(testApp(), name), true)) as SynthesizedStack;
       assert.deepEqual(Object.keys(resourcesOf(json, "srv6_backup_policy")).sort(), Object.keys(resourcesOf(expected, "srv6_backup_policy")).sort());
       for (const [key, policy] of Object.entries(resourcesOf(json, "srv6_backup_policy"))) {
         assert.deepEqual(policy.segments, resourcesOf(expected, "srv6_backup_policy")[key]!.segments, `${key} segments`);

@@ -24,7 +24,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Testing, type TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
+import { testApp } from "./helpers/app";
 import { withLab, uniqueLabName, type TestLab } from "../helpers/lab";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
@@ -151,7 +152,7 @@ async function checkOnLab(labFile: string, build: (inventoryFile: string) => { s
 
 test("diamond: backup paths hold on the lab's real FIBs", { timeout: 120_000 }, async () => {
   const r = await checkOnLab("diamond.json", (inventory) => {
-    const stack = new DiamondStack(Testing.app(), "diamond", { inventory });
+    const stack = new DiamondStack(testApp(), "diamond", { inventory });
     return { stack, network: stack.network };
   });
   assert.equal(r.policies, 2, "r1 -> h2 and r2 -> h1");
@@ -160,7 +161,7 @@ test("diamond: backup paths hold on the lab's real FIBs", { timeout: 120_000 }, 
 
 test("mesh: backup paths hold on the lab's real FIBs", { timeout: 180_000 }, async () => {
   const r = await checkOnLab("mesh.json", (inventory) => {
-    const stack = new MeshStack(Testing.app(), "mesh", { inventory });
+    const stack = new MeshStack(testApp(), "mesh", { inventory });
     return { stack, network: stack.network };
   });
   assert.ok(r.policies >= 10);

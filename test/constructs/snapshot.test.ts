@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
+import { testApp } from "./helpers/app";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
 import { resources } from "../../constructs";
@@ -15,7 +16,7 @@ import { matchSnapshot } from "./helpers/snapshot";
 import { resourcesOf, schemaProblems, synthJson, type SynthesizedStack } from "./helpers/synth";
 
 test("diamond example synthesizes to its snapshot", () => {
-  const stack = new DiamondStack(Testing.app(), "diamond", { inventory: false });
+  const stack = new DiamondStack(testApp(), "diamond", { inventory: false });
   const text = Testing.synth(stack, true);
   matchSnapshot("diamond", text);
   const json = synthJson(stack);
@@ -41,7 +42,7 @@ test("diamond example synthesizes to its snapshot", () => {
 });
 
 test("mesh example synthesizes to its snapshot", () => {
-  const stack = new MeshStack(Testing.app(), "mesh", { inventory: false });
+  const stack = new MeshStack(testApp(), "mesh", { inventory: false });
   matchSnapshot("mesh", Testing.synth(stack, true));
   const json = synthJson(stack);
   assert.deepEqual(schemaProblems(json), []);
@@ -55,7 +56,7 @@ test("mesh example synthesizes to its snapshot", () => {
 });
 
 test("low-level resources alone synthesize the schema shapes with Terraform references", () => {
-  const stack = new TerraformStack(Testing.app(), "lowlevel");
+  const stack = new TerraformStack(testApp(), "lowlevel");
   new resources.Srv6Provider(stack, "srv6", { parallelism: 4, accept_new_host_keys: false });
   const r1 = new resources.Router(stack, "r1", {
     name: "r1", host: "192.0.2.1", locator: "fc00:0:1::/48", node_sid: "fc00:0:1:1::", decap_sid: "fc00:0:1:2::",
@@ -85,14 +86,14 @@ test("low-level resources alone synthesize the schema shapes with Terraform refe
 });
 
 test("Testing.fullSynth writes a manifest and the same stack JSON", () => {
-  const stack = new DiamondStack(Testing.app(), "diamond", { inventory: false });
+  const stack = new DiamondStack(testApp(), "diamond", { inventory: false });
   const outdir = Testing.fullSynth(stack);
   try {
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string; annotations: unknown[] }> };
     const entry = manifest.stacks.diamond!;
     assert.deepEqual(entry.annotations, [], "no warnings or errors");
     const written = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), "utf8")) as SynthesizedStack;
-    const tested = JSON.parse(Testing.synth(new DiamondStack(Testing.app(), "diamond", { inventory: false }), true)) as SynthesizedStack;
+    const tested = JSON.parse(Testing.synth(new DiamondStack(testApp(), "diamond", { inventory: false }), true)) as SynthesizedStack;
     assert.deepEqual(Object.keys(written.resource ?? {}).sort(), ["srv6_backup_policy", "srv6_protected_link", "srv6_router"]);
     for (const type of Object.keys(tested.resource ?? {})) {
       assert.deepEqual(Object.keys(resourcesOf(written, type)).sort(), Object.keys(resourcesOf(tested, type)).sort(), type);

@@ -14,10 +14,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Testing, TerraformStack } from "cdktf";
+import { testApp } from "./helpers/app";
 import { ConstructConfigError, ProtectedNetwork, type NetworkRouter, type RouterProps, type TopologyProblemKind } from "../../constructs";
 
 function triangle(overrides: Partial<Record<"r1" | "r2" | "r3", Partial<RouterProps>>> = {}) {
-  const stack = new TerraformStack(Testing.app(), "v");
+  const stack = new TerraformStack(testApp(), "v");
   const net = new ProtectedNetwork(stack, "net");
   const router = (name: "r1" | "r2" | "r3", i: number): NetworkRouter =>
     net.addRouter(name, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`], ...overrides[name] });
@@ -156,7 +157,7 @@ test("declaration errors name the construct, the field and the value", () => {
   assertConfigError(() => net.protect(other.l12), "protect", other.l12.node.path, /not a link of this network/);
   assertConfigError(() => net.protect(l12, { probeIntervalMs: 0 }), "probeIntervalMs", 0, /link "r1-r2"/, /1 to 10000/);
   assertConfigError(() => net.protect(l12, { multiplier: 1 }), "multiplier", 1, /2 to 255/);
-  assertConfigError(() => new ProtectedNetwork(new TerraformStack(Testing.app(), "s"), "n", { holdDownMs: -1 }), "holdDownMs", -1);
+  assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { holdDownMs: -1 }), "holdDownMs", -1);
 });
 
 test("nothing can be added once synthesis emitted the resources", () => {
@@ -166,7 +167,7 @@ test("nothing can be added once synthesis emitted the resources", () => {
 });
 
 test("two networks in one stack share the provider and may not reuse names", () => {
-  const stack = new TerraformStack(Testing.app(), "two");
+  const stack = new TerraformStack(testApp(), "two");
   const east = new ProtectedNetwork(stack, "east");
   const west = new ProtectedNetwork(stack, "west");
   assert.equal(west.provider, east.provider, "one provider block per stack");
