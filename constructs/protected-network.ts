@@ -76,6 +76,7 @@ export class ProtectedNetwork extends Construct {
 
   /** Protects one link or several; options override the network's defaults for these links. */
   protect(links: ILink | readonly ILink[], options: ProtectionOptions = {}): void {
+    this.guardEmitted("protect");
     for (const link of Array.isArray(links) ? (links as readonly ILink[]) : [links as ILink]) {
       const own = this.linkList.find((l) => l === link);
       if (own === undefined) {
@@ -87,6 +88,7 @@ export class ProtectedNetwork extends Construct {
 
   /** Protects every link of the network, including links declared after this call. */
   protectAll(options: ProtectAllOptions = {}): void {
+    this.guardEmitted("protectAll");
     const { skipBridges: _skip, ...timers } = options;
     resolveProtection(`network ${this.node.path}`, timers, this.defaults);
     this.protectAllOptions = options;
@@ -233,7 +235,8 @@ export class ProtectedNetwork extends Construct {
     }
   }
 
-  private guardEmitted(what: string): void {
+  /** @internal Throws when resources were already emitted (declarations would be ignored). */
+  guardEmitted(what: string): void {
     if (this.emitted !== undefined) {
       throw new ConstructConfigError(`network ${this.node.path}`, what, undefined, "resources were already emitted (synthesis started); declare everything before synth");
     }

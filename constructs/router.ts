@@ -99,11 +99,13 @@ export class NetworkRouter extends Construct implements IRouter {
   /** The connection and node-level attributes of the srv6_router, without adjacency SIDs. */
   readonly baseConfig: Omit<RouterConfig, "adjacency_sids">;
   private readonly prefixList: string[] = [];
+  private readonly network: ProtectedNetwork;
   private resourceInstance?: Router;
 
   /** Use `ProtectedNetwork.addRouter`. */
   constructor(network: ProtectedNetwork, id: string, props: RouterProps) {
     super(network, id);
+    this.network = network;
     try {
       const subject = `router "${id}" (${this.node.path})`;
       if (!new RegExp(NAME_PATTERN).test(id)) {
@@ -150,6 +152,7 @@ export class NetworkRouter extends Construct implements IRouter {
   }
 
   addPrefix(prefix: string): void {
+    this.network.guardEmitted("addPrefix");
     const canonical = formatPrefix(parsePrefixProp(`router "${this.routerName}" (${this.node.path})`, "prefixes", prefix));
     if (this.prefixList.includes(canonical)) {
       throw new ConstructConfigError(`router "${this.routerName}"`, "prefixes", prefix, "is declared twice on this router");

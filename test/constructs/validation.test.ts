@@ -161,9 +161,12 @@ test("declaration errors name the construct, the field and the value", () => {
 });
 
 test("nothing can be added once synthesis emitted the resources", () => {
-  const { stack, net } = triangle();
+  const { stack, net, r1, l12 } = triangle();
   Testing.synth(stack, true);
   assertConfigError(() => net.addRouter("r7", { host: "192.0.2.7", locator: "fc00:0:7::/48" }), "addRouter", undefined, /already emitted/);
+  assertConfigError(() => net.protect(l12), "protect", undefined, /already emitted/);
+  assertConfigError(() => net.protectAll(), "protectAll", undefined, /already emitted/);
+  assertConfigError(() => r1.addPrefix("2001:db8:77::/64"), "addPrefix", undefined, /already emitted/);
 });
 
 test("two networks in one stack share the provider and may not reuse names", () => {
