@@ -75,8 +75,16 @@ export async function uploadFile(conn: RouterConnection, content: Buffer | { fil
   try {
     await new Promise<void>((resolve, reject) => sftp.writeFile(source, bytes, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())));
   } catch (cause) {
+    // A partial temporary file must not stay behind.
+    sftp.unlink(source, () => {});
     throw new Srv6Error(`SFTP write of ${source} (for ${remotePath}) failed: ${(cause as Error).message}`, { router: conn.router, cause });
   }
-  await installUploaded(conn, source, remotePath, opts.mode ?? 0o644, sha256);
+  try {
+    await installUploaded(conn, source, remotePath, opts.mode ?? 0o644, sha256);
+  } catch (e) {
+    // The install script removes its files itself unless it never ran (e.g. sudo refused).
+    if (!(e instanceof UploadVerifyError)) await conn.run(["rm", "-f", "--", source], { sudo: false }).catch(() => undefined);
+    throw e;
+  }
   return { remotePath, sha256, bytes: bytes.length };
 }

@@ -332,6 +332,17 @@ test("upload with sudo: lands in a root-only directory", async () => {
   });
 });
 
+test("upload into a missing directory fails with the router named and leaves no temp file", async () => {
+  await withConnection(opts(), async (c) => {
+    await assert.rejects(c.upload(Buffer.from("x"), join(fx.dir, "missing-dir", "f")), (e: unknown) => e instanceof Error && /router main/.test(e.message));
+  });
+  await withConnection(opts({ user: SUDO_USER.name, sudo: true }), async (c) => {
+    await assert.rejects(c.upload(Buffer.from("x"), join(fx.dir, "missing-dir", "f")), CommandError);
+    assert.equal((await c.run(["sh", "-c", "ls -a /tmp | grep -c srv6-upload || true"])).stdout.trim(), "0", "temp file removed");
+  });
+  assert.equal(existsSync(join(fx.dir, "missing-dir")), false);
+});
+
 test("upload verification: a sha256 mismatch leaves the destination untouched", async () => {
   const dest = join(fx.dir, "verify");
   mkdirSync(dest, { recursive: true });
