@@ -199,8 +199,13 @@ export async function startSshFixture(): Promise<SshFixture> {
 
     const mainConfig = sshdConfig(dir, "main", `10.203.${n}.2`, 2222);
     const innerConfig = sshdConfig(dir, "inner", `10.203.${n}.6`, 22);
-    pids.push(startSshd(dir, "main", nsA, mainConfig, [bind("passwd"), bind("shadow"), bind("group"), bind("sudoers")]));
-    pids.push(startSshd(dir, "inner", nsB, innerConfig, ["true"]));
+    // Debian's bash sources ~/.bashrc for every SSH command (SSH_SOURCE_BASHRC);
+    // this host's root .bashrc runs `pyenv init`, hundreds of ms per command.
+    // Routers get a plain, empty one inside their mount namespace.
+    writeFileSync(join(etc, "bashrc"), "");
+    const quietRoot = existsSync("/root/.bashrc") ? commandText(["mount", "--bind", join(etc, "bashrc"), "/root/.bashrc"]) : "true";
+    pids.push(startSshd(dir, "main", nsA, mainConfig, [bind("passwd"), bind("shadow"), bind("group"), bind("sudoers"), quietRoot]));
+    pids.push(startSshd(dir, "inner", nsB, innerConfig, [quietRoot]));
     await waitForLog(join(dir, "main.log"), /Server listening on/);
     await waitForLog(join(dir, "inner.log"), /Server listening on/);
 
