@@ -66,6 +66,12 @@ test("silent failure both ways: traffic takes the SRv6 backup, returns after the
       assert.ok(s1.packetsRerouted >= 1000n, `r1 counted rerouted packets (${s1.packetsRerouted})`);
       assert.ok(s1.lastFailoverNs > 0n, "r1 recorded the failover time");
 
+      // Locally originated traffic (lwt_xmit, BPF_LWT_ENCAP_IP) is rerouted too.
+      const decapBefore = await sidPackets(lab, "r4", r4Decap);
+      const local = await (await startStream(lab, "r1", "h2", { rate: 200, seconds: 1, port: 41004 })).done;
+      assert.ok(local.received >= local.sent - 5, `r1's own datagrams reach h2 while the link is down (${local.received}/${local.sent})`);
+      assert.ok((await sidPackets(lab, "r4", r4Decap)) - decapBefore >= local.received, "they arrived through r4's End.DT6");
+
       // Heal: traffic returns to r1-r2, but not before the hold-down.
       const healAt = (await dataplaneStatus(lab, "r1")).monotonicNs;
       await lab.heal("r1", "r2");
