@@ -15,16 +15,29 @@ step it did, in reverse order.
   srv6p-apply.py confirm ID          confirm a commit made with confirmTimeoutS
   srv6p-apply.py status ID           print the current state
 
-A transaction:
+A transaction (TXN.json, or "-" for stdin):
   {"id": "...", "controller": "...", "lockTimeoutS": 30, "confirmTimeoutS": 0,
+   "expectRecord": {"path": "...", "sha256": "..." | null} | null,
    "steps": [{"name": "...", "do": [argv...], "undo": [argv...] | null,
-              "input": "stdin for do" | null, "undoInput": "..." | null}]}
+              "input": "stdin for do" | null, "undoInput": "..." | null}
+             | {"name": "...", "installFiles": [{"src": path, "dst": path, "mode": 420}]}
+             | {"name": "...", "writeFile": {"path": path, "content": text, "mode": 420}}],
+   "rollback": [{"name": "...", "do": [argv...], "input": ...}]}
 
-Steps run without a shell. One apply at a time per router: an exclusive
-flock on /run/srv6-protect/apply.lock, waited for up to lockTimeoutS.
+Steps run without a shell. On failure (or a missing confirmation), the steps
+done are undone in reverse (files and records are restored from backups),
+then the `rollback` steps run, each tolerated if it fails: they bring the
+router back to the configuration it had before.
+
+One apply at a time per router: an exclusive flock on
+/run/srv6-protect/apply.lock, waited for up to lockTimeoutS. With
+expectRecord, the transaction is refused ("conflict") when the record file
+changed since the controller read it, so a stale plan never lands.
 """
 import fcntl
+import hashlib
 import json
+import shutil
 import os
 import re
 import subprocess
@@ -38,7 +51,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 STEP_TIMEOUT_S = 60
 EXIT_USAGE = 2
 
-FINAL_STATES = ("committed", "rolled-back", "rollback-failed", "reverted-unconfirmed", "locked", "invalid")
+FINAL_STATES = ("committed", "rolled-back", "rollback-failed", "reverted-unconfirmed", "locked", "conflict", "invalid")
 
 
 def fail_usage(message):
@@ -70,9 +83,19 @@ def validate(txn):
     if not isinstance(txn, dict) or not ID_RE.match(str(txn.get("id", ""))):
         return "transaction needs an id matching %s" % ID_RE.pattern
     steps = txn.get("steps")
-    if not isinstance(steps, list):
-        return "steps must be a list"
-    for i, step in enumerate(steps):
+    if not isinstance(steps, list) or not isinstance(txn.get("rollback", []), list):
+        return "steps and rollback must be lists"
+    for i, step in enumerate(steps + txn.get("rollback", [])):
+        if "installFiles" in step:
+            files = step["installFiles"]
+            if not isinstance(files, list) or not all(isinstance(f.get("src"), str) and isinstance(f.get("dst"), str) and os.path.isabs(f["dst"]) for f in files):
+                return "steps[%d].installFiles needs absolute src/dst paths" % i
+            continue
+        if "writeFile" in step:
+            w = step["writeFile"]
+            if not isinstance(w.get("path"), str) or not os.path.isabs(w["path"]) or not isinstance(w.get("content"), str):
+                return "steps[%d].writeFile needs an absolute path and a content" % i
+            continue
         for key in ("do", "undo"):
             argv = step.get(key)
             if argv is None and key == "undo":
@@ -94,6 +117,84 @@ def run_argv(argv, stdin_text):
         code, out, err = -2, b"", str(e).encode()
     return {"argv": argv, "code": code, "stdout": out.decode(errors="replace")[-4000:],
             "stderr": err.decode(errors="replace")[-4000:], "durationMs": int((time.monotonic() - started) * 1000)}
+
+
+def sha256_file(path):
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def backup(path, backup_dir, index):
+    """Copy `path` aside before it is replaced; returns how to restore it."""
+    if os.path.exists(path):
+        saved = os.path.join(backup_dir, "%d-%s" % (index, os.path.basename(path)))
+        shutil.copy2(path, saved)
+        return {"path": path, "saved": saved}
+    return {"path": path, "saved": None}
+
+
+def restore(entry):
+    if entry["saved"] is None:
+        if os.path.exists(entry["path"]):
+            os.unlink(entry["path"])
+    else:
+        tmp = entry["path"] + ".srv6p-restore"
+        shutil.copy2(entry["saved"], tmp)
+        os.rename(tmp, entry["path"])
+
+
+def place(dst, write, mode):
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    tmp = dst + ".srv6p-new"
+    write(tmp)
+    os.chmod(tmp, mode)
+    os.rename(tmp, dst)
+
+
+def run_builtin(step, backup_dir, index):
+    """installFiles / writeFile: atomic renames, previous content kept for undo."""
+    started = time.monotonic()
+    restores = []
+    try:
+        if "installFiles" in step:
+            for f in step["installFiles"]:
+                restores.append(backup(f["dst"], backup_dir, index * 100 + len(restores)))
+                place(f["dst"], lambda tmp, src=f["src"]: shutil.copyfile(src, tmp), int(f.get("mode", 0o644)))
+        else:
+            w = step["writeFile"]
+            restores.append(backup(w["path"], backup_dir, index * 100))
+            def write(tmp, content=w["content"]):
+                with open(tmp, "w") as out:
+                    out.write(content)
+            place(w["path"], write, int(w.get("mode", 0o644)))
+        code, err = 0, ""
+    except OSError as e:
+        code, err = 1, str(e)
+    step["_restores"] = restores
+    return {"argv": [step.get("name", "builtin")], "code": code, "stdout": "", "stderr": err,
+            "durationMs": int((time.monotonic() - started) * 1000)}
+
+
+def do_step(step, backup_dir, index):
+    if "installFiles" in step or "writeFile" in step:
+        return run_builtin(step, backup_dir, index)
+    return run_argv(step["do"], step.get("input"))
+
+
+def undo_step(step):
+    if "_restores" in step:
+        try:
+            for entry in reversed(step["_restores"]):
+                restore(entry)
+            return {"code": 0, "stderr": ""}
+        except OSError as e:
+            return {"code": 1, "stderr": str(e)}
+    if step.get("undo") is None:
+        return None
+    return run_argv(step["undo"], step.get("undoInput"))
 
 
 def acquire_lock(timeout_s, holder):
@@ -118,17 +219,24 @@ def acquire_lock(timeout_s, holder):
             time.sleep(0.05)
 
 
-def undo_steps(steps, done, result):
-    """Undo the `done` first steps in reverse order; keep going past failures."""
+def undo_steps(steps, done, result, rollback):
+    """Undo the `done` first steps in reverse order, then run the rollback
+    steps; keep going past failures, report them. Rollback steps restore the
+    previous configuration and tolerate "already so"."""
     failures = []
     for step in reversed(steps[:done]):
-        if step.get("undo") is None:
-            continue
-        r = run_argv(step["undo"], step.get("undoInput"))
+        r = undo_step(step)
+        if r is not None and r["code"] != 0:
+            failures.append({"step": step.get("name"), "code": r["code"], "stderr": r["stderr"]})
+    tolerated = 0
+    for step in rollback:
+        r = run_argv(step["do"], step.get("input"))
         if r["code"] != 0:
-            failures.append(dict(r, step=step.get("name")))
+            tolerated += 1
     result["undone"] = done
     result["undoFailures"] = failures
+    result["rollbackSteps"] = len(rollback)
+    result["rollbackStepsFailed"] = tolerated
     return not failures
 
 
@@ -142,18 +250,30 @@ def work(txn, status_path):
         result.update(state="locked", holder=current, durationMs=int((time.time() - started) * 1000))
         write_json_atomic(status_path, result)
         return
+    expect = txn.get("expectRecord")
+    if expect:
+        current = sha256_file(expect["path"])
+        if current != expect.get("sha256"):
+            result.update(state="conflict", record={"expected": expect.get("sha256"), "found": current},
+                           durationMs=int((time.time() - started) * 1000))
+            write_json_atomic(status_path, result)
+            os.close(lock_fd)
+            return
     steps = txn["steps"]
+    rollback = txn.get("rollback", [])
+    backup_dir = os.path.join(os.path.dirname(status_path), "backup")
+    os.makedirs(backup_dir, exist_ok=True)
     done = 0
     for step in steps:
-        r = run_argv(step["do"], step.get("input"))
+        r = do_step(step, backup_dir, done)
         if r["code"] != 0:
             result["failedStep"] = dict(r, step=step.get("name"), index=done)
             # A failed step may have done part of its work (an `ip -batch`
             # stops at its first bad line): undo it too, tolerating failure.
-            if step.get("undo") is not None:
-                partial = run_argv(step["undo"], step.get("undoInput"))
+            partial = undo_step(step)
+            if partial is not None:
                 result["failedStepUndo"] = {"code": partial["code"], "stderr": partial["stderr"]}
-            ok = undo_steps(steps, done, result)
+            ok = undo_steps(steps, done, result, rollback)
             result["state"] = "rolled-back" if ok else "rollback-failed"
             break
         done += 1
@@ -171,7 +291,7 @@ def work(txn, status_path):
                 result["state"] = "committed"
                 result["confirmed"] = True
             else:
-                ok = undo_steps(steps, done, result)
+                ok = undo_steps(steps, done, result, rollback)
                 result["state"] = "reverted-unconfirmed" if ok else "rollback-failed"
         else:
             result["state"] = "committed"
@@ -182,7 +302,7 @@ def work(txn, status_path):
 
 def cmd_run(path):
     try:
-        txn = read_json(path)
+        txn = json.load(sys.stdin) if path == "-" else read_json(path)
     except (OSError, ValueError) as e:
         fail_usage("cannot read transaction %s: %s" % (path, e))
     problem = validate(txn)

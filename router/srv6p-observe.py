@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Report, in one JSON document, everything srv6-protect needs to know about
+this router: preflight facts, our routes and any route on our destinations,
+sysctls, files, tc filters, pinned maps, the probe sender and the apply lock.
+
+Pushed to routers as text (python3 standard library only) and run once per
+plan, so a plan costs one SSH round trip per router. It only reads.
+
+  srv6p-observe.py < REQUEST.json > OBSERVATION.json
+
+REQUEST: {"routeDsts": [prefix...], "interfaces": [name...], "sysctls": [key...],
+          "files": [path...], "mapsTool": path, "maps": [name...],
+          "pidfile": path, "probeConfig": path, "applied": path, "lockFile": path,
+          "protocol": 214}
+Raw command outputs are returned as text; the controller parses them.
+"""
+import fcntl
+import glob
+import gzip
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+KERNEL_OPTIONS = ("CONFIG_IPV6_SEG6_LWTUNNEL", "CONFIG_IPV6_SEG6_BPF", "CONFIG_LWTUNNEL_BPF",
+                  "CONFIG_NET_CLS_BPF", "CONFIG_NET_SCH_INGRESS", "CONFIG_BPF_SYSCALL")
+SYSCTL_RE = re.compile(r"^net\.ipv6\.conf\.[A-Za-z0-9_.-]{1,15}\.[a-z0-9_]{1,40}$|^net\.[a-z0-9_.]{1,80}$")
+IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
+PREFIX_RE = re.compile(r"^[0-9a-fA-F:]{2,45}/[0-9]{1,3}$")
+
+
+def run(argv, stdin_text=None):
+    try:
+        p = subprocess.run(argv, input=(stdin_text or "").encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        return {"code": p.returncode, "stdout": p.stdout.decode(errors="replace"), "stderr": p.stderr.decode(errors="replace")}
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return {"code": -1, "stdout": "", "stderr": str(e)}
+
+
+def sha256_of(path):
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 16), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def kernel_config():
+    text = None
+    try:
+        with gzip.open("/proc/config.gz", "rt") as f:
+            text = f.read()
+    except OSError:
+        try:
+            with open("/boot/config-" + platform.release()) as f:
+                text = f.read()
+        except OSError:
+            return None
+    found = {}
+    for opt in KERNEL_OPTIONS:
+        m = re.search(r"^%s=(\w+)" % opt, text, re.M)
+        found[opt] = m.group(1) if m else "n"
+    return found
+
+
+def sysctl(key):
+    if not SYSCTL_RE.match(key):
+        return None
+    path = "/proc/sys/" + key.replace(".", "/")
+    # Interface names may contain dots: net.ipv6.conf.<if>.<key>.
+    m = re.match(r"^net\.ipv6\.conf\.(.+)\.([a-z0-9_]+)$", key)
+    if m:
+        path = "/proc/sys/net/ipv6/conf/%s/%s" % (m.group(1), m.group(2))
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def bpffs_mounted():
+    try:
+        with open("/proc/mounts") as f:
+            return any(line.split()[1] == "/sys/fs/bpf" and line.split()[2] == "bpf" for line in f)
+    except OSError:
+        return False
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def probe_sender(pidfile, config):
+    info = {"pid": None, "alive": False, "cmdline": None, "configSha256": sha256_of(config) if config else None}
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        return info
+    info["pid"] = pid
+    if pid > 0 and pid_alive(pid):
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                info["cmdline"] = [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+        except OSError:
+            pass
+        info["alive"] = bool(info["cmdline"]) and any("probe-sender" in a for a in info["cmdline"])
+    return info
+
+
+def lock_holder(path):
+    if not path or not os.path.exists(path):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        except BlockingIOError:
+            raw = os.pread(fd, 4096, 0).decode(errors="replace")
+            try:
+                return json.loads(raw)
+            except ValueError:
+                return {"raw": raw}
+    finally:
+        os.close(fd)
+
+
+def read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def main():
+    req = json.load(sys.stdin)
+    out = {"kernel": platform.release(), "machine": platform.machine(), "byteorder": sys.byteorder,
+           "systemd": os.path.isdir("/run/systemd/system"), "bpffs": bpffs_mounted(),
+           "kernelConfig": kernel_config(), "euid": os.geteuid()}
+    ipv = run(["ip", "-V"])
+    out["iproute2"] = (ipv["stdout"] + ipv["stderr"]).strip()
+    out["tc"] = run(["tc", "-V"])["code"] == 0
+
+    out["ifindex"] = {}
+    for path in glob.glob("/sys/class/net/*/ifindex"):
+        name = path.split("/")[-2]
+        try:
+            with open(path) as f:
+                out["ifindex"][name] = int(f.read())
+        except (OSError, ValueError):
+            pass
+
+    proto = str(int(req.get("protocol", 214)))
+    out["ownRoutes"] = run(["ip", "-6", "-j", "route", "show", "table", "all", "proto", proto])
+    dsts = [d for d in req.get("routeDsts", []) if PREFIX_RE.match(d)]
+    batch = "".join("route show table all exact %s\n" % d for d in dsts)
+    out["dstRoutes"] = {"dsts": dsts, **(run(["ip", "-6", "-j", "-batch", "-"], batch) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
+    out["tunsrc"] = run(["ip", "sr", "tunsrc", "show"])
+    out["sysctls"] = {k: sysctl(k) for k in req.get("sysctls", [])}
+    out["files"] = {p: sha256_of(p) for p in req.get("files", [])}
+    out["tcFilters"] = {}
+    for ifname in req.get("interfaces", []):
+        if IFNAME_RE.match(ifname):
+            out["tcFilters"][ifname] = run(["tc", "-j", "filter", "show", "dev", ifname, "egress"])
+    tool = req.get("mapsTool")
+    maps = [m for m in req.get("maps", []) if re.match(r"^srv6p_[a-z0-9_]+$", m)]
+    if tool and maps and os.path.exists(tool):
+        out["maps"] = run([sys.executable, tool, "dump"] + maps)
+    else:
+        out["maps"] = None
+    out["probeSender"] = probe_sender(req.get("pidfile", ""), req.get("probeConfig"))
+    out["applied"] = read_json(req["applied"]) if req.get("applied") else None
+    out["appliedSha256"] = sha256_of(req["applied"]) if req.get("applied") else None
+    out["lock"] = lock_holder(req.get("lockFile"))
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
