@@ -1,0 +1,38 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import { main } from "../../bench/run";
+
+function capture() {
+  let text = "";
+  const stream = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } });
+  return { stream, text: () => text };
+}
+
+async function runBench(argv: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+test("no benchmark named: usage on stderr, exit 64", async () => {
+  const r = await runBench([]);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /failover/);
+  assert.equal(r.stdout, "");
+});
+
+test("unknown benchmark: names the known ones, exit 64", async () => {
+  const r = await runBench(["nope"]);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /unknown benchmark 'nope'\. Known: failover/);
+});
+
+test("bad option: the message and the usage, exit 64, nothing on stdout", async () => {
+  const r = await runBench(["failover", "--failures", "-3"]);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /--failures/);
+  assert.match(r.stderr, /usage: npm run bench -- failover/);
+  assert.equal(r.stdout, "");
+});
