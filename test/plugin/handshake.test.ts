@@ -112,6 +112,17 @@ test("handshake and RPCs of terraform-provider-srv6", { timeout: 120_000 }, asyn
         const bad = await c.provider.ReadResource({ type_name: "srv6_nope", current_state: { msgpack: Buffer.from(encode({})) } });
         assert.match(JSON.stringify(bad.diagnostics), /no resource type srv6_nope/);
 
+        // Stored state: JSON in, msgpack out, upgraded by the backend; a newer version is refused.
+        const stored = { ...proposed, router_a: "r1", id: "l12", probe_interval_ms: undefined, interval_ms: 7 };
+        const up = await c.provider.UpgradeResourceState({ type_name: "srv6_protected_link", version: 0, raw_state: { json: Buffer.from(JSON.stringify(stored)) } });
+        assert.deepEqual(up.diagnostics ?? [], []);
+        const upgraded = decode((up.upgraded_state as { msgpack: Buffer }).msgpack) as Record<string, unknown>;
+        assert.equal(upgraded.probe_interval_ms, 7);
+        assert.ok(!("interval_ms" in upgraded));
+        const newer = await c.provider.UpgradeResourceState({ type_name: "srv6_protected_link", version: 9, raw_state: { json: Buffer.from("{}") } });
+        assert.match(JSON.stringify(newer.diagnostics), /schema version 9, newer than this provider's 1/);
+
+        assert.deepEqual(await c.provider.StopProvider({}), {}, "stop succeeds (no Error)");
         await c.controller.Shutdown({});
       } finally {
         c.close();
