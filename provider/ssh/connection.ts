@@ -8,10 +8,10 @@
 import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import {
   CommandError,
+  Srv6Error,
   SshConnectionError,
   SshTimeoutError,
   SudoError,
-  type Srv6Error,
 } from "../errors";
 import { connectClient } from "./connect";
 import { SSH_DEFAULTS, type RouterConnectionOptions } from "./options";
@@ -33,7 +33,10 @@ export interface RunOptions {
 export interface CommandResult {
   /** The argv as run (including `sudo -n --` when used). */
   command: string[];
+  /** stdout decoded as UTF-8. */
   stdout: string;
+  /** stdout as raw bytes (binary output). */
+  stdoutBytes: Buffer;
   stderr: string;
   exitCode: number | null;
   signal?: string;
@@ -52,7 +55,7 @@ const PID_MARK = "srv6-protect-pid:";
 const PID_PREFIX = Buffer.from(`printf '${PID_MARK}%s\\n' "$$" >&2; exec `);
 
 /** Channels open at once on one connection (OpenSSH's MaxSessions defaults to 10). */
-const CHANNELS_PER_CONNECTION = 8;
+const CHANNELS_PER_CONNECTION = 6;
 
 export class RouterConnection {
   readonly options: RouterConnectionOptions;
@@ -98,11 +101,15 @@ export class RouterConnection {
     const via = `via jump host ${jump.user}@${jump.host}:${jump.port}`;
     const j = await connectClient({ router: `${options.router} (jump host ${jump.host})`, endpoint: jump, connectTimeoutMs: options.connectTimeoutMs, keepaliveIntervalMs });
     try {
-      const stream = await new Promise<ClientChannel>((resolve, reject) =>
-        j.client.forwardOut("127.0.0.1", 0, options.host, options.port, (err, s) =>
-          err ? reject(new SshConnectionError(`jump host ${jump.host} could not open a channel to ${options.host}:${options.port}: ${err.message}`, { router: options.router, cause: err })) : resolve(s),
-        ),
-      );
+      // The bastion connects to the router on our behalf; bound that by the connect timeout too.
+      const stream = await new Promise<ClientChannel>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new SshTimeoutError("connect", options.connectTimeoutMs, { router: options.router })), options.connectTimeoutMs);
+        j.client.forwardOut("127.0.0.1", 0, options.host, options.port, (err, s) => {
+          clearTimeout(timer);
+          if (err) reject(new SshConnectionError(`jump host ${jump.host} could not open a channel to ${options.host}:${options.port}: ${err.message}`, { router: options.router, cause: err }));
+          else resolve(s);
+        });
+      });
       const c = await connectClient({ router: options.router, endpoint: options, connectTimeoutMs: options.connectTimeoutMs, keepaliveIntervalMs, sock: stream, via });
       return new RouterConnection(options, c.client, c.fingerprint, c.hostKeyTrustedBy, j.client);
     } catch (e) {
@@ -128,10 +135,17 @@ export class RouterConnection {
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
     const sudo = opts.sudo ?? this.options.sudo;
     const command = sudo ? ["sudo", "-n", "--", ...argv] : [...argv];
-    const line = commandLine(command);
+    let line: Buffer;
+    try {
+      line = commandLine(command);
+    } catch (cause) {
+      throw new Srv6Error(`refusing to run: ${(cause as Error).message}`, { router: this.router, command, cause });
+    }
     if (this.closed) throw this.closeReason ?? new SshConnectionError("connection is closed", { router: this.router, command });
     const release = await this.channels.acquire();
     try {
+      // The connection may have been lost while this command waited for a channel.
+      if (this.closed) throw this.closeReason ?? new SshConnectionError("connection is closed", { router: this.router, command });
       this.commands++;
       const result = await this.exec(command, line, opts);
       const ok = opts.okExitCodes ?? [0];
@@ -170,8 +184,15 @@ export class RouterConnection {
       }, timeoutMs);
       // ssh2 accepts a Buffer command at run time (the types say string): the
       // quoted line may hold any bytes.
-      this.client.exec(Buffer.concat([PID_PREFIX, line]) as unknown as string, (err, ch) => {
+      let attempt = 0;
+      const open = () => this.client.exec(Buffer.concat([PID_PREFIX, line]) as unknown as string, (err, ch) => {
         if (err) {
+          // sshd frees a session slot only once the previous command's process
+          // is reaped, which can lag behind the channel close: retry briefly.
+          if (/open failed/i.test(err.message) && ++attempt <= 6 && !done && !this.closed) {
+            setTimeout(open, 25 * attempt);
+            return;
+          }
           finish(new SshConnectionError(`could not open a session channel: ${err.message}`, { router: this.router, command, cause: err }));
           return;
         }
@@ -208,9 +229,11 @@ export class RouterConnection {
         });
         ch.on("close", () => {
           flushHead();
+          const stdoutBytes = Buffer.concat(out);
           const result: CommandResult = {
             command,
-            stdout: Buffer.concat(out).toString("utf8"),
+            stdout: stdoutBytes.toString("utf8"),
+            stdoutBytes,
             stderr: Buffer.concat(errOut).toString("utf8"),
             exitCode,
             signal,
@@ -222,6 +245,7 @@ export class RouterConnection {
         });
         ch.end(opts.input ?? undefined);
       });
+      open();
     });
   }
 

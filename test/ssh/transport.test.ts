@@ -84,6 +84,14 @@ test("command ok: argv round-trips, stdout and exit code", async () => {
   });
 });
 
+test("binary stdout and refused arguments", async () => {
+  await withConnection(opts(), async (c) => {
+    const r = await c.run(["head", "-c", "256", "/dev/urandom"]);
+    assert.equal(r.stdoutBytes.length, 256, "raw bytes kept");
+    await assert.rejects(c.run(["echo", "a\0b"]), (e: unknown) => e instanceof Error && /router main.*refusing to run: .*NUL/.test((e as Error).message));
+  });
+});
+
 test("stdin input reaches the command (ip -batch style)", async () => {
   await withConnection(opts(), async (c) => {
     const r = await c.run(["sh", "-c", "wc -l; cat"], { input: "line1\nline2\n" });
@@ -296,11 +304,12 @@ test("connection dropped mid-command: SshConnectionError, later calls fail fast"
 test("one connection reused for many commands and uploads", async () => {
   const logins = fx.main.acceptedLogins();
   await withConnection(opts(), async (c) => {
-    await Promise.all(Array.from({ length: 12 }, (_, i) => c.run(["echo", String(i)])));
+    const echoed = await Promise.all(Array.from({ length: 40 }, (_, i) => c.run(["echo", String(i)])));
+    assert.deepEqual(echoed.map((r) => r.stdout), Array.from({ length: 40 }, (_, i) => `${i}\n`), "40 concurrent commands, each its own output");
     for (let i = 0; i < 8; i++) await c.run(["true"]);
     await c.upload(Buffer.from("x"), join(fx.dir, "reuse.txt"));
     assert.equal(fx.main.establishedConnections(), 1, "one TCP connection to sshd");
-    assert.ok(c.commandCount >= 21);
+    assert.ok(c.commandCount >= 49);
   });
   assert.equal(fx.main.acceptedLogins() - logins, 1, "exactly one SSH login for all that work");
 });
@@ -391,6 +400,37 @@ test("pool: one connection per router, parallelism bound respected", async () =>
   } finally {
     await pool.close();
   }
+});
+
+test("pool: a lost connection is replaced on next use", async () => {
+  const pool = new ConnectionPool((router) => opts({ router }));
+  try {
+    const first = await pool.connection("x");
+    await first.run(["true"]);
+    const before = fx.main.sessionPids();
+    for (const pid of before) process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 50 && first.isOpen; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(first.isOpen, false, "loss noticed");
+    const second = await pool.connection("x");
+    assert.notEqual(second, first);
+    assert.equal((await second.run(["echo", "back"])).stdout, "back\n");
+    assert.equal(await pool.connection("x"), second, "then reused");
+  } finally {
+    await pool.close();
+  }
+});
+
+test("jump host: an unreachable router behind it times out as a connect timeout", async () => {
+  const viaJump = opts({
+    router: "ghost",
+    host: "10.203.255.254",
+    port: 22,
+    connectTimeoutMs: 800,
+    jump: { host: fx.main.host, port: fx.main.port, user: "root", privateKeyFile: fx.clientKey, hostKey: { knownHostsFile: knownHosts } },
+  });
+  const started = Date.now();
+  await assert.rejects(RouterConnection.open(viaJump), (e: unknown) => (e instanceof SshTimeoutError && e.phase === "connect") || e instanceof SshConnectionError);
+  assert.ok(Date.now() - started < 4000, `gave up in ${Date.now() - started} ms`);
 });
 
 test("pool: a failing router does not stop the others", async () => {
