@@ -4,7 +4,7 @@
  */
 import { providerConfigSchema, RESOURCE_TYPES, type ProviderConfig, type ResourceType } from "../schema/resources";
 import type { ResourceBackend, ResourceHandler } from "./backend";
-import { diagnosticsFromError, errorDiagnostic, hasErrors, type Diagnostic } from "./diagnostics";
+import { diagnosticsFromError, errorDiagnostic, hasErrors } from "./diagnostics";
 import { conformObject, isResourceType, providerBlock, RESOURCE_TYPE_NAMES, resourceBlock, type BlockSchema } from "./schema";
 import { shortValue, validateAgainstSchema } from "./validation";
 import { containsUnknown, decodeDynamicValue, decodeJson, encodeDynamicValue, isUnknown, UNKNOWN, type DynamicValueMessage, type TfObject, type TfValue } from "./values";
@@ -244,4 +244,3 @@ export class ProviderService {
   }
 }
 
-export type { Diagnostic };
