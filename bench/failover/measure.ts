@@ -9,6 +9,7 @@ import { lossWindow } from "../meter/loss-window";
 import type { GapEvent } from "../meter/events";
 import type { FailoverSystem, ProtectedLink } from "./system";
 import { sleep } from "./frr/daemons";
+import { BenchTimeoutError } from "../errors";
 import { failSilently, healSilent } from "./inject";
 
 export interface FailureRecord {
@@ -60,6 +61,8 @@ export async function measureFailures(ctx: MeasureContext): Promise<FailureRecor
   const { lab, system, meter, link } = ctx;
   for (let i = 1; i <= ctx.failures; i++) {
     await system.waitHealthy(60_000);
+    // Also after the install: nothing of the previous step may still be settling.
+    await settle([meter, ...(ctx.reverse ? [ctx.reverse] : [])], system.settleMs, 60_000);
     // A random pause puts the failure at a random phase of the probe/BFD timers.
     await sleep(300 + Math.random() * 200);
     meter.assertAlive();
@@ -96,7 +99,7 @@ export async function measureFailures(ctx: MeasureContext): Promise<FailureRecor
       }
     }
     await system.waitHealthy(60_000);
-    await sleep(200);
+    await settle([meter, ...(ctx.reverse ? [ctx.reverse] : [])], system.settleMs, 60_000);
     const healLostPackets = meter.events
       .filter((e): e is GapEvent => e.ev === "gap" && e.lastRxNs >= healStartNs)
       .reduce((n, g) => n + g.missing, 0);
@@ -125,6 +128,20 @@ export async function measureFailures(ctx: MeasureContext): Promise<FailureRecor
     );
   }
   return records;
+}
+
+/** Waits until every stream has run `quietMs` without losing a packet. */
+async function settle(meters: readonly TrafficMeter[], quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = monoNowNs();
+    const lastLossEnd = Math.max(0, ...meters.flatMap((m) => m.events.filter((e): e is GapEvent => e.ev === "gap").map((g) => g.firstRxNs)));
+    if (now - lastLossEnd >= quietMs * 1e6) return;
+    if (Date.now() > deadline) {
+      throw new BenchTimeoutError(`the stream kept losing packets for ${timeoutMs} ms after a heal`, { node: meters[0]?.receiverNode });
+    }
+    await sleep(100);
+  }
 }
 
 function fmt(ms: number | undefined): string {

@@ -21,6 +21,12 @@ export interface Setting {
 
 export interface FailoverSystem {
   readonly setting: Setting;
+  /**
+   * How long the stream must run without loss after a heal before the next
+   * failure: longer than any delayed after-effect of the heal (FRR: the
+   * OSPF dead interval).
+   */
+  readonly settleMs: number;
   /** Installs the system with the setting's timers; resolves once it carries traffic on the primary path. */
   install(progress: (line: string) => void): Promise<void>;
   /** Resolves when the protected link is declared alive and traffic uses it again; rejects after timeoutMs. */

@@ -116,6 +116,10 @@ export class TrafficMeter {
     });
   }
 
+  get receiverNode(): string {
+    return this.opts.receiverNode;
+  }
+
   /** Latest receiver tick, to check the stream still flows. */
   lastTick(): Extract<ReceiverEvent, { ev: "tick" }> | undefined {
     for (let i = this.events.length - 1; i >= 0; i--) {

@@ -16,6 +16,12 @@ import { downEvents, parseBfdStateChanges } from "./bfd-log";
 import { removeStaticRoutes, restoreStaticRoutes, type SavedRoute } from "./static-routes";
 
 export class FrrBfdSystem implements FailoverSystem {
+  /**
+   * Seen here: after a heal, OSPF re-forming the adjacency can black-hole
+   * both directions for about a second, sometimes twice ~3 s apart (the
+   * dead interval). The next failure waits until that is over.
+   */
+  readonly settleMs = 4000;
   private saved = new Map<string, SavedRoute[]>();
   private started: string[] = [];
 

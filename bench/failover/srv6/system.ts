@@ -24,6 +24,8 @@ import {
 export const HOLD_DOWN_MS = 300;
 
 export class Srv6ProtectSystem implements FailoverSystem {
+  /** Past the hold-down, so the return to the link is over. */
+  readonly settleMs = HOLD_DOWN_MS + 500;
   private installed?: InstalledDataplane;
   private readonly labLike: LabLike;
 
