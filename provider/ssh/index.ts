@@ -6,3 +6,4 @@ export { decideHostKey, defaultKnownHostsFile, type HostKeyPolicy } from "./host
 export { parseKnownHosts, checkKnownHosts, sha256Fingerprint, knownHostsName, appendKnownHost } from "./known-hosts";
 export { quoteArg, commandLine, commandText, QuoteError } from "./quote";
 export { type UploadOptions, type UploadResult } from "./upload";
+export { runMany, type BatchOptions } from "./batch";

@@ -16,6 +16,7 @@ import { withLab } from "../helpers/lab";
 import { ConnectionPool } from "../../provider/ssh/pool";
 import { RouterConnection } from "../../provider/ssh/connection";
 import { inventoryConnectionOptions } from "../../provider/ssh/options";
+import { runMany } from "../../provider/ssh/batch";
 import { HostKeyError } from "../../provider/errors";
 import { parseRoutes, parseSha256sum, parseSysctlValues, parseTunsrc } from "../../provider/observe";
 
@@ -26,14 +27,23 @@ test("diamond lab: one connection per router, sudo router, verified upload, pars
     assert.deepEqual(routers, ["r1", "r2", "r3", "r4"]);
     const pool = new ConnectionPool((r) => inventoryConnectionOptions(r, inv.routers[r]), { parallelism: 16 });
     try {
+      const keys = ["net.ipv6.conf.all.forwarding", "net.ipv6.conf.all.seg6_enabled"];
       const observed = await pool.forEachRouter(routers, async (c, r) => {
-        const routes = parseRoutes((await c.run(["ip", "-j", "-6", "route", "show"])).stdout, { router: r });
-        const keys = ["net.ipv6.conf.all.forwarding", "net.ipv6.conf.all.seg6_enabled"];
-        const sysctls = parseSysctlValues((await c.run(["sysctl", "-n", ...keys])).stdout, keys);
-        const tunsrc = parseTunsrc((await c.run(["ip", "sr", "tunsrc", "show"])).stdout);
-        const bpffs = (await c.run(["stat", "-f", "-c", "%T", "/sys/fs/bpf"])).stdout.trim();
-        const uid = (await c.run(["id", "-u"])).stdout.trim();
-        return { routes, sysctls, tunsrc, bpffs, uid };
+        // One session per router for the whole observation.
+        const [routes, sysctls, tunsrc, bpffs, uid] = await runMany(c, [
+          ["ip", "-j", "-6", "route", "show"],
+          ["sysctl", "-n", ...keys],
+          ["ip", "sr", "tunsrc", "show"],
+          ["stat", "-f", "-c", "%T", "/sys/fs/bpf"],
+          ["id", "-u"],
+        ]);
+        return {
+          routes: parseRoutes(routes.stdout, { router: r }),
+          sysctls: parseSysctlValues(sysctls.stdout, keys),
+          tunsrc: parseTunsrc(tunsrc.stdout),
+          bpffs: bpffs.stdout.trim(),
+          uid: uid.stdout.trim(),
+        };
       });
       for (const o of observed) {
         assert.ok(o.ok, `router ${o.router}: ${!o.ok && o.error.message}`);

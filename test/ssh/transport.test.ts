@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { RouterConnection } from "../../provider/ssh/connection";
 import { ConnectionPool } from "../../provider/ssh/pool";
 import { installUploaded } from "../../provider/ssh/upload";
+import { runMany } from "../../provider/ssh/batch";
 import type { RouterConnectionOptions } from "../../provider/ssh/options";
 import {
   CommandError,
@@ -89,6 +90,28 @@ test("binary stdout and refused arguments", async () => {
     const r = await c.run(["head", "-c", "256", "/dev/urandom"]);
     assert.equal(r.stdoutBytes.length, 256, "raw bytes kept");
     await assert.rejects(c.run(["echo", "a\0b"]), (e: unknown) => e instanceof Error && /router main.*refusing to run: .*NUL/.test((e as Error).message));
+  });
+});
+
+test("runMany: several commands, one session, each with its own output and exit code", async () => {
+  const sessions = () => (readFileSync(fx.main.logFile, "utf8").match(/Starting session: command/g) ?? []).length;
+  await withConnection(opts(), async (c) => {
+    const before = sessions();
+    const [a, b, d, e] = await runMany(c, [
+      ["printf", "%s", "it's $HOME"],
+      ["sh", "-c", "echo oops >&2; exit 3"],
+      ["head", "-c", "300", "/dev/zero"],
+      ["cat"],
+    ]);
+    assert.equal(sessions() - before, 1, "one sshd session for the whole batch");
+    assert.deepEqual([a.stdout, a.exitCode, a.stderr], ["it's $HOME", 0, ""]);
+    assert.deepEqual([b.stdout, b.exitCode, b.stderr], ["", 3, "oops\n"]);
+    assert.ok(d.stdoutBytes.equals(Buffer.alloc(300)), "binary output intact");
+    assert.deepEqual([e.stdout, e.exitCode], ["", 0], "no stdin");
+  });
+  await withConnection(opts({ user: SUDO_USER.name, sudo: true }), async (c) => {
+    const [id] = await runMany(c, [["id", "-u"]]);
+    assert.equal(id.stdout, "0\n", "through sudo");
   });
 });
 
