@@ -144,7 +144,10 @@ export async function startSshFixture(): Promise<SshFixture> {
   const nsB = `s6en-${id}-b`;
   const dir = mkdtempSync(`/tmp/s6en-ssh-${id}-`);
   const pids: number[] = [];
+  let cleaned = false;
   const cleanup = () => {
+    if (cleaned) return;
+    cleaned = true;
     for (const pid of pids) {
       try {
         process.kill(pid, "SIGTERM");
@@ -161,6 +164,14 @@ export async function startSshFixture(): Promise<SshFixture> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  // Also clean up when the runner exits or is interrupted before after() runs.
+  process.once("exit", cleanup);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     // Non-root users must read authorized_keys and traverse the directory.
     chmodSync(dir, 0o755);
