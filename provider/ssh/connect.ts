@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import { Client, type ConnectConfig } from "ssh2";
 import { HostKeyError, SshAuthError, SshConnectionError, Srv6Error } from "../errors";
-import { decideHostKey } from "./host-key-policy";
+import { decideHostKey, defaultKnownHostsFile } from "./host-key-policy";
+import { preferredHostKeyAlgorithms, readKnownHostsFile } from "./known-hosts";
 import type { SshEndpoint } from "./options";
 import { translateSshError } from "./translate-error";
 
@@ -40,6 +41,19 @@ function authConfig(router: string, endpoint: SshEndpoint): Pick<ConnectConfig, 
   const agent = endpoint.agentSocket ?? process.env.SSH_AUTH_SOCK;
   if (!agent) throw new SshAuthError(endpoint.user, "no private_key_file configured and SSH_AUTH_SOCK is not set (no ssh-agent)", { router });
   return { agent };
+}
+
+/** ssh2 1.17's default host key algorithms, in its order. */
+const SSH2_HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"];
+
+/** Prefer the key types known_hosts holds for this host (a pin names no type: keep ssh2's order). */
+function hostKeyAlgorithms(endpoint: SshEndpoint): Pick<ConnectConfig, "algorithms"> {
+  if (endpoint.hostKey.pinnedSha256) return {};
+  const known = preferredHostKeyAlgorithms(readKnownHostsFile(endpoint.hostKey.knownHostsFile ?? defaultKnownHostsFile()), endpoint.host, endpoint.port);
+  if (!known.length) return {};
+  // An exact list: ssh2's "prepend" does not move algorithms already in its default list.
+  const rest = SSH2_HOST_KEY_ALGORITHMS.filter((a) => !known.includes(a));
+  return { algorithms: { serverHostKey: [...known, ...rest] as ConnectConfig["algorithms"] extends { serverHostKey?: infer T } ? T : never } };
 }
 
 export function connectClient(p: ConnectParams): Promise<ConnectedClient> {
@@ -81,6 +95,7 @@ export function connectClient(p: ConnectParams): Promise<ConnectedClient> {
         username: endpoint.user,
         ...auth,
         sock: p.sock,
+        ...hostKeyAlgorithms(endpoint),
         readyTimeout: p.connectTimeoutMs,
         keepaliveInterval: p.keepaliveIntervalMs,
         keepaliveCountMax: 3,

@@ -111,3 +111,24 @@ export function appendKnownHost(file: string, host: string, port: number, key: B
   const needsNewline = existsSync(file) && statSync(file).size > 0 && !readFileSync(file).subarray(-1).equals(Buffer.from("\n"));
   appendFileSync(file, `${needsNewline ? "\n" : ""}${knownHostsName(host, port)} ${keyTypeOf(key)} ${key.toString("base64")}\n`, { mode: 0o600 });
 }
+
+/** SSH host key algorithms that produce keys of a known_hosts key type. */
+const ALGORITHMS_BY_KEY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  "ssh-ed25519": ["ssh-ed25519"],
+  "ecdsa-sha2-nistp256": ["ecdsa-sha2-nistp256"],
+  "ecdsa-sha2-nistp384": ["ecdsa-sha2-nistp384"],
+  "ecdsa-sha2-nistp521": ["ecdsa-sha2-nistp521"],
+  "ssh-rsa": ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+};
+
+/**
+ * Host key algorithms to prefer for a host, so the router offers a key of a
+ * type we already know (as OpenSSH orders HostKeyAlgorithms). Without this a
+ * router with both an RSA and an ed25519 key, known by its RSA key only,
+ * would offer ed25519 and look "changed".
+ */
+export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
+  const name = knownHostsName(host, port);
+  const types = entries.filter((e) => e.marker === undefined && patternsMatch(e.patterns, name)).map((e) => e.keyType);
+  return [...new Set(types.flatMap((t) => ALGORITHMS_BY_KEY_TYPE[t] ?? []))];
+}

@@ -74,6 +74,7 @@ function sshdConfig(dir: string, name: string, listen: string, port: number): st
       `Port ${port}`,
       `ListenAddress ${listen}`,
       `HostKey ${join(dir, `${name}_host_key`)}`,
+      ...(existsSync(join(dir, `${name}_rsa_host_key`)) ? [`HostKey ${join(dir, `${name}_rsa_host_key`)}`] : []),
       `PidFile ${join(dir, `${name}.pid`)}`,
       `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
       "PubkeyAuthentication yes",
@@ -179,6 +180,8 @@ export async function startSshFixture(): Promise<SshFixture> {
     keygen(join(dir, "wrong_key"));
     keygen(join(dir, "main_host_key"));
     keygen(join(dir, "inner_host_key"));
+    // main also has an RSA host key, to check that a host known by one key type is not "changed".
+    sh(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", join(dir, "main_rsa_host_key")]);
     writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")), { mode: 0o644 });
 
     sh(["ip", "netns", "add", nsA]);

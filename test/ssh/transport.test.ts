@@ -14,6 +14,7 @@ import { RouterConnection } from "../../provider/ssh/connection";
 import { ConnectionPool } from "../../provider/ssh/pool";
 import { installUploaded } from "../../provider/ssh/upload";
 import { runMany } from "../../provider/ssh/batch";
+import { sha256Fingerprint } from "../../provider/ssh/known-hosts";
 import type { RouterConnectionOptions } from "../../provider/ssh/options";
 import {
   CommandError,
@@ -162,6 +163,15 @@ test("changed host key refused, even with accept-new", async () => {
     });
   }
   assert.equal(readFileSync(wrong, "utf8").trim().split("\n").length, 1, "nothing appended");
+});
+
+test("a host known only by its RSA key is asked for that key, not reported as changed", async () => {
+  const [type, b64] = readFileSync(join(fx.dir, "main_rsa_host_key.pub"), "utf8").split(/\s+/);
+  const file = fx.knownHosts("kh-rsa", [`[${fx.main.host}]:${fx.main.port} ${type} ${b64}`]);
+  await withConnection(opts({ hostKey: { knownHostsFile: file } }), async (c) => {
+    assert.equal(c.hostKeyTrustedBy, "known_hosts");
+    assert.equal(c.hostKeyFingerprint, sha256Fingerprint(Buffer.from(b64, "base64")));
+  });
 });
 
 test("hashed known_hosts entries (ssh-keygen -H) are honoured", async () => {
