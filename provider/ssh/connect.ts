@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Duplex } from "node:stream";
-import { Client, type ConnectConfig } from "ssh2";
+import { Client, type ConnectConfig, type ServerHostKeyAlgorithm } from "ssh2";
 import { HostKeyError, SshAuthError, SshConnectionError, Srv6Error } from "../errors";
 import { decideHostKey, defaultKnownHostsFile } from "./host-key-policy";
 import { preferredHostKeyAlgorithms, readKnownHostsFile } from "./known-hosts";
@@ -53,7 +53,7 @@ function hostKeyAlgorithms(endpoint: SshEndpoint): Pick<ConnectConfig, "algorith
   if (!known.length) return {};
   // An exact list: ssh2's "prepend" does not move algorithms already in its default list.
   const rest = SSH2_HOST_KEY_ALGORITHMS.filter((a) => !known.includes(a));
-  return { algorithms: { serverHostKey: [...known, ...rest] as ConnectConfig["algorithms"] extends { serverHostKey?: infer T } ? T : never } };
+  return { algorithms: { serverHostKey: [...known, ...rest] as ServerHostKeyAlgorithm[] } };
 }
 
 export function connectClient(p: ConnectParams): Promise<ConnectedClient> {
