@@ -128,7 +128,16 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
   sid(routerRes, `decap SID ${canon(me.decap_sid)} (End.DT6)`, me.decap_sid, ["End.DT6", "table", "254", ...count], sidDev);
   const endX = new Map<string, { nexthop: string; ifname: string; resource: string }>();
   for (const a of me.adjacency_sids ?? []) endX.set(canon(a.sid), { nexthop: canon(a.nexthop), ifname: a.interface, resource: routerRes });
-  for (const e of ends) endX.set(e.peerReturnSid, { nexthop: e.peer, ifname: e.ifname, resource: `srv6_protected_link.${e.link.name}` });
+  for (const e of ends) {
+    const res = `srv6_protected_link.${e.link.name}`;
+    const field = e.link.router_a === me.name ? "return_sid_b" : "return_sid_a";
+    const prior = endX.get(e.peerReturnSid);
+    if (prior && (prior.nexthop !== e.peer || prior.ifname !== e.ifname)) {
+      throw new DataplaneValidationError(me.name, [new DataplaneInputError(res, field, e.peerReturnSid,
+        `${prior.resource} already makes this SID an End.X via ${prior.nexthop} dev ${prior.ifname}; a return SID must send back over the link (via ${e.peer} dev ${e.ifname})`)]);
+    }
+    endX.set(e.peerReturnSid, { nexthop: e.peer, ifname: e.ifname, resource: res });
+  }
   for (const [s, x] of [...endX.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     sid(x.resource, `adjacency SID ${s} (End.X via ${x.nexthop} dev ${x.ifname})`, s, ["End.X", "nh6", x.nexthop, ...count], x.ifname);
   }

@@ -83,6 +83,7 @@ const BAD: [string, (i: DataplaneInput) => DataplaneInput, string, string, unkno
   ["policy on a router that is not an end of the link", (i) => ({ ...i, policies: [{ ...i.policies[0]!, router: "r3" }] }), "srv6_backup_policy.r1_to_h2", "router", "r3"],
   ["unknown link", (i) => ({ ...i, policies: [{ ...i.policies[0]!, link: "nope" }] }), "srv6_backup_policy.r1_to_h2", "link", "nope"],
   ["unknown router reference", (i) => ({ ...i, links: [{ ...i.links[0]!, router_b: "r9" }] }), "srv6_protected_link.r1_r2", "router_b", "r9"],
+  ["a return SID that is also an adjacency SID elsewhere", (i) => ({ ...i, routers: i.routers.map((r) => r.name === "r1" ? { ...r, adjacency_sids: [{ sid: "fc00:0:1:1001::", interface: "eth2", nexthop: "fd00:0:0:3::2" }] } : r) }), "srv6_protected_link.r1_r2", "return_sid_b", "fc00:0:1:1001::"],
   ["sidDevice lo", (i) => ({ ...i, facts: { ...i.facts, sidDevice: "lo" } }), "facts.r1", "sidDevice", "lo"],
 ];
 
