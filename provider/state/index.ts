@@ -7,7 +7,7 @@
  * imports nothing from provider/ssh; test/state checks that structurally.
  */
 import { SchemaError, type SchemaIssue } from "../errors";
-import { NAME_PATTERN, type BackupPolicyConfig, type ProtectedLinkConfig, type ProviderConfig, type RouterConfig } from "../schema/resources";
+import { NAME_PATTERN, type BackupPolicyConfig, type ProtectedLinkConfig, type ProviderConfig, type ResourceType, type RouterConfig } from "../schema/resources";
 import { extractDocument } from "./extract";
 import { resolveReferences } from "./references";
 import { checkProviderSchema, checkResourceSchema } from "./schema-check";
@@ -86,3 +86,16 @@ export function loadDesiredState(location: StackLocation = {}): DesiredState {
   const stack = locateStack(location);
   return validateDocument(readStackDocument(stack.file), stack.file);
 }
+
+/**
+ * Schema problems of one resource's configuration, for callers that see one
+ * resource at a time (the Terraform plugin's ValidateResourceConfig).
+ * Cross-resource rules need the whole document: use validateDocument.
+ */
+export function validateResource(type: ResourceType, config: unknown): SchemaIssue[] {
+  const name = config && typeof config === "object" && typeof (config as { name?: unknown }).name === "string" ? (config as { name: string }).name : "(unnamed)";
+  return checkResourceSchema(type, `${type}.${name}`, config);
+}
+
+export { checkProviderSchema } from "./schema-check";
+export { checkSemantics, type SemanticInput, type Entity } from "./semantic";
