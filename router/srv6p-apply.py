@@ -8,23 +8,33 @@ process of its own session, so a lost SSH connection neither stops it half
 way nor leaves the router half configured: it commits, or it undoes every
 step it did, in reverse order.
 
-  srv6p-apply.py run TXN.json        start; prints {"id", "pid"}
-  srv6p-apply.py wait ID [--timeout S]
-                                     print the result when done (exit 0
-                                     committed, 1 not committed, 3 still running)
-  srv6p-apply.py confirm ID          confirm a commit made with confirmTimeoutS
+  srv6p-apply.py run TXN.json|-      start; prints {"id", "pid"}
+  srv6p-apply.py wait ID [--timeout S] [--barrier NAME]
+                                     print the state when final (exit 0
+                                     committed, 1 not committed), or when
+                                     waiting at barrier NAME (exit 4), or at
+                                     the timeout (exit 3)
+  srv6p-apply.py signal ID NAME      let the transaction pass barrier NAME,
+                                     or NAME=abort: roll it back
   srv6p-apply.py status ID           print the current state
 
+Barriers make a network-wide apply all-or-nothing per router: a step
+{"barrier": "go", "timeoutS": 30} waits for the controller's signal; without
+it (controller gone, or another router failed) the router undoes what it did.
+The last barrier, "confirm", is commit-confirm: a controller that lost its
+management access cannot confirm, and the router reverts by itself.
+
 A transaction (TXN.json, or "-" for stdin):
-  {"id": "...", "controller": "...", "lockTimeoutS": 30, "confirmTimeoutS": 0,
+  {"id": "...", "controller": "...", "lockTimeoutS": 30,
    "expectRecord": {"path": "...", "sha256": "..." | null} | null,
    "steps": [{"name": "...", "do": [argv...], "undo": [argv...] | null,
               "input": "stdin for do" | null, "undoInput": "..." | null}
              | {"name": "...", "installFiles": [{"src": path, "dst": path, "mode": 420}]}
-             | {"name": "...", "writeFile": {"path": path, "content": text, "mode": 420}}],
+             | {"name": "...", "writeFile": {"path": path, "content": text, "mode": 420}}
+             | {"name": "...", "barrier": "go", "timeoutS": 30}],
    "rollback": [{"name": "...", "do": [argv...], "input": ...}]}
 
-Steps run without a shell. On failure (or a missing confirmation), the steps
+Steps run without a shell. On failure (or a missing signal), the steps
 done are undone in reverse (files and records are restored from backups),
 then the `rollback` steps run, each tolerated if it fails: they bring the
 router back to the configuration it had before.
@@ -86,6 +96,10 @@ def validate(txn):
     if not isinstance(steps, list) or not isinstance(txn.get("rollback", []), list):
         return "steps and rollback must be lists"
     for i, step in enumerate(steps + txn.get("rollback", [])):
+        if "barrier" in step:
+            if not ID_RE.match(str(step["barrier"])) or step["barrier"] == "abort":
+                return "steps[%d].barrier: bad name" % i
+            continue
         if "installFiles" in step:
             files = step["installFiles"]
             if not isinstance(files, list) or not all(isinstance(f.get("src"), str) and isinstance(f.get("dst"), str) and os.path.isabs(f["dst"]) for f in files):
@@ -178,6 +192,29 @@ def run_builtin(step, backup_dir, index):
             "durationMs": int((time.monotonic() - started) * 1000)}
 
 
+def wait_barrier(step, status_path, result):
+    """Wait for the controller's signal file; an abort or a timeout fails the step."""
+    name = step["barrier"]
+    d = os.path.dirname(status_path)
+    result["state"] = "waiting:" + name
+    write_json_atomic(status_path, result)
+    deadline = time.monotonic() + float(step.get("timeoutS", 30))
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        if os.path.exists(os.path.join(d, "abort")):
+            code, err = -4, "aborted by the controller"
+            break
+        if os.path.exists(os.path.join(d, name)):
+            code, err = 0, ""
+            break
+        time.sleep(0.02)
+    else:
+        code, err = -3, "no %s signal within %ss" % (name, step.get("timeoutS", 30))
+    result["state"] = "running"
+    return {"argv": ["barrier", name], "code": code, "stdout": "", "stderr": err,
+            "durationMs": int((time.monotonic() - started) * 1000)}
+
+
 def do_step(step, backup_dir, index):
     if "installFiles" in step or "writeFile" in step:
         return run_builtin(step, backup_dir, index)
@@ -265,7 +302,10 @@ def work(txn, status_path):
     os.makedirs(backup_dir, exist_ok=True)
     done = 0
     for step in steps:
-        r = do_step(step, backup_dir, done)
+        if "barrier" in step:
+            r = wait_barrier(step, status_path, result)
+        else:
+            r = do_step(step, backup_dir, done)
         if r["code"] != 0:
             result["failedStep"] = dict(r, step=step.get("name"), index=done)
             # A failed step may have done part of its work (an `ip -batch`
@@ -274,27 +314,13 @@ def work(txn, status_path):
             if partial is not None:
                 result["failedStepUndo"] = {"code": partial["code"], "stderr": partial["stderr"]}
             ok = undo_steps(steps, done, result, rollback)
-            result["state"] = "rolled-back" if ok else "rollback-failed"
+            unconfirmed = step.get("barrier") == "confirm" and r["code"] == -3
+            result["state"] = ("reverted-unconfirmed" if unconfirmed else "rolled-back") if ok else "rollback-failed"
             break
         done += 1
         result["done"] = done
     else:
-        confirm_s = float(txn.get("confirmTimeoutS") or 0)
-        if confirm_s > 0:
-            result["state"] = "awaiting-confirm"
-            write_json_atomic(status_path, result)
-            confirm_file = os.path.join(os.path.dirname(status_path), "confirm")
-            deadline = time.monotonic() + confirm_s
-            while time.monotonic() < deadline and not os.path.exists(confirm_file):
-                time.sleep(0.1)
-            if os.path.exists(confirm_file):
-                result["state"] = "committed"
-                result["confirmed"] = True
-            else:
-                ok = undo_steps(steps, done, result, rollback)
-                result["state"] = "reverted-unconfirmed" if ok else "rollback-failed"
-        else:
-            result["state"] = "committed"
+        result["state"] = "committed"
     result["durationMs"] = int((time.time() - started) * 1000)
     write_json_atomic(status_path, result)
     os.close(lock_fd)
@@ -342,7 +368,7 @@ def cmd_run(path):
     print(json.dumps({"id": txn["id"], "pid": int(child or 0)}))
 
 
-def cmd_wait(txn_id, timeout_s):
+def cmd_wait(txn_id, timeout_s, barrier=None):
     status_path = txn_path(txn_id, "status.json")
     if not os.path.isdir(os.path.dirname(status_path)):
         fail_usage("no transaction %s on this router" % txn_id)
@@ -352,21 +378,27 @@ def cmd_wait(txn_id, timeout_s):
             status = read_json(status_path)
         except (OSError, ValueError):
             status = {"id": txn_id, "state": "unknown"}
-        if status.get("state") in FINAL_STATES or time.monotonic() >= deadline:
+        at_barrier = barrier is not None and status.get("state") == "waiting:" + barrier
+        if status.get("state") in FINAL_STATES or at_barrier or time.monotonic() >= deadline:
             print(json.dumps(status))
             if status.get("state") == "committed":
                 return 0
+            if at_barrier:
+                return 4
             return 1 if status.get("state") in FINAL_STATES else 3
         time.sleep(0.02)
 
 
-def cmd_confirm(txn_id):
-    path = txn_path(txn_id, "confirm")
+def cmd_signal(txn_id, name):
+    if not ID_RE.match(name):
+        fail_usage("bad barrier name %r" % name)
+    path = txn_path(txn_id, name)
     if not os.path.isdir(os.path.dirname(path)):
-        fail_usage("no transaction %s" % txn_id)
+        fail_usage("no transaction %s on this router" % txn_id)
     with open(path, "w") as f:
         f.write(str(time.time()))
-    return cmd_wait(txn_id, 30)
+    print(json.dumps({"id": txn_id, "signal": name}))
+    return 0
 
 
 def main(argv):
@@ -374,15 +406,13 @@ def main(argv):
         cmd_run(argv[1])
         return 0
     if len(argv) >= 2 and argv[0] == "wait":
-        timeout = 120.0
-        if len(argv) == 4 and argv[2] == "--timeout":
-            timeout = float(argv[3])
-        return cmd_wait(argv[1], timeout)
-    if len(argv) == 2 and argv[0] == "confirm":
-        return cmd_confirm(argv[1])
+        opts = dict(zip(argv[2::2], argv[3::2]))
+        return cmd_wait(argv[1], float(opts.get("--timeout", 120)), opts.get("--barrier"))
+    if len(argv) == 3 and argv[0] == "signal":
+        return cmd_signal(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "status":
         return cmd_wait(argv[1], 0)
-    fail_usage("usage: srv6p-apply.py run TXN.json | wait ID [--timeout S] | confirm ID | status ID")
+    fail_usage("usage: srv6p-apply.py run TXN.json|- | wait ID [--timeout S] [--barrier NAME] | signal ID NAME | status ID")
     return EXIT_USAGE
 
 

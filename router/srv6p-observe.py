@@ -162,11 +162,14 @@ def main():
     out["tc"] = run(["tc", "-V"])["code"] == 0
 
     out["ifindex"] = {}
+    out["operstate"] = {}
     for path in glob.glob("/sys/class/net/*/ifindex"):
         name = path.split("/")[-2]
         try:
             with open(path) as f:
                 out["ifindex"][name] = int(f.read())
+            with open(os.path.join(os.path.dirname(path), "operstate")) as f:
+                out["operstate"][name] = f.read().strip()
         except (OSError, ValueError):
             pass
 

@@ -1,8 +1,9 @@
 import type { Command } from "./command";
 import { labCommands } from "../../lab/cli";
+import { installProviderCommand } from "./install-provider";
 
 /** Every verb of `srv6`. Add a command by importing it here. */
-export const commands: readonly Command[] = [...labCommands];
+export const commands: readonly Command[] = [...labCommands, installProviderCommand];
 
 /** The longest command whose words prefix argv, and the remaining arguments. */
 export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

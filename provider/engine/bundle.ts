@@ -1,0 +1,58 @@
+/**
+ * A router's share of the desired state: itself, the routers at the other
+ * end of its protected links, its links and its backup policies. This is what
+ * the renderer needs for one router, and what the router keeps in its applied
+ * record, so that Terraform can change one resource at a time.
+ */
+import { createHash } from "node:crypto";
+import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../schema/resources";
+
+export interface RouterBundle {
+  readonly router: string;
+  readonly routers: RouterConfig[];
+  readonly links: ProtectedLinkConfig[];
+  readonly policies: BackupPolicyConfig[];
+}
+
+export interface StateLike {
+  readonly routers: readonly RouterConfig[];
+  readonly links: readonly ProtectedLinkConfig[];
+  readonly policies: readonly BackupPolicyConfig[];
+}
+
+/** Strips engine-only fields (logicalId...) so bundles compare by content. */
+function pick<T extends object>(o: T, keys: readonly (keyof T)[]): T {
+  const out = {} as T;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+const ROUTER_KEYS: (keyof RouterConfig)[] = ["name", "host", "port", "user", "private_key_file", "known_hosts_file", "host_key_sha256", "jump_host", "sudo", "locator", "source_address", "node_sid", "decap_sid", "adjacency_sids"];
+const LINK_KEYS: (keyof ProtectedLinkConfig)[] = ["name", "router_a", "interface_a", "peer_address_a", "monitor_sid_a", "return_sid_a", "router_b", "interface_b", "peer_address_b", "monitor_sid_b", "return_sid_b", "probe_interval_ms", "multiplier", "hold_down_ms"];
+const POLICY_KEYS: (keyof BackupPolicyConfig)[] = ["name", "router", "link", "prefix", "segments"];
+
+export function bundleFor(state: StateLike, router: string): RouterBundle {
+  const links = state.links.filter((l) => l.router_a === router || l.router_b === router).map((l) => pick(l, LINK_KEYS));
+  const names = new Set([router, ...links.flatMap((l) => [l.router_a, l.router_b])]);
+  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+  return {
+    router,
+    routers: state.routers.filter((r) => names.has(r.name)).map((r) => pick(r, ROUTER_KEYS)).sort(byName),
+    links: links.sort(byName),
+    policies: state.policies.filter((p) => p.router === router).map((p) => pick(p, POLICY_KEYS)).sort(byName),
+  };
+}
+
+/** Routers the state configures, by name. */
+export function routerNames(state: StateLike): string[] {
+  return state.routers.map((r) => r.name).sort();
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v);
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}

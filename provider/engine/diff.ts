@@ -1,0 +1,88 @@
+/**
+ * Desired vs observed, per router: the changes an apply would make. The same
+ * list is the plan (before an apply) and the drift report (after one).
+ */
+import { ROUTE_PROTOCOL } from "../dataplane/constants";
+import type { Expectation } from "./expect";
+import type { Observation } from "./observe";
+import { routeKey } from "./route-spec";
+
+export type ChangeKind = "file" | "sysctl" | "tunsrc" | "route" | "foreign-route" | "tc-filter" | "map-entry" | "probe-sender";
+export type ChangeAction = "add" | "change" | "remove";
+
+export interface Change {
+  readonly router: string;
+  readonly kind: ChangeKind;
+  readonly action: ChangeAction;
+  /** What is changed: a path, a sysctl, a route key, a map key... */
+  readonly item: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** The resource the item belongs to, when known. */
+  readonly resource?: string;
+  /** One line for people. */
+  readonly summary: string;
+}
+
+const PROTO = String(ROUTE_PROTOCOL);
+
+export function diffRouter(router: string, want: Expectation, have: Observation): Change[] {
+  const out: Change[] = [];
+  const add = (c: Omit<Change, "router">) => out.push({ router, ...c });
+
+  for (const [path, f] of want.files) {
+    const got = have.files[path];
+    if (got !== f.sha256) add({ kind: "file", action: got ? "change" : "add", item: path, from: got ?? undefined, to: f.sha256,
+      summary: got ? `file ${path} differs from ours (sha256 ${got.slice(0, 12)}, want ${f.sha256.slice(0, 12)})` : `file ${path} missing` });
+  }
+  for (const [key, value] of want.sysctls) {
+    const got = have.sysctls[key];
+    if (got !== value) add({ kind: "sysctl", action: "change", item: key, from: got ?? "absent", to: value, summary: `sysctl ${key} is ${got ?? "absent"}, want ${value}` });
+  }
+  if (want.tunsrc !== undefined && have.tunsrc !== want.tunsrc) {
+    add({ kind: "tunsrc", action: "change", item: "ip sr tunsrc", from: have.tunsrc ?? "::", to: want.tunsrc, summary: `ip sr tunsrc is ${have.tunsrc ?? "::"}, want ${want.tunsrc}` });
+  }
+
+  for (const [key, r] of want.routes) {
+    const atDst = have.dstRoutes.get(r.dst) ?? [];
+    const ours = atDst.find((o) => o.protocol === PROTO && o.metric === r.metric);
+    if (!ours) add({ kind: "route", action: "add", item: key, to: r.text, resource: r.resource, summary: `route ${r.dst} missing (${r.description})` });
+    else if (ours.text !== r.text) add({ kind: "route", action: "change", item: key, from: ours.text, to: r.text, resource: r.resource, summary: `route ${r.dst} is '${ours.text}', want '${r.text}'` });
+    // A host route of anyone else on one of our SIDs, or a route that shadows a protected prefix.
+    for (const o of atDst) {
+      if (o.protocol === PROTO) continue;
+      const isSid = r.dst.endsWith("/128");
+      if (isSid || o.metric <= r.metric) {
+        add({ kind: "foreign-route", action: "remove", item: `${routeKey(o)} proto ${o.protocol}`, from: o.text, resource: r.resource,
+          summary: `foreign route on our ${isSid ? "SID" : "prefix"} ${r.dst}: '${o.text}' (proto ${o.protocol}, metric ${o.metric})` });
+      }
+    }
+  }
+  for (const o of have.ownRoutes) {
+    const key = routeKey(o);
+    if (!want.routes.has(key)) add({ kind: "route", action: "remove", item: key, from: o.text, summary: `route ${o.dst} is ours but no longer desired` });
+  }
+
+  for (const [ifname, t] of want.tcFilters) {
+    const got = (have.tcFilters[ifname] ?? []).find((f) => f.pref === t.pref);
+    if (!got) add({ kind: "tc-filter", action: "add", item: `${ifname} egress`, to: t.name, resource: t.resource, summary: `probe stamper missing on ${ifname} egress` });
+    else if (got.name !== t.name) add({ kind: "tc-filter", action: "change", item: `${ifname} egress`, from: got.name, to: t.name, resource: t.resource, summary: `tc filter on ${ifname} egress is ${got.name}, want ${t.name}` });
+  }
+
+  for (const [map, entries] of want.maps) {
+    const got = have.maps[map];
+    for (const [k, v] of entries) {
+      const g = got?.get(k);
+      if (g !== v) add({ kind: "map-entry", action: g === undefined ? "add" : "change", item: `${map}[${k}]`, from: g, to: v, summary: `${map} entry ${k} ${g === undefined ? "missing" : "differs"}` });
+    }
+    for (const k of got?.keys() ?? []) if (!entries.has(k)) add({ kind: "map-entry", action: "remove", item: `${map}[${k}]`, from: got!.get(k), summary: `${map} entry ${k} is not desired` });
+  }
+
+  if (want.probeConfigSha256) {
+    if (have.probeSender.configSha256 !== want.probeConfigSha256) add({ kind: "probe-sender", action: "change", item: "config", from: have.probeSender.configSha256 ?? "absent", to: want.probeConfigSha256, summary: "probe sender config differs" });
+    if (!have.probeSender.alive) add({ kind: "probe-sender", action: "add", item: "process", from: have.probeSender.pid ? `pid ${have.probeSender.pid} dead` : "not running", summary: `probe sender not running${have.probeSender.pid ? ` (pid ${have.probeSender.pid} is gone)` : ""}` });
+  } else if (have.probeSender.alive) {
+    add({ kind: "probe-sender", action: "remove", item: "process", from: `pid ${have.probeSender.pid}`, summary: "probe sender runs but no link is protected" });
+  }
+  return out;
+}

@@ -1,0 +1,260 @@
+/**
+ * The engine: observe routers over SSH, plan the difference with the desired
+ * state, apply it all-or-nothing per router, report drift, destroy. The
+ * `srv6` CLI and the Terraform provider both drive this class.
+ */
+import { ConnectionPool, type RouterConnection, type RouterConnectionOptions } from "../ssh";
+import { Srv6Error } from "../errors";
+import { renderDataplane } from "../dataplane/render";
+import type { DataplanePlan } from "../dataplane/types";
+import { bundleFor, type RouterBundle, type StateLike } from "./bundle";
+import { observeRequest, observeRouter, minimalObserveRequest, type Observation } from "./observe";
+import { expectationOf, type Expectation } from "./expect";
+import { diffRouter, type Change } from "./diff";
+import { preflightProblems, PreflightError } from "./preflight";
+import { applyTransaction, destroyTransaction, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
+import { startTransaction, awaitTransaction, signalTransaction, checkCommitted } from "./txn-runner";
+import { STAGING_DIR } from "./record";
+import { PACKAGE_ROOT } from "./router-scripts";
+import { linkStatuses, type LinkEndStatus } from "./link-status";
+import type { TxnStatus } from "./errors";
+
+export interface EngineOptions {
+  /** SSH settings of each router by name. */
+  readonly connectionFor: (router: string) => RouterConnectionOptions;
+  /** Routers worked on at once. Default 16. */
+  readonly parallelism?: number;
+  /** Progress lines (per router), for terminals. */
+  readonly onProgress?: (router: string, message: string) => void;
+}
+
+export interface RouterPlan {
+  readonly router: string;
+  readonly bundle: RouterBundle;
+  readonly observation?: Observation;
+  readonly plan?: DataplanePlan;
+  readonly expectation?: Expectation;
+  readonly changes: Change[];
+  /** Why this router cannot be planned (unreachable, preflight, bad input). */
+  readonly error?: Srv6Error;
+}
+
+export interface NetworkPlan {
+  readonly routers: RouterPlan[];
+  readonly durationMs: number;
+}
+
+export interface ApplyOptions extends TransactionOptions {}
+
+export interface RouterApplyResult {
+  readonly router: string;
+  readonly changes: number;
+  readonly status?: TxnStatus;
+  readonly error?: Srv6Error;
+}
+
+export interface ApplyReport {
+  readonly plan: NetworkPlan;
+  readonly routers: RouterApplyResult[];
+  readonly ok: boolean;
+  readonly durationMs: number;
+}
+
+function asSrv6Error(err: unknown, router: string): Srv6Error {
+  if (err instanceof Srv6Error) return err;
+  const e = err as Error;
+  return new Srv6Error(`${router}: ${e.message}`, { router, cause: err });
+}
+
+/** Interfaces the router's share of the state names on the router itself. */
+function ownInterfaces(b: RouterBundle): string[] {
+  const me = b.routers.find((r) => r.name === b.router);
+  const names = new Set<string>((me?.adjacency_sids ?? []).map((a) => a.interface));
+  for (const l of b.links) {
+    if (l.router_a === b.router) names.add(l.interface_a);
+    if (l.router_b === b.router) names.add(l.interface_b);
+  }
+  return [...names].sort();
+}
+
+/**
+ * Linux needs a real, up device on seg6local routes (a route over `lo` is a
+ * reject route). A router with protected links uses their interface (the
+ * renderer's default); a transit-only router uses its first up interface.
+ */
+function sidDevice(bundle: RouterBundle, have: Observation): string | undefined {
+  if (ownInterfaces(bundle).length) return undefined;
+  const up = Object.entries(have.facts.operstate).filter(([name, state]) => state === "up" && name !== "lo").map(([name]) => name).sort();
+  return up[0];
+}
+
+const PLACEHOLDER_DEVICE = "srv6p-any";
+
+export class Engine {
+  readonly pool: ConnectionPool;
+  private readonly progress: (router: string, message: string) => void;
+
+  constructor(options: EngineOptions) {
+    this.pool = new ConnectionPool(options.connectionFor, { parallelism: options.parallelism });
+    this.progress = options.onProgress ?? (() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Observes every router of the state and computes its changes. Read only. */
+  async plan(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<NetworkPlan> {
+    const started = Date.now();
+    const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => this.planRouter(conn, bundleFor(state, router)));
+    return {
+      routers: outcomes.map((o) => (o.ok ? o.value : { router: o.router, bundle: bundleFor(state, o.router), changes: [], error: o.error })),
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Plans one router from its share of the state (also used by the Terraform provider). */
+  async planRouter(conn: RouterConnection, bundle: RouterBundle): Promise<RouterPlan> {
+    const router = bundle.router;
+    try {
+      this.progress(router, "observing");
+      // What to look at depends only on names, not on the router's facts.
+      const placeholder = Object.fromEntries([...ownInterfaces(bundle), PLACEHOLDER_DEVICE].map((i, k) => [i, k + 1]));
+      const request = bundle.routers.some((r) => r.name === router)
+        ? observeRequest(renderDataplane({ ...bundle, facts: { ifindex: placeholder, systemd: false, sidDevice: ownInterfaces(bundle).length ? undefined : PLACEHOLDER_DEVICE } }))
+        : minimalObserveRequest();
+      const observation = await observeRouter(conn, router, request);
+      const problems = preflightProblems(observation.facts);
+      if (problems.length) return { router, bundle, observation, changes: [], error: new PreflightError(router, problems) };
+      const plan = renderDataplane({ ...bundle, facts: { ifindex: observation.facts.ifindex, systemd: observation.facts.systemd, sidDevice: sidDevice(bundle, observation) } });
+      const expectation = expectationOf(plan);
+      const changes = diffRouter(router, expectation, observation);
+      this.progress(router, changes.length ? `${changes.length} change(s)` : "up to date");
+      return { router, bundle, observation, plan, expectation, changes };
+    } catch (err) {
+      return { router, bundle, changes: [], error: asSrv6Error(err, router) };
+    }
+  }
+
+  /**
+   * Applies the state: plans, refuses if any router cannot be planned (nothing
+   * changes anywhere), then runs one transaction per changed router with a
+   * network-wide barrier between SIDs and the rest, and verifies.
+   */
+  async apply(state: StateLike, opts: ApplyOptions = {}): Promise<ApplyReport> {
+    const started = Date.now();
+    const plan = await this.plan(state);
+    const failed = plan.routers.filter((r) => r.error);
+    if (failed.length) {
+      return { plan, ok: false, durationMs: Date.now() - started, routers: failed.map((r) => ({ router: r.router, changes: 0, error: r.error })) };
+    }
+    const targets = plan.routers.filter((r) => r.changes.length > 0);
+    const results = await this.applyPlanned(targets, opts);
+    const skipped = plan.routers.filter((r) => r.changes.length === 0).map((r) => ({ router: r.router, changes: 0 }));
+    return { plan, routers: [...results, ...skipped], ok: results.every((r) => !r.error), durationMs: Date.now() - started };
+  }
+
+  /** Runs the transactions of already planned routers (each plan must be error-free). */
+  async applyPlanned(targets: readonly RouterPlan[], opts: ApplyOptions = {}): Promise<RouterApplyResult[]> {
+    if (targets.length === 0) return [];
+    const txns = new Map<string, Transaction>();
+    const results = new Map<string, RouterApplyResult>();
+    const fail = (router: string, err: unknown, status?: TxnStatus) => {
+      const t = targets.find((x) => x.router === router)!;
+      results.set(router, { router, changes: t.changes.length, status, error: asSrv6Error(err, router) });
+    };
+
+    // 1. Stage changed files and start every transaction (SIDs, then wait for "go").
+    await Promise.all(targets.map(async (t) => {
+      try {
+        const conn = await this.pool.connection(t.router);
+        const changed = [...t.expectation!.files].filter(([path, f]) => t.observation!.files[path] !== f.sha256);
+        if (changed.length) {
+          this.progress(t.router, `uploading ${changed.length} file(s)`);
+          await conn.run(["mkdir", "-p", STAGING_DIR]);
+          for (const [, f] of changed) await conn.upload({ file: `${PACKAGE_ROOT}/${f.localPath}` }, stagedPath(f.sha256), { mode: 0o600 });
+        }
+        const txn = applyTransaction(t.bundle, t.plan!, t.expectation!, t.observation!, opts);
+        this.progress(t.router, `applying ${t.changes.length} change(s) (transaction ${txn.id})`);
+        await startTransaction(conn, txn);
+        txns.set(t.router, txn);
+      } catch (err) {
+        fail(t.router, err);
+      }
+    }));
+
+    // 2. Barrier: "go" only when every router has its SIDs; otherwise every router undoes.
+    const atBarrier = new Map<string, TxnStatus>();
+    await Promise.all([...txns].map(async ([router, txn]) => {
+      try {
+        const conn = await this.pool.connection(router);
+        const status = await awaitTransaction(conn, txn.id, { barrier: "go", timeoutS: (opts.goTimeoutS ?? 30) + 5 });
+        if (status.state === "waiting:go") atBarrier.set(router, status);
+        else { checkCommitted(router, status); fail(router, new Srv6Error(`transaction ended before the barrier: ${status.state}`, { router }), status); }
+      } catch (err) {
+        fail(router, err);
+      }
+    }));
+    const go = atBarrier.size === txns.size ? "go" : "abort";
+    await Promise.all([...atBarrier.keys()].map(async (router) => {
+      try {
+        await signalTransaction(await this.pool.connection(router), txns.get(router)!.id, go);
+      } catch (err) {
+        fail(router, err);
+      }
+    }));
+
+    // 3. Final states (and commit-confirm over a fresh connection).
+    await Promise.all([...atBarrier.keys()].map(async (router) => {
+      const txn = txns.get(router)!;
+      try {
+        let status = await awaitTransaction(await this.pool.connection(router), txn.id, { barrier: opts.confirmTimeoutS ? "confirm" : undefined });
+        if (status.state === "waiting:confirm") {
+          // Confirm over a new connection: proof that management access survived the change.
+          await (await this.pool.connection(router)).close();
+          const conn = await this.pool.connection(router);
+          await signalTransaction(conn, txn.id, "confirm");
+          status = await awaitTransaction(conn, txn.id);
+        }
+        if (go === "abort" && !results.has(router)) {
+          fail(router, new Srv6Error(`apply on ${router} aborted because another router failed; ${router} kept its previous configuration`, { router }), status);
+          return;
+        }
+        checkCommitted(router, status);
+        const t = targets.find((x) => x.router === router)!;
+        results.set(router, { router, changes: t.changes.length, status });
+        this.progress(router, `committed in ${status.durationMs ?? "?"} ms`);
+      } catch (err) {
+        fail(router, err);
+      }
+    }));
+    return targets.map((t) => results.get(t.router) ?? { router: t.router, changes: t.changes.length, error: new Srv6Error("no result", { router: t.router }) });
+  }
+
+  /** Removes everything srv6-protect installed on the routers (from their own records). */
+  async destroy(routers: readonly string[], opts: TransactionOptions = {}): Promise<RouterApplyResult[]> {
+    const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => {
+      const have = await observeRouter(conn, router, minimalObserveRequest());
+      if (!have.applied && have.ownRoutes.length === 0) return { router, changes: 0 };
+      const txn = destroyTransaction(have, have.applied?.remove ?? [], opts);
+      this.progress(router, `removing (transaction ${txn.id})`);
+      await startTransaction(conn, txn);
+      const status = await awaitTransaction(conn, txn.id);
+      checkCommitted(router, status);
+      return { router, changes: (have.applied?.remove?.length ?? 0) + have.ownRoutes.length, status };
+    });
+    return outcomes.map((o) => (o.ok ? o.value : { router: o.router, changes: 0, error: o.error }));
+  }
+
+  /** Link liveness and counters, read from each router's pinned maps. */
+  async status(state: StateLike): Promise<{ links: LinkEndStatus[]; errors: { router: string; error: Srv6Error }[] }> {
+    const plan = await this.plan(state);
+    const links: LinkEndStatus[] = [];
+    const errors: { router: string; error: Srv6Error }[] = [];
+    for (const r of plan.routers) {
+      if (r.error || !r.observation) { errors.push({ router: r.router, error: r.error! }); continue; }
+      links.push(...linkStatuses(r.bundle, r.observation));
+    }
+    return { links, errors };
+  }
+}

@@ -1,0 +1,36 @@
+/** Errors of plan/apply, on top of the transport's (provider/errors.ts). */
+import { Srv6Error, type Srv6ErrorContext } from "../errors";
+
+export interface TxnStatus {
+  readonly id: string;
+  readonly state: string;
+  readonly failedStep?: { step?: string; argv: string[]; code: number; stderr: string; index: number };
+  readonly holder?: { id?: string; controller?: string; since?: number } | null;
+  readonly undone?: number;
+  readonly undoFailures?: unknown[];
+  readonly durationMs?: number;
+  readonly done?: number;
+}
+
+/** The router refused or undid the transaction; it holds its previous configuration. */
+export class ApplyError extends Srv6Error {
+  override readonly name: string = "ApplyError";
+  constructor(message: string, readonly status: TxnStatus, ctx: Srv6ErrorContext = {}) {
+    super(message, ctx);
+  }
+}
+
+/** Another apply holds the router's lock. */
+export class RouterLockedError extends ApplyError {
+  override readonly name = "RouterLockedError";
+}
+
+/** The router's applied record changed since the plan: plan again. */
+export class PlanConflictError extends ApplyError {
+  override readonly name = "PlanConflictError";
+}
+
+/** The connection was lost while the router applied: it finishes or reverts on its own. */
+export class ApplyInterruptedError extends Srv6Error {
+  override readonly name = "ApplyInterruptedError";
+}

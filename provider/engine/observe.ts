@@ -1,0 +1,169 @@
+/**
+ * Observing a router: one `python3 -c <srv6p-observe.py>` per router and
+ * plan, parsed here into a typed Observation. Read only: nothing changes.
+ */
+import { ParseError } from "../errors";
+import { parseRoutes } from "../observe/routes";
+import { parseTunsrc } from "../observe/tunsrc";
+import type { RouterConnection } from "../ssh";
+import { MAP_NAMES, ROUTE_PROTOCOL, PROBE_PIDFILE, PROBE_CONFIG_FILE, BIN_DIR, ROUTER_TOOLS, RUN_DIR } from "../dataplane/constants";
+import type { DataplanePlan } from "../dataplane/types";
+import { pythonArgv } from "./router-scripts";
+import { specFromArgv, specFromRoute, type RouteSpec } from "./route-spec";
+import { APPLIED_RECORD, LOCK_FILE, type AppliedRecord } from "./record";
+
+export interface ObserveRequest {
+  readonly routeDsts: string[];
+  readonly interfaces: string[];
+  readonly sysctls: string[];
+  readonly files: string[];
+  readonly mapsTool: string;
+  readonly maps: string[];
+  readonly pidfile: string;
+  readonly probeConfig: string;
+  readonly applied: string;
+  readonly lockFile: string;
+  readonly protocol: number;
+}
+
+export interface TcFilter {
+  readonly pref: number;
+  readonly handle?: string;
+  readonly name?: string;
+  readonly tag?: string;
+}
+
+export interface RouterFacts {
+  readonly kernel: string;
+  readonly machine: string;
+  readonly byteorder: string;
+  readonly systemd: boolean;
+  readonly bpffs: boolean;
+  readonly kernelConfig: Record<string, string> | null;
+  readonly iproute2: string;
+  readonly tc: boolean;
+  readonly euid: number;
+  readonly ifindex: Record<string, number>;
+  /** /sys/class/net/<if>/operstate: up, down, unknown (lo)... */
+  readonly operstate: Record<string, string>;
+}
+
+export interface ProbeSenderState {
+  readonly pid: number | null;
+  readonly alive: boolean;
+  readonly configSha256: string | null;
+}
+
+export interface Observation {
+  readonly router: string;
+  readonly facts: RouterFacts;
+  /** Our routes (proto 214), by key. */
+  readonly ownRoutes: RouteSpec[];
+  /** Every route, of any protocol, on each destination we use (SIDs, prefixes). */
+  readonly dstRoutes: Map<string, (RouteSpec & { protocol: string })[]>;
+  readonly tunsrc?: string;
+  readonly sysctls: Record<string, string | null>;
+  readonly files: Record<string, string | null>;
+  readonly tcFilters: Record<string, TcFilter[]>;
+  /** Pinned map contents (hex key -> hex value); null when a map is not pinned. */
+  readonly maps: Record<string, Map<string, string> | null>;
+  /** CLOCK_MONOTONIC of the router when the maps were read. */
+  readonly monotonicNs?: bigint;
+  readonly probeSender: ProbeSenderState;
+  readonly applied: AppliedRecord | null;
+  readonly appliedSha256: string | null;
+  readonly lock: unknown;
+}
+
+/** What to look at on a router, from its rendered plan (names and paths only). */
+export function observeRequest(plan: DataplanePlan): ObserveRequest {
+  const dsts = new Set<string>();
+  const interfaces = new Set<string>();
+  const sysctls = new Set<string>();
+  for (const c of plan.install) {
+    const spec = specFromArgv(c.argv);
+    if (spec) dsts.add(spec.dst);
+    if (c.argv[0] === "tc" && c.argv[1] === "filter") interfaces.add(c.argv[c.argv.indexOf("dev") + 1]!);
+    if (c.argv[0] === "sysctl") for (const a of c.argv) if (a.includes("=")) sysctls.add(a.split("=")[0]!);
+  }
+  return {
+    routeDsts: [...dsts].sort(),
+    interfaces: [...interfaces].sort(),
+    sysctls: [...sysctls].sort(),
+    files: plan.files.map((f) => f.remotePath),
+    mapsTool: `${BIN_DIR}/${ROUTER_TOOLS.maps}`,
+    maps: [MAP_NAMES.linkConfig, MAP_NAMES.backups, MAP_NAMES.linkState],
+    pidfile: PROBE_PIDFILE,
+    probeConfig: PROBE_CONFIG_FILE,
+    applied: APPLIED_RECORD,
+    lockFile: LOCK_FILE,
+    protocol: ROUTE_PROTOCOL,
+  };
+}
+
+/** Request for a router we only know by name (destroy, drift of orphans). */
+export function minimalObserveRequest(): ObserveRequest {
+  return { ...observeRequest({ router: "", files: [], install: [], remove: [], probeConfig: { probes: [] } }) };
+}
+
+export async function observeRouter(conn: RouterConnection, router: string, req: ObserveRequest): Promise<Observation> {
+  const result = await conn.run(pythonArgv("srv6p-observe.py", []), { input: JSON.stringify(req) });
+  return parseObservation(router, result.stdout);
+}
+
+interface RawRun { code: number; stdout: string; stderr: string }
+
+export function parseObservation(router: string, text: string): Observation {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(text) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ParseError(`observer output is not JSON: ${(cause as Error).message}`, { router, cause });
+  }
+  const run = (k: string) => raw[k] as RawRun;
+  const ownRoutes = parseRoutes(run("ownRoutes").stdout, { router, filtered: { protocol: String(ROUTE_PROTOCOL) } }).map(specFromRoute);
+  const dstRoutes = new Map<string, (RouteSpec & { protocol: string })[]>();
+  const dr = raw.dstRoutes as RawRun & { dsts: string[] };
+  const lines = dr.stdout.split("\n").filter((l) => l.trim() !== "");
+  dr.dsts.forEach((dst, i) => {
+    const routes = lines[i] ? parseRoutes(lines[i]!, { router }) : [];
+    dstRoutes.set(dst, routes.filter((r) => r.table === undefined || r.table === "main").map((r) => ({ ...specFromRoute(r), protocol: r.protocol })));
+  });
+  const tcFilters: Record<string, TcFilter[]> = {};
+  for (const [ifname, r] of Object.entries((raw.tcFilters ?? {}) as Record<string, RawRun>)) {
+    const list = r.code === 0 && r.stdout.trim() ? (JSON.parse(r.stdout) as { pref: number; options?: { handle?: string; bpf_name?: string; prog?: { tag?: string } } }[]) : [];
+    tcFilters[ifname] = list.filter((f) => f.options).map((f) => ({ pref: f.pref, handle: f.options!.handle, name: f.options!.bpf_name, tag: f.options!.prog?.tag }));
+  }
+  const maps: Record<string, Map<string, string> | null> = {};
+  let monotonicNs: bigint | undefined;
+  const mapsRun = raw.maps as RawRun | null;
+  if (mapsRun && mapsRun.code === 0 && mapsRun.stdout.trim()) {
+    const dump = JSON.parse(mapsRun.stdout) as { monotonicNs: number; maps: Record<string, { entries: { key: string; value: string }[] } | null> };
+    monotonicNs = BigInt(dump.monotonicNs);
+    for (const [name, m] of Object.entries(dump.maps)) maps[name] = m ? new Map(m.entries.map((e) => [e.key, e.value])) : null;
+  }
+  const tunsrcRun = run("tunsrc");
+  return {
+    router,
+    facts: {
+      kernel: String(raw.kernel), machine: String(raw.machine), byteorder: String(raw.byteorder), systemd: raw.systemd === true,
+      bpffs: raw.bpffs === true, kernelConfig: (raw.kernelConfig ?? null) as Record<string, string> | null,
+      iproute2: String(raw.iproute2), tc: raw.tc === true, euid: Number(raw.euid), ifindex: raw.ifindex as Record<string, number>,
+      operstate: (raw.operstate ?? {}) as Record<string, string>,
+    },
+    ownRoutes,
+    dstRoutes,
+    tunsrc: tunsrcRun.code === 0 ? parseTunsrc(tunsrcRun.stdout, { router }) : undefined,
+    sysctls: raw.sysctls as Record<string, string | null>,
+    files: raw.files as Record<string, string | null>,
+    tcFilters,
+    maps,
+    monotonicNs,
+    probeSender: raw.probeSender as ProbeSenderState,
+    applied: (raw.applied ?? null) as AppliedRecord | null,
+    appliedSha256: (raw.appliedSha256 ?? null) as string | null,
+    lock: raw.lock ?? null,
+  };
+}
+
+export { RUN_DIR };

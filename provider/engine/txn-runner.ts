@@ -1,0 +1,52 @@
+/** Starting, awaiting and signalling transactions on a router (srv6p-apply.py). */
+import type { RouterConnection } from "../ssh";
+import { SshConnectionError } from "../errors";
+import { pythonArgv } from "./router-scripts";
+import type { Transaction } from "./transaction";
+import { ApplyError, ApplyInterruptedError, PlanConflictError, RouterLockedError, type TxnStatus } from "./errors";
+
+export async function startTransaction(conn: RouterConnection, txn: Transaction): Promise<void> {
+  await conn.run(pythonArgv("srv6p-apply.py", ["run", "-"]), { input: JSON.stringify(txn) });
+}
+
+/** Waits until the transaction is final, or waiting at `barrier`. */
+export async function awaitTransaction(conn: RouterConnection, id: string, opts: { barrier?: string; timeoutS?: number } = {}): Promise<TxnStatus> {
+  const timeoutS = opts.timeoutS ?? 120;
+  const args = ["wait", id, "--timeout", String(timeoutS), ...(opts.barrier ? ["--barrier", opts.barrier] : [])];
+  try {
+    const r = await conn.run(pythonArgv("srv6p-apply.py", args), { okExitCodes: [0, 1, 3, 4], timeoutMs: (timeoutS + 15) * 1000 });
+    return JSON.parse(r.stdout) as TxnStatus;
+  } catch (err) {
+    if (err instanceof SshConnectionError) {
+      throw new ApplyInterruptedError(`connection to ${conn.router} lost during transaction ${id}: the router completes or reverts it on its own; run plan again`, { router: conn.router, cause: err });
+    }
+    throw err;
+  }
+}
+
+export async function signalTransaction(conn: RouterConnection, id: string, signal: string): Promise<void> {
+  await conn.run(pythonArgv("srv6p-apply.py", ["signal", id, signal]));
+}
+
+/** Throws the typed error a non-committed final state means. */
+export function checkCommitted(router: string, status: TxnStatus): void {
+  switch (status.state) {
+    case "committed":
+      return;
+    case "locked":
+      throw new RouterLockedError(`router ${router} is busy: transaction ${status.holder?.id ?? "?"} by ${status.holder?.controller ?? "another controller"} holds its lock; retry when it is done`, status, { router });
+    case "conflict":
+      throw new PlanConflictError(`router ${router} was changed by another apply since this plan; plan again`, status, { router });
+    case "rolled-back": {
+      const f = status.failedStep;
+      throw new ApplyError(`apply on ${router} failed at '${f?.step ?? "?"}'${f ? ` (exit ${f.code}): ${f.stderr.trim()}` : ""}; the router was rolled back to its previous configuration`, status,
+        { router, command: f?.argv, exitCode: f?.code, stderr: f?.stderr });
+    }
+    case "reverted-unconfirmed":
+      throw new ApplyError(`apply on ${router} was not confirmed in time; the router reverted to its previous configuration`, status, { router });
+    case "rollback-failed":
+      throw new ApplyError(`apply on ${router} failed and its rollback failed too: the router needs attention (${JSON.stringify(status.undoFailures ?? [])})`, status, { router });
+    default:
+      throw new ApplyError(`transaction ${status.id} on ${router} ended in state ${status.state}`, status, { router });
+  }
+}
