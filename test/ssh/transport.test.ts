@@ -298,6 +298,21 @@ test("command timeout: typed error, connection stays usable", async () => {
   });
 });
 
+test("command timeout through sudo: the root process group is killed too", async () => {
+  await withConnection(opts({ user: SUDO_USER.name, sudo: true }), async (c) => {
+    const pidFile = join(fx.dir, "timeout-sudo.pid");
+    await rejects(c.run(["sh", "-c", 'echo $$ > "$1"; exec sleep 30', "sh", pidFile], { timeoutMs: 500 }), SshTimeoutError);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    let alive = true;
+    for (let i = 0; i < 40 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      alive = existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+    }
+    if (alive) process.kill(pid, "SIGKILL");
+    assert.equal(alive, false, `root process ${pid} under sudo killed after the timeout`);
+  });
+});
+
 test("connection dropped mid-command: SshConnectionError, later calls fail fast", async () => {
   const c = await RouterConnection.open(opts());
   try {
