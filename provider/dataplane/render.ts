@@ -231,6 +231,11 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
     ...Object.values(ROUTER_TOOLS).map((t) => ({ localPath: `router/${t}`, remotePath: tool(t), mode: 0o755 })),
   ];
   remove.push({ stage: "sids", resource: routerRes, description: "remove pushed files", argv: ["rm", "-f", ...files.map((f) => f.remotePath)], ignoreFailure: true });
+  remove.push({ stage: "sids", resource: routerRes, description: "remove our directories if empty", argv: ["rmdir", "--ignore-fail-on-non-empty", BPF_DIR, BIN_DIR], ignoreFailure: true });
+  // iproute2 made tc/globals (and the ip, xdp links to it) when it first pinned
+  // our maps; if nothing else lives there now, take them away again.
+  remove.push({ stage: "sids", resource: routerRes, description: "remove iproute2's empty pin directories", argv: ["rmdir", "--ignore-fail-on-non-empty", PIN_DIR, PIN_DIR.replace(/\/globals$/, "")], ignoreFailure: true });
+  remove.push({ stage: "sids", resource: routerRes, description: "remove links left dangling in bpffs", argv: ["find", "/sys/fs/bpf", "-maxdepth", "1", "-xtype", "l", "-delete"], ignoreFailure: true });
   return { router: me.name, files, install, remove, probeConfig: probes };
 }
 
