@@ -10,7 +10,7 @@ export interface TopologyProblem {
 /** The topology file is invalid; nothing was created. Lists every problem. */
 export class TopologyError extends Error {
   override readonly name = "TopologyError";
-  readonly exitCode = 64;
+  readonly cliExitCode = 64;
   constructor(readonly file: string, readonly problems: readonly TopologyProblem[]) {
     super(`${file}: invalid topology (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
       problems.map((p) => `  - ${p.field}: ${p.message} (got ${JSON.stringify(p.value)})`).join("\n"));
@@ -34,5 +34,4 @@ export class LabCommandError extends Error {
 /** A lab operation cannot proceed (already up, not found, unknown node...). */
 export class LabStateError extends Error {
   override readonly name = "LabStateError";
-  readonly exitCode = 1;
 }

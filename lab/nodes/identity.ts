@@ -35,6 +35,13 @@ export function writeAccountFiles(dir: string, hostname: string): { binds: [stri
   // '*' (not '!'): no password, but not a locked account, so key login works.
   copy("/etc/shadow", `${SUDO_USER}:*:19000:0:99999:7:::\n`, 0o640);
   if (existsSync("/etc/sudoers")) copy("/etc/sudoers", `${SUDO_USER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, 0o440);
+  // Debian's bash reads ~/.bashrc even for `ssh router command`; a host's
+  // heavy .bashrc (pyenv, conda) would add hundreds of ms to every command.
+  if (existsSync("/root/.bashrc")) {
+    const empty = join(dir, "empty-bashrc");
+    writeFileSync(empty, "");
+    binds.push([empty, "/root/.bashrc"]);
+  }
   const hosts = join(dir, "hosts");
   writeFileSync(hosts, `127.0.0.1 localhost\n127.0.1.1 ${hostname}\n::1 localhost ip6-localhost ip6-loopback\n`);
   binds.push([hosts, "/etc/hosts"]);

@@ -1,6 +1,7 @@
 import { commands, findCommand } from "./registry";
 import { UsageError, type CliIO } from "./command";
 import { ExitCode } from "./exit-codes";
+import { SchemaError, StackLoadError } from "../errors";
 
 function help(io: CliIO, prefix: readonly string[] = []): void {
   const lines = commands
@@ -32,9 +33,11 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       io.stderr.write(`srv6 ${command.path.join(" ")}: ${err.message}\nusage: srv6 ${command.path.join(" ")} ${command.usage}\n`);
       return ExitCode.usage;
     }
-    const e = err as Error & { exitCode?: number };
+    const e = err as Error & { cliExitCode?: number };
     io.stderr.write(`srv6 ${command.path.join(" ")}: ${e.message}\n`);
     if (process.env.SRV6_DEBUG) io.stderr.write(`${e.stack}\n`);
-    return typeof e.exitCode === "number" ? e.exitCode : ExitCode.failure;
+    // Bad input (schema, stack file, topology) is a usage error: nothing changed anywhere.
+    if (e instanceof SchemaError || e instanceof StackLoadError) return ExitCode.usage;
+    return typeof e.cliExitCode === "number" ? e.cliExitCode : ExitCode.failure;
   }
 }

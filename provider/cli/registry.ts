@@ -1,9 +1,18 @@
 import type { Command } from "./command";
 import { labCommands } from "../../lab/cli";
 import { installProviderCommand } from "./install-provider";
+import { planCommand } from "./commands/plan";
+import { applyCommand } from "./commands/apply";
+import { driftCommand } from "./commands/drift";
+import { reconcileCommand } from "./commands/reconcile";
+import { statusCommand } from "./commands/status";
+import { destroyCommand } from "./commands/destroy";
 
 /** Every verb of `srv6`. Add a command by importing it here. */
-export const commands: readonly Command[] = [...labCommands, installProviderCommand];
+export const commands: readonly Command[] = [
+  planCommand, applyCommand, driftCommand, reconcileCommand, statusCommand, destroyCommand,
+  installProviderCommand, ...labCommands,
+];
 
 /** The longest command whose words prefix argv, and the remaining arguments. */
 export function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

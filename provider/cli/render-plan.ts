@@ -1,0 +1,49 @@
+/** Human and JSON renderings of plans and apply reports. */
+import type { NetworkPlan, ApplyReport } from "../engine/engine";
+import type { Change } from "../engine/diff";
+
+const SIGN: Record<Change["action"], string> = { add: "+", change: "~", remove: "-" };
+
+export function planText(plan: NetworkPlan): string {
+  const lines: string[] = [];
+  let total = 0;
+  for (const r of plan.routers) {
+    if (r.error) { lines.push(`${r.router}: ERROR ${r.error.message}`); continue; }
+    if (!r.changes.length) { lines.push(`${r.router}: up to date`); continue; }
+    total += r.changes.length;
+    lines.push(`${r.router}: ${r.changes.length} change(s)`);
+    for (const c of r.changes) lines.push(`  ${SIGN[c.action]} ${c.summary}`);
+  }
+  const errors = plan.routers.filter((r) => r.error).length;
+  lines.push(`Plan: ${total} change(s) on ${plan.routers.filter((r) => r.changes.length).length} of ${plan.routers.length} router(s)${errors ? `, ${errors} router(s) failed` : ""} (${plan.durationMs} ms).`);
+  return `${lines.join("\n")}\n`;
+}
+
+export function planJson(plan: NetworkPlan): unknown {
+  return {
+    durationMs: plan.durationMs,
+    changes: plan.routers.reduce((n, r) => n + r.changes.length, 0),
+    routers: plan.routers.map((r) => ({
+      router: r.router,
+      changes: r.changes,
+      ...(r.error ? { error: { name: r.error.name, message: r.error.message } } : {}),
+    })),
+  };
+}
+
+export function applyText(rep: ApplyReport): string {
+  const lines = rep.routers.map((r) => r.error ? `${r.router}: FAILED ${r.error.message}` : r.changes ? `${r.router}: applied ${r.changes} change(s)${r.status?.durationMs !== undefined ? ` in ${r.status.durationMs} ms` : ""}` : `${r.router}: up to date`);
+  lines.push(rep.ok ? `Apply complete in ${(rep.durationMs / 1000).toFixed(2)} s.` : "Apply failed: every failed router holds its previous configuration.");
+  return `${lines.join("\n")}\n`;
+}
+
+export function applyJson(rep: ApplyReport): unknown {
+  return {
+    ok: rep.ok,
+    durationMs: rep.durationMs,
+    routers: rep.routers.map((r) => ({
+      router: r.router, changes: r.changes, transaction: r.status?.id, state: r.status?.state,
+      ...(r.error ? { error: { name: r.error.name, message: r.error.message } } : {}),
+    })),
+  };
+}
