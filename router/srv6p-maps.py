@@ -253,6 +253,11 @@ def main(argv):
         return 0 if argv else EXIT_USAGE
     cmd, args = argv[0], argv[1:]
     try:
+        # Malformed hex is a usage error whether or not the map exists.
+        if cmd in ("lookup", "update", "delete"):
+            for a in args[1:3] if cmd == "update" else args[1:2]:
+                if not HEX_RE.match(a):
+                    raise ToolError(EXIT_USAGE, f"{cmd}: {a!r} is not hex bytes")
         if cmd == "dump" and args:
             cmd_dump(args)
         elif cmd == "lookup" and len(args) == 2:

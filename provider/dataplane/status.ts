@@ -86,3 +86,67 @@ export function decodeStatus(dump: MapDump): DataplaneStatus {
 export function statusArgv(binDir: string = BIN_DIR): string[] {
   return ["python3", `${binDir}/${ROUTER_TOOLS.maps}`, "dump", ...Object.values(MAP_NAMES)];
 }
+
+/** One protected link end on a router, by name, as `srv6 status` shows it. */
+export interface LinkEndSummary {
+  readonly link: string;
+  readonly router: string;
+  readonly interface: string;
+  readonly ifindex: number | undefined;
+  /** "up", "down" (traffic on the backup), or "unknown" (no state: nothing probed yet, or not installed). */
+  readonly liveness: "up" | "down" | "unknown";
+  readonly lastProbeAgeMs?: number;
+  readonly lastSentAgeMs?: number;
+  /** No probe left over the link for 10 intervals (at least 1 s): the sender is dead or its probes are routed elsewhere. Drift. */
+  readonly senderDead: boolean;
+  readonly probesSent: string;
+  readonly probesSeen: string;
+  readonly probesRejected: string;
+  readonly failovers: string;
+  readonly packetsRerouted: string;
+  readonly lastRttUs?: number;
+}
+
+const ms = (ns: bigint | undefined): number | undefined => (ns === undefined ? undefined : Number(ns / 1000n) / 1000);
+
+/**
+ * Names the link ends of `router` in a decoded status, using the same
+ * link configs and interface indexes the renderer used. Counters are strings
+ * (u64) so the result is JSON-safe for `--json`.
+ */
+export function summarizeLinkEnds(
+  router: string,
+  links: readonly { name: string; router_a: string; interface_a: string; router_b: string; interface_b: string; probe_interval_ms?: number }[],
+  ifindex: Readonly<Record<string, number>>,
+  status: DataplaneStatus,
+): LinkEndSummary[] {
+  const out: LinkEndSummary[] = [];
+  for (const l of links) {
+    for (const end of ["a", "b"] as const) {
+      if (l[`router_${end}`] !== router) continue;
+      const ifname = l[`interface_${end}`];
+      const idx = ifindex[ifname];
+      const s = status.links.find((x) => x.ifindex === idx);
+      const st = s?.state;
+      const intervalMs = l.probe_interval_ms ?? 10;
+      const deadAfterNs = BigInt(Math.max(1000, 10 * intervalMs)) * 1_000_000n;
+      out.push({
+        link: l.name,
+        router,
+        interface: ifname,
+        ifindex: idx,
+        liveness: !st ? "unknown" : st.down ? "down" : "up",
+        lastProbeAgeMs: ms(s?.lastSeenAgeNs),
+        lastSentAgeMs: ms(s?.lastSentAgeNs),
+        senderDead: s?.lastSentAgeNs === undefined || s.lastSentAgeNs > deadAfterNs,
+        probesSent: String(st?.probesSent ?? 0n),
+        probesSeen: String(st?.probesSeen ?? 0n),
+        probesRejected: String(st?.probesRejected ?? 0n),
+        failovers: String(st?.failovers ?? 0n),
+        packetsRerouted: String(st?.packetsRerouted ?? 0n),
+        lastRttUs: st && st.lastRttNs > 0n ? Number(st.lastRttNs) / 1000 : undefined,
+      });
+    }
+  }
+  return out;
+}

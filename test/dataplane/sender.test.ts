@@ -10,7 +10,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { withLab, uniqueLabName } from "../helpers/lab";
-import { installDataplane, diamondDesiredState, linkStatus, waitFor } from "../helpers/dataplane";
+import { installDataplane, diamondDesiredState, linkStatus, waitFor, dataplaneStatus, routerFacts } from "../helpers/dataplane";
+import { summarizeLinkEnds } from "../../provider/dataplane/status";
 import { PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, BIN_DIR } from "../../provider/dataplane/constants";
 import { sleep } from "./counters";
 
@@ -18,13 +19,18 @@ const SENDER = `${BIN_DIR}/probe-sender.py`;
 
 test("probe sender: detached from SSH, supervised, stalls and death cause no failover, death is visible", { timeout: 180_000 }, async () => {
   await withLab("examples/lab/diamond.json", async (lab) => {
-    const dp = await installDataplane(lab, diamondDesiredState(lab.inventory, { intervalMs: 1, multiplier: 3, holdDownMs: 200 }));
+    const desired = diamondDesiredState(lab.inventory, { intervalMs: 1, multiplier: 3, holdDownMs: 200 });
+    const dp = await installDataplane(lab, desired);
+    const facts = await routerFacts(lab, "r1");
+    const summary = async () => summarizeLinkEnds("r1", desired.links, facts.ifindex, await dataplaneStatus(lab, "r1"))[0]!;
     const status = async () => {
       const r = await lab.exec("r1", ["python3", SENDER, "status", "--pidfile", PROBE_PIDFILE]);
       return JSON.parse(r.stdout) as { running: boolean; pid: number | null; childPid: number | null };
     };
     try {
       await waitFor(() => linkStatus(lab, "r1", "eth1"), (s) => s.state!.probesSeen > 200n, 10_000);
+      const alive = await summary();
+      assert.deepEqual([alive.link, alive.interface, alive.liveness, alive.senderDead], ["r1_r2", "eth1", "up", false], "status: r1_r2 on eth1 up, sender alive");
 
       // Restart it through a real SSH session that then ends.
       const r1 = lab.inventory.routers.r1!;
@@ -61,6 +67,11 @@ test("probe sender: detached from SSH, supervised, stalls and death cause no fai
       assert.equal(dead.state!.down, false, "a dead sender does not fail the link over");
       assert.equal(dead.state!.failovers, 0n, "no failover at all");
       assert.ok(dead.lastSentAgeNs! > 900_000_000n, `the last probe's age shows the dead sender (${dead.lastSentAgeNs} ns)`);
+      await sleep(200);
+      const deadSummary = await summary();
+      assert.equal(deadSummary.senderDead, true, "status reports the dead sender (drift)");
+      assert.equal(deadSummary.liveness, "up", "while the link itself stays up");
+      assert.doesNotThrow(() => JSON.stringify(deadSummary), "the summary is JSON-safe");
     } finally {
       await dp.remove();
     }
