@@ -5,7 +5,7 @@
 import { ROUTE_PROTOCOL } from "../dataplane/constants";
 import type { Expectation } from "./expect";
 import type { Observation } from "./observe";
-import { routeKey } from "./route-spec";
+import { routeKey, type RouteSpec } from "./route-spec";
 
 export type ChangeKind = "file" | "sysctl" | "tunsrc" | "route" | "foreign-route" | "tc-filter" | "map-entry" | "probe-sender";
 export type ChangeAction = "add" | "change" | "remove";
@@ -25,6 +25,29 @@ export interface Change {
 }
 
 const PROTO = String(ROUTE_PROTOCOL);
+
+export interface ForeignRoute {
+  readonly route: RouteSpec & { protocol: string };
+  readonly onSid: boolean;
+  readonly resource: string;
+}
+
+/**
+ * Routes of another protocol that take traffic from ours: any route on one of
+ * our SIDs (they are ours by allocation), or a route on a protected prefix
+ * with a metric at least as good as ours.
+ */
+export function foreignRoutes(want: Expectation, have: Observation): ForeignRoute[] {
+  const out: ForeignRoute[] = [];
+  for (const r of want.routes.values()) {
+    const onSid = r.dst.endsWith("/128");
+    for (const o of have.dstRoutes.get(r.dst) ?? []) {
+      if (o.protocol === PROTO) continue;
+      if (onSid || o.metric <= r.metric) out.push({ route: o, onSid, resource: r.resource });
+    }
+  }
+  return out;
+}
 
 export function diffRouter(router: string, want: Expectation, have: Observation): Change[] {
   const out: Change[] = [];
@@ -48,15 +71,10 @@ export function diffRouter(router: string, want: Expectation, have: Observation)
     const ours = atDst.find((o) => o.protocol === PROTO && o.metric === r.metric);
     if (!ours) add({ kind: "route", action: "add", item: key, to: r.text, resource: r.resource, summary: `route ${r.dst} missing (${r.description})` });
     else if (ours.text !== r.text) add({ kind: "route", action: "change", item: key, from: ours.text, to: r.text, resource: r.resource, summary: `route ${r.dst} is '${ours.text}', want '${r.text}'` });
-    // A host route of anyone else on one of our SIDs, or a route that shadows a protected prefix.
-    for (const o of atDst) {
-      if (o.protocol === PROTO) continue;
-      const isSid = r.dst.endsWith("/128");
-      if (isSid || o.metric <= r.metric) {
-        add({ kind: "foreign-route", action: "remove", item: `${routeKey(o)} proto ${o.protocol}`, from: o.text, resource: r.resource,
-          summary: `foreign route on our ${isSid ? "SID" : "prefix"} ${r.dst}: '${o.text}' (proto ${o.protocol}, metric ${o.metric})` });
-      }
-    }
+  }
+  for (const f of foreignRoutes(want, have)) {
+    add({ kind: "foreign-route", action: "remove", item: `${routeKey(f.route)} proto ${f.route.protocol}`, from: f.route.text, resource: f.resource,
+      summary: `foreign route on our ${f.onSid ? "SID" : "prefix"} ${f.route.dst}: '${f.route.text}' (proto ${f.route.protocol}, metric ${f.route.metric})` });
   }
   for (const o of have.ownRoutes) {
     const key = routeKey(o);

@@ -22,6 +22,7 @@ import { stableJson } from "./bundle";
 import { APPLIED_RECORD, STAGING_DIR, type AppliedRecord } from "./record";
 import { ROUTE_PROTOCOL } from "../dataplane/constants";
 import { routeKey } from "./route-spec";
+import { foreignRoutes } from "./diff";
 
 export interface Step {
   readonly name: string;
@@ -86,6 +87,10 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   // What the previous configuration had and this one does not.
   const keep = new Set(plan.remove.map((c) => stableJson(c.argv)));
   for (const c of previous?.remove ?? []) if (!keep.has(stableJson(c.argv))) steps.push({ ...step(c), name: `remove: ${c.description}` });
+  for (const f of foreignRoutes(want, have)) {
+    const o = f.route;
+    steps.push({ name: `remove foreign route on ${o.dst} (proto ${o.protocol})`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", o.protocol] });
+  }
   for (const o of have.ownRoutes) {
     if (!want.routes.has(routeKey(o))) {
       steps.push({ name: `remove route ${o.dst} (ours, no longer desired)`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", String(ROUTE_PROTOCOL)] });
