@@ -59,6 +59,7 @@ TXN_DIR = os.path.join(RUN_DIR, "txn")
 LOCK_FILE = os.path.join(RUN_DIR, "apply.lock")
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 STEP_TIMEOUT_S = 60
+KEEP_TRANSACTIONS = 20
 EXIT_USAGE = 2
 
 FINAL_STATES = ("committed", "rolled-back", "rollback-failed", "reverted-unconfirmed", "locked", "conflict", "invalid")
@@ -326,6 +327,21 @@ def work(txn, status_path):
     os.close(lock_fd)
 
 
+def prune_old_transactions(keep):
+    """Transaction logs are an audit trail in /run: keep the newest few."""
+    try:
+        entries = sorted(os.scandir(TXN_DIR), key=lambda e: e.stat().st_mtime)
+    except OSError:
+        return
+    for e in entries[:-keep] if len(entries) > keep else []:
+        status = os.path.join(e.path, "status.json")
+        try:
+            if read_json(status).get("state") in FINAL_STATES:
+                shutil.rmtree(e.path, ignore_errors=True)
+        except (OSError, ValueError):
+            pass
+
+
 def cmd_run(path):
     try:
         txn = json.load(sys.stdin) if path == "-" else read_json(path)
@@ -335,6 +351,7 @@ def cmd_run(path):
     if problem:
         fail_usage(problem)
     d = os.path.dirname(txn_path(txn["id"], "x"))
+    prune_old_transactions(KEEP_TRANSACTIONS)
     os.makedirs(d, exist_ok=True)
     status_path = os.path.join(d, "status.json")
     if os.path.exists(status_path):

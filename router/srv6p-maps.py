@@ -17,6 +17,8 @@ are hex strings of the raw bytes; the engine encodes and decodes them
       {"op": "delete", "map": M, "key": K}          (absent is fine)
       {"op": "sync", "map": M, "entries": [{"key": K, "value": V}, ...]}
           the map ends up holding exactly these entries (others deleted)
+      {"op": "retain", "map": M, "keys": [K, ...]}
+          delete every entry whose key is not listed, leave the rest as is
 
 NAME is a map name (srv6p_...), pinned by iproute2 under /sys/fs/bpf/tc/globals.
 Exit codes: 0 ok, 2 usage/bad input, 3 key not found, 4 map missing, 5 syscall error.
@@ -211,8 +213,8 @@ def cmd_apply(ops):
         for i, op in enumerate(ops):
             kind = op.get("op") if isinstance(op, dict) else None
             name = op.get("map", "") if isinstance(op, dict) else ""
-            if kind not in ("update", "delete", "sync") or not isinstance(name, str):
-                raise ToolError(EXIT_USAGE, f"apply: operation {i} must be {{op: update|delete|sync, map, ...}}")
+            if kind not in ("update", "delete", "sync", "retain") or not isinstance(name, str):
+                raise ToolError(EXIT_USAGE, f"apply: operation {i} must be {{op: update|delete|sync|retain, map, ...}}")
             if name not in opened:
                 opened[name] = PinnedMap(name)
             m = opened[name]
@@ -226,6 +228,16 @@ def cmd_apply(ops):
                     m.check({"op": "update", "key": e["key"], "value": e["value"]})
                     steps.append((m, "update", e["key"].lower(), e["value"].lower()))
                 wanted = {e["key"].lower() for e in entries}
+                for k in m.keys():
+                    if k not in wanted:
+                        steps.append((m, "delete", k, None))
+            elif kind == "retain":
+                keep = op.get("keys")
+                if not isinstance(keep, list) or not all(isinstance(k, str) for k in keep):
+                    raise ToolError(EXIT_USAGE, f"apply: operation {i} (retain {name}) needs a keys list of hex strings")
+                for k in keep:
+                    m._buf(k, m.key_size, "key")
+                wanted = {k.lower() for k in keep}
                 for k in m.keys():
                     if k not in wanted:
                         steps.append((m, "delete", k, None))

@@ -181,6 +181,8 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
     const ops = [
       { op: "sync", map: MAP_NAMES.linkConfig, entries: linkEntries },
       { op: "sync", map: MAP_NAMES.backups, entries: backupEntries },
+      // State of links no longer protected here goes; live counters of the others stay.
+      { op: "retain", map: MAP_NAMES.linkState, keys: linkEntries.map((e) => e.key) },
     ];
     cmd(routerRes, `write ${linkEntries.length} link config(s) and ${backupEntries.length} backup path(s) to the pinned maps`,
       ["python3", tool(ROUTER_TOOLS.maps), "apply"], JSON.stringify(ops) + "\n");

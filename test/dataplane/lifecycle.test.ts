@@ -65,8 +65,13 @@ test("dataplane life cycle: idempotent re-apply, atomic map batches, removal lea
       // sync: exactly the given entries remain.
       const extra = await lab.exec("r1", ["python3", maps, "update", MAP_NAMES.linkConfig, key, "03000000e8030000" + "00".repeat(8)]);
       assert.equal(extra.code, 0, extra.stderr);
+      const stray = await lab.exec("r1", ["python3", maps, "update", MAP_NAMES.linkState, key, "00".repeat(112)]);
+      assert.equal(stray.code, 0, stray.stderr);
       await installDataplane(lab, desired, { routers: ["r1"] });
       assert.equal((await lab.exec("r1", ["python3", maps, "lookup", MAP_NAMES.linkConfig, key])).code, 3, "re-apply removed the stray link_config entry");
+      assert.equal((await lab.exec("r1", ["python3", maps, "lookup", MAP_NAMES.linkState, key])).code, 3, "and the stray link_state entry");
+      const kept = await linkStatus(lab, "r1", "eth1");
+      assert.ok(kept.state!.probesSeen >= s1.state!.probesSeen, "while the real link's counters stay");
 
       await first.remove();
       removed = true;
