@@ -66,3 +66,6 @@ export const PROBE_MAGIC = 0x53365052;
 
 /** Maximum backup segments (bpf SRV6P_MAX_SEGMENTS, schema LIMITS.segments.maxItems). */
 export const MAX_SEGMENTS = 6;
+
+/** Neighbour solicitation retry on protected links (net.ipv6.neigh.IF.retrans_time_ms; kernel default 1000). */
+export const NEIGH_RETRANS_MS = 100;

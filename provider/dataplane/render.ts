@@ -22,7 +22,7 @@ import { DEFAULTS } from "../schema/resources";
 import {
   ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
   PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, PROBE_UNIT, BPF_OBJECTS, ROUTER_TOOLS, MAP_NAMES,
-  TC_FILTER_PREF, TC_FILTER_HANDLE,
+  TC_FILTER_PREF, TC_FILTER_HANDLE, NEIGH_RETRANS_MS,
 } from "./constants";
 import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "./layout";
 import { validateInput } from "./validate";
@@ -109,6 +109,11 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
   cmd(routerRes, "enable IPv6 forwarding and SRv6", [
     "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.all.seg6_enabled=1",
     ...ifnames.map((i) => `net.ipv6.conf.${i}.seg6_enabled=1`),
+    // After a silent failure the neighbour entry of the peer is FAILED; the
+    // kernel retries resolution every retrans_time (1 s by default), which
+    // would add up to a second to the return after heal. 100 ms on the
+    // protected point-to-point links bounds that delay.
+    ...ends.map((e) => `net.ipv6.neigh.${e.ifname}.retrans_time_ms=${NEIGH_RETRANS_MS}`),
   ]);
   const src = sourceAddress(me);
   cmd(routerRes, `SRv6 encapsulation source ${src}`, ["ip", "sr", "tunsrc", "set", src]);
