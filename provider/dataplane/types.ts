@@ -38,6 +38,8 @@ export type ResourceRef = string;
  *   "probes" - the probe sender.
  * Run every router's "sids" before any router's "probes", so no probe is sent
  * towards a return SID that does not exist yet (that would be a real miss).
+ * "sids" commands never use the plan's files (only ip, sysctl, mkdir), so the
+ * files may be placed after them; "local" and "probes" need the files.
  */
 export type CommandStage = "sids" | "local" | "probes";
 
