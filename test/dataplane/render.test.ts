@@ -55,6 +55,9 @@ test("render: deterministic, argv arrays, the commands the design needs", () => 
   assert.deepEqual(a.probeConfig.probes, [{ link: "r1_r2", interface: "eth1", segments: ["fc00:0:2:1001::", "fc00:0:1:2001::", "fc00:0:1::1"], intervalUs: 1000 }]);
   const stages = a.install.map((c) => c.stage);
   assert.deepEqual([...stages].sort((x, y) => ["sids", "local", "probes"].indexOf(x) - ["sids", "local", "probes"].indexOf(y)), stages, "stages in order");
+  for (const c of a.install.filter((x) => x.stage === "sids" && x.argv[0] !== "mkdir")) {
+    assert.ok(!c.argv.some((x) => x.startsWith("/var/lib/srv6-protect/")), `"sids" commands need no pushed file: ${c.argv.join(" ")}`);
+  }
   const maps = a.install.find((c) => c.argv.includes("apply"))!;
   const ops = JSON.parse(maps.input!) as { op: string; map: string; entries: { key: string; value: string }[] }[];
   assert.equal(decodeBackupKey(Buffer.from(ops[1]!.entries[0]!.key, "hex")), "2001:db8:2::/64");
