@@ -32,6 +32,7 @@ A transaction (TXN.json, or "-" for stdin):
              | {"name": "...", "installFiles": [{"src": path, "dst": path, "mode": 420}]}
              | {"name": "...", "writeFile": {"path": path, "content": text, "mode": 420}}
              | {"name": "...", "barrier": "go", "timeoutS": 30}],
+   (any argv step may say "mayFail": true: removal steps tolerate "already gone")
    "rollback": [{"name": "...", "do": [argv...], "input": ...}]}
 
 Steps run without a shell. On failure (or a missing signal), the steps
@@ -307,6 +308,9 @@ def work(txn, status_path):
             r = wait_barrier(step, status_path, result)
         else:
             r = do_step(step, backup_dir, done)
+        if r["code"] != 0 and step.get("mayFail"):
+            result.setdefault("toleratedFailures", []).append({"step": step.get("name"), "code": r["code"], "stderr": r["stderr"][-300:]})
+            r = dict(r, code=0)
         if r["code"] != 0:
             result["failedStep"] = dict(r, step=step.get("name"), index=done)
             # A failed step may have done part of its work (an `ip -batch`

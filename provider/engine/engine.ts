@@ -15,6 +15,7 @@ import { preflightProblems, PreflightError } from "./preflight";
 import { applyTransaction, destroyTransaction, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
 import { startTransaction, awaitTransaction, signalTransaction, checkCommitted } from "./txn-runner";
 import { STAGING_DIR } from "./record";
+import { RUN_DIR, STATE_DIR } from "../dataplane/constants";
 import { PACKAGE_ROOT } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
 import type { TxnStatus } from "./errors";
@@ -89,6 +90,11 @@ function sidDevice(bundle: RouterBundle, have: Observation): string | undefined 
 }
 
 const PLACEHOLDER_DEVICE = "srv6p-any";
+
+// $1 run dir, $2 state dir. Directories may be mount points (the lab's): rmdir may fail.
+// iproute2 creates its pin directories on first load; remove them only when empty.
+const CLEANUP_SCRIPT = 'rm -rf "$1/txn" "$1/apply.lock"; rmdir "$2/bpf" "$2/bin" "$2/staging" 2>/dev/null; rmdir "$2" "$1" 2>/dev/null; '
+  + "rmdir /sys/fs/bpf/tc/globals /sys/fs/bpf/tc 2>/dev/null && rm -f /sys/fs/bpf/ip; rmdir /sys/fs/bpf/xdp 2>/dev/null; exit 0";
 
 export class Engine {
   readonly pool: ConnectionPool;
@@ -241,6 +247,9 @@ export class Engine {
       await startTransaction(conn, txn);
       const status = await awaitTransaction(conn, txn.id);
       checkCommitted(router, status);
+      // The transaction logs and the lock file outlive the transaction itself; once
+      // nothing of ours is left, leave the router as it was before us.
+      await conn.run(["sh", "-c", CLEANUP_SCRIPT, "sh", RUN_DIR, STATE_DIR]);
       return { router, changes: (have.applied?.remove?.length ?? 0) + have.ownRoutes.length, status };
     });
     return outcomes.map((o) => (o.ok ? o.value : { router: o.router, changes: 0, error: o.error }));

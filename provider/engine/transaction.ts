@@ -33,6 +33,8 @@ export interface Step {
   readonly writeFile?: { path: string; content: string; mode: number };
   readonly barrier?: string;
   readonly timeoutS?: number;
+  /** A failure is recorded and tolerated (removal steps: "already gone" is fine). */
+  readonly mayFail?: boolean;
 }
 
 export interface Transaction {
@@ -82,11 +84,13 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   const steps: Step[] = [...plan.install.filter((c) => c.stage === "sids").map(step), { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? 30 }];
   if (changedFiles.length) {
     steps.push({ name: `install ${changedFiles.length} file(s)`, installFiles: changedFiles.map(([path, f]) => ({ src: stagedPath(f.sha256), dst: path, mode: f.mode })) });
+    // Undo restores from the transaction's own backups, not from staging.
+    steps.push({ name: "clear the staging directory", do: ["rm", "-rf", STAGING_DIR] });
   }
   steps.push(...plan.install.filter((c) => c.stage !== "sids").map(step));
   // What the previous configuration had and this one does not.
   const keep = new Set(plan.remove.map((c) => stableJson(c.argv)));
-  for (const c of previous?.remove ?? []) if (!keep.has(stableJson(c.argv))) steps.push({ ...step(c), name: `remove: ${c.description}` });
+  for (const c of previous?.remove ?? []) if (!keep.has(stableJson(c.argv))) steps.push({ ...step(c), name: `remove: ${c.description}`, mayFail: true });
   for (const f of foreignRoutes(want, have)) {
     const o = f.route;
     steps.push({ name: `remove foreign route on ${o.dst} (proto ${o.protocol})`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", o.protocol] });
@@ -111,7 +115,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
 
 /** Removes everything the router's record says we installed, and the record itself. */
 export function destroyTransaction(have: Observation, removal: readonly Pick<RouterCommand, "argv" | "description">[], opts: TransactionOptions = {}): Transaction {
-  const steps: Step[] = removal.map((c) => ({ name: c.description, do: [...c.argv] }));
+  const steps: Step[] = removal.map((c) => ({ name: c.description, do: [...c.argv], mayFail: true }));
   for (const o of have.ownRoutes) {
     steps.push({ name: `remove route ${o.dst}`, do: ["sh", "-c", 'ip -6 route del "$1" metric "$2" proto "$3" 2>/dev/null || true', "sh", o.dst, String(o.metric), String(ROUTE_PROTOCOL)] });
   }
