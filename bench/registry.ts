@@ -1,8 +1,9 @@
 import type { Benchmark } from "./benchmark";
 import { failoverBenchmark } from "./failover";
+import { applyBenchmark } from "./apply";
 
 /** Every benchmark. Add one by writing bench/<name>/index.ts and listing it here. */
-export const benchmarks: readonly Benchmark[] = [failoverBenchmark];
+export const benchmarks: readonly Benchmark[] = [failoverBenchmark, applyBenchmark];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return benchmarks.find((b) => b.name === name);
