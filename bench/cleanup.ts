@@ -7,8 +7,14 @@ export class Cleanup {
   private readonly steps: { what: string; undo: () => Promise<string[] | void> }[] = [];
   private running?: Promise<string[]>;
 
-  add(what: string, undo: () => Promise<string[] | void>): void {
-    this.steps.push({ what, undo });
+  /** Registers an undo step; the returned function drops it again once it was done the normal way. */
+  add(what: string, undo: () => Promise<string[] | void>): () => void {
+    const step = { what, undo };
+    this.steps.push(step);
+    return () => {
+      const i = this.steps.indexOf(step);
+      if (i >= 0) this.steps.splice(i, 1);
+    };
   }
 
   /** Runs every registered step (newest first); resolves to the problems met. */
@@ -28,18 +34,6 @@ export class Cleanup {
       return problems;
     })();
     return this.running;
-  }
-
-  /** Runs only the newest step (e.g. uninstall the system just measured). */
-  async runLast(): Promise<string[]> {
-    const step = this.steps.pop();
-    if (!step) return [];
-    try {
-      const more = await step.undo();
-      return (more ?? []).map((p) => `${step.what}: ${p}`);
-    } catch (err) {
-      return [`${step.what}: ${(err as Error).message}`];
-    }
   }
 
   /** On SIGINT/SIGTERM: clean up, then exit 130/143. Returns a function that removes the handlers. */

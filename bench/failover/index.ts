@@ -84,14 +84,14 @@ async function runFailover(opts: FailoverOptions, io: BenchIO): Promise<number> 
       const label = `${setting.system} ${setting.intervalMs} ms x ${setting.multiplier}`;
       log(`failover: ${label}: installing`);
       const system = createSystem(setting, { lab, link, destinationPrefix: dst.prefix, meterBinary });
-      cleanup.add(`${label} uninstall`, () => system.uninstall());
+      const forgetUninstall = cleanup.add(`${label} uninstall`, () => system.uninstall());
       try {
         await system.install(log);
         log(`failover: ${label}: ${opts.failures} silent failures of ${link.a}-${link.b}`);
-        const records = await measureFailures({ lab, system, meter, reverse, link, ratePps: opts.ratePps, reverseRatePps, failures: opts.failures, progress: log });
+        const { records, unprovokedFailovers } = await measureFailures({ lab, system, meter, reverse, link, ratePps: opts.ratePps, reverseRatePps, failures: opts.failures, progress: log });
         await system.waitHealthy(60_000);
-        const load = await loadPhase(system, meter, opts.loadSeconds, log);
-        const run = summarizeRun(setting, records, load, opts.loadSeconds);
+        const load = await loadPhase(system, meter, opts.loadSeconds, log, cleanup);
+        const run = summarizeRun(setting, records, load, opts.loadSeconds, unprovokedFailovers);
         if (run.problems.length) failed = true;
         runs.push(run);
         details.push({ ...run, records, load });
@@ -100,8 +100,10 @@ async function runFailover(opts: FailoverOptions, io: BenchIO): Promise<number> 
         log(`failover: ${label}: FAILED: ${(err as Error).message}`);
         details.push({ ...setting, error: (err as Error).message });
       } finally {
-        const problems = await cleanup.runLast();
-        for (const p of problems) log(`failover: cleanup: ${p}`);
+        forgetUninstall();
+        const problems = await system.uninstall();
+        for (const p of problems) log(`failover: ${label}: uninstall: ${p}`);
+        if (problems.length) failed = true;
       }
     }
     const quiet = (e: { ev: string }) => e.ev !== "tick";

@@ -9,8 +9,8 @@
  * silence (and fail over) before its outgoing traffic is even cut, which
  * makes both detection and loss look better than they are. Here both `nft`
  * processes are started first and wait on stdin; the ruleset is then
- * written to both in the same event-loop turn, so the drops land within
- * about a millisecond of each other (the benchmark measures the real skew
+ * written to both in the same event-loop turn, and both run at SCHED_FIFO
+ * priority, so the drops land within about a millisecond of each other (the benchmark measures the real skew
  * with a stream in each direction and reports it).
  *
  * Ingress, not egress: a netdev egress drop runs before tc egress and would
@@ -40,7 +40,8 @@ function ruleset(ifname: string): string {
 /** Applies the drop on both ends; resolves when both are in place. */
 export async function failSilently(lab: BenchLab, link: ProtectedLink): Promise<void> {
   const procs = ends(link).map(([node, ifname]) => {
-    const argv = lab.argvOn(node, ["nft", "-f", "-"]);
+    // FIFO priority: both wake the moment their stdin closes, not when the scheduler gets to them.
+    const argv = lab.argvOn(node, ["chrt", "-f", "60", "nft", "-f", "-"]);
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });

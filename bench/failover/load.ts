@@ -12,6 +12,7 @@ import type { TrafficMeter } from "../meter/meter";
 import type { GapEvent } from "../meter/events";
 import { sleep } from "./frr/daemons";
 import { monoNowNs } from "./measure";
+import type { Cleanup } from "../cleanup";
 
 export interface LoadResult {
   readonly loadSeconds: number;
@@ -56,11 +57,13 @@ function stressNg(): string | undefined {
 }
 
 export async function loadPhase(
-  system: FailoverSystem, meter: TrafficMeter, seconds: number, progress: (line: string) => void,
+  system: FailoverSystem, meter: TrafficMeter, seconds: number, progress: (line: string) => void, cleanup: Cleanup,
 ): Promise<LoadResult> {
   const load = new CpuLoad();
   const before = await system.downCount();
   const startNs = monoNowNs();
+  // Registered so that Ctrl-C or SIGTERM in the middle also stops the workers.
+  const done = cleanup.add("cpu load", () => load.stop());
   load.start();
   progress(`  load: ${load.generator} for ${seconds} s`);
   try {
@@ -72,6 +75,7 @@ export async function loadPhase(
     }
   } finally {
     await load.stop();
+    done();
   }
   await sleep(500);
   const falseFailovers = (await system.downCount()) - before;

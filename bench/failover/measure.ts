@@ -9,7 +9,7 @@ import { lossWindow } from "../meter/loss-window";
 import type { GapEvent } from "../meter/events";
 import type { FailoverSystem, ProtectedLink } from "./system";
 import { sleep } from "./frr/daemons";
-import { BenchTimeoutError } from "../errors";
+import { BenchError, BenchTimeoutError } from "../errors";
 import { failSilently, healSilent } from "./inject";
 
 export interface FailureRecord {
@@ -56,15 +56,35 @@ export function monoNowNs(): number {
   return Number(process.hrtime.bigint());
 }
 
-export async function measureFailures(ctx: MeasureContext): Promise<FailureRecord[]> {
+export interface MeasureResult {
+  readonly records: FailureRecord[];
+  /** Down declarations nobody caused, seen while waiting to inject (no load running). */
+  readonly unprovokedFailovers: number;
+}
+
+export async function measureFailures(ctx: MeasureContext): Promise<MeasureResult> {
   const records: FailureRecord[] = [];
   const { lab, system, meter, link } = ctx;
+  const meters = [meter, ...(ctx.reverse ? [ctx.reverse] : [])];
+  let unprovoked = 0;
   for (let i = 1; i <= ctx.failures; i++) {
-    await system.waitHealthy(60_000);
-    // Also after the install: nothing of the previous step may still be settling.
-    await settle([meter, ...(ctx.reverse ? [ctx.reverse] : [])], system.settleMs, 60_000);
-    // A random pause puts the failure at a random phase of the probe/BFD timers.
-    await sleep(300 + Math.random() * 200);
+    for (let attempt = 1; ; attempt++) {
+      await system.waitHealthy(60_000);
+      // Also after the install: nothing of the previous step may still be settling.
+      await settle(meters, system.settleMs, 60_000);
+      const downsBefore = await system.downCount();
+      const eventsBefore = meters.map((m) => m.events.length);
+      // A random pause puts the failure at a random phase of the probe/BFD timers.
+      await sleep(300 + Math.random() * 200);
+      // A failover nobody caused (seen with FRR at idle) would leave the
+      // stream on the backup path, and the failure would measure nothing.
+      const lossMeanwhile = meters.some((m, k) => m.events.slice(eventsBefore[k]).some((e) => e.ev === "gap"));
+      const downsMeanwhile = (await system.downCount()) - downsBefore;
+      if (!lossMeanwhile && downsMeanwhile === 0) break;
+      unprovoked += downsMeanwhile;
+      ctx.progress(`  before failure ${i}: ${downsMeanwhile} unprovoked down declarations, loss ${lossMeanwhile ? "seen" : "none"}; waiting again`);
+      if (attempt >= 5) throw new BenchError(`the protected link kept failing over by itself before failure ${i}`, { node: link.a });
+    }
     meter.assertAlive();
     const injectStartNs = monoNowNs();
     await failSilently(lab, link);
@@ -127,7 +147,7 @@ export async function measureFailures(ctx: MeasureContext): Promise<FailureRecor
         `(${rec.lostPackets} packets), skew ${fmt(rec.skewMs)} ms, heal loss ${healLostPackets} packets${problem ? `; PROBLEM: ${problem}` : ""}`,
     );
   }
-  return records;
+  return { records, unprovokedFailovers: unprovoked };
 }
 
 /** Waits until every stream has run `quietMs` without losing a packet. */

@@ -25,11 +25,15 @@ export interface RunResult {
   readonly falseFailovers: number | null;
   readonly loadSeconds: number;
   readonly loadLostPackets: number | null;
+  /** Down declarations outside the load phase that no injected failure caused. */
+  readonly unprovokedFailovers: number;
   readonly healLostPackets: number;
   readonly problems: readonly string[];
 }
 
-export function summarizeRun(setting: Setting, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number): RunResult {
+export function summarizeRun(
+  setting: Setting, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number, unprovokedFailovers = 0,
+): RunResult {
   const finite = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
   const orNull = (xs: number[]) => (xs.length ? summarize(xs) : null);
   return {
@@ -44,6 +48,7 @@ export function summarizeRun(setting: Setting, records: readonly FailureRecord[]
     falseFailovers: load ? load.falseFailovers : null,
     loadSeconds: load ? load.loadSeconds : loadSeconds,
     loadLostPackets: load ? load.lostPackets : null,
+    unprovokedFailovers,
     healLostPackets: records.reduce((n, r) => n + r.healLostPackets, 0),
     problems: records.filter((r) => r.problem).map((r) => `failure ${r.index}: ${r.problem}`),
   };
@@ -59,7 +64,8 @@ export function formatTable(runs: readonly RunResult[]): string {
     s(r.detectMs),
     s(r.lossMs),
     r.lossByCountMs ? r.lossByCountMs.median.toFixed(2) : "-",
-    r.falseFailovers === null ? "-" : `${r.falseFailovers} (${r.loadSeconds})`,
+    (r.falseFailovers === null ? "-" : `${r.falseFailovers} (${r.loadSeconds})`) +
+      (r.unprovokedFailovers ? `, ${r.unprovokedFailovers} unprovoked at idle` : ""),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();

@@ -100,6 +100,10 @@ static void install_signals(void)
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A harness killed outright must not leave a stream running: stop with it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (getppid() == 1)
+		stop_requested = 1;
 }
 
 /* ---- clock: the REALTIME - MONOTONIC offset, for converting FRR's log stamps ---- */

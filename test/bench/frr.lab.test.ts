@@ -44,7 +44,7 @@ test("frr-bfd: bfdd + OSPFv3 reroute one silent failure; uninstall restores the 
         senderNode: "h2", receiverNode: "h1", destination: h1.address, port: 47_992, ratePps: 2_000,
       });
       meters.push(reverse);
-      const [rec] = await measureFailures({
+      const { records: [rec] } = await measureFailures({
         lab, system, meter, reverse, link, ratePps: 10_000, reverseRatePps: 2_000, failures: 1, progress: (l) => t.diagnostic(l),
       });
       assert.ok(rec, "one failure measured");
