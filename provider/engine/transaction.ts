@@ -97,7 +97,8 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   }
   for (const o of have.ownRoutes) {
     if (!want.routes.has(routeKey(o))) {
-      steps.push({ name: `remove route ${o.dst} (ours, no longer desired)`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", String(ROUTE_PROTOCOL)] });
+      // mayFail: the previous record's removal steps above may already have taken it away.
+      steps.push({ name: `remove route ${o.dst} (ours, no longer desired)`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", String(ROUTE_PROTOCOL)], mayFail: true });
     }
   }
   const record: AppliedRecord = {
