@@ -14,7 +14,7 @@ export async function awaitTransaction(conn: RouterConnection, id: string, opts:
   const timeoutS = opts.timeoutS ?? 120;
   const args = ["wait", id, "--timeout", String(timeoutS), ...(opts.barrier ? ["--barrier", opts.barrier] : [])];
   try {
-    const r = await conn.run(pythonArgv("srv6p-apply.py", args), { okExitCodes: [0, 1, 3, 4], timeoutMs: (timeoutS + 15) * 1000 });
+    const r = await conn.run(pythonArgv("srv6p-apply.py", args), { okExitCodes: [0, 1, 3, 4], timeoutMs: (timeoutS + 5) * 1000 });
     return JSON.parse(r.stdout) as TxnStatus;
   } catch (err) {
     if (err instanceof SshConnectionError) {

@@ -1,0 +1,135 @@
+/*
+ * Safety of apply on the diamond lab (r1 ==protected== r2, r3, r4):
+ * a management cut in the middle of an apply, a held router lock, a failed
+ * preflight, an unknown host key, and commit-confirm without confirmation.
+ * In every case each router ends with its complete old or complete new
+ * configuration.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { withLab, type TestLab } from "../helpers/lab";
+import { synthExample, REPO } from "../helpers/stack";
+import { loadDesiredState } from "../../provider/state";
+import { routerConnectionOptions } from "../../provider/ssh";
+import { Engine } from "../../provider/engine/engine";
+
+/** What an apply changes on a router, as text: our routes, maps, probe config. */
+async function config(lab: TestLab, router: string): Promise<string> {
+  return lab.sh(router, "ip -6 route show proto 214 | sort; python3 /var/lib/srv6-protect/bin/srv6p-maps.py dump srv6p_link_config srv6p_backups | sed 's/\"monotonicNs\":[0-9]*//'; sha256sum /var/lib/srv6-protect/probe-sender.json 2>/dev/null; true");
+}
+
+const applier = readFileSync(join(REPO, "router/srv6p-apply.py"), "utf8");
+
+async function cutManagement(lab: TestLab, router: string): Promise<void> {
+  await lab.sh(router, "nft -f - <<'EOF'\ntable netdev s6test_cut {\n  chain in { type filter hook ingress device \"mgmt0\" priority -500; policy drop; }\n}\nEOF");
+}
+
+async function restoreManagement(lab: TestLab, router: string): Promise<void> {
+  await lab.sh(router, "nft delete table netdev s6test_cut");
+}
+
+async function waitFinal(lab: TestLab, router: string): Promise<string> {
+  // The newest transaction on the router, once it is final.
+  for (let i = 0; i < 200; i++) {
+    const state = await lab.sh(router, "d=$(ls -t /run/srv6-protect/txn | head -1); python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"state\"])' /run/srv6-protect/txn/$d/status.json");
+    if (!/^(running|starting|waiting:)/.test(state.trim())) return state.trim();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${router}: transaction not final`);
+}
+
+test("safety: management cut mid-apply, router lock, preflight, host key, commit-confirm", async () => {
+  await withLab("examples/lab/diamond.json", async (lab) => {
+    const stack = await synthExample("diamond", lab);
+    try {
+      assert.equal((await stack.srv6(["apply", "--quiet"])).code, 0, "initial apply");
+      const state = loadDesiredState({ path: stack.dir });
+      const byName = new Map(state.routers.map((r) => [r.name, r]));
+
+      // --- 1. Management of r2 cut while its transaction runs. ---------------
+      const v2 = { ...state, links: state.links.map((l) => ({ ...l, probe_interval_ms: 20, multiplier: 4 })) };
+      const old = { r1: await config(lab, "r1"), r2: await config(lab, "r2") };
+      let cut = false;
+      const engine = new Engine({
+        connectionFor: (n) => ({ ...routerConnectionOptions(byName.get(n)!, state.provider), commandTimeoutMs: 15_000, connectTimeoutMs: 3000 }),
+        onProgress: (router, message) => {
+          if (router === "r2" && message.startsWith("applying") && !cut) { cut = true; void cutManagement(lab, "r2"); }
+        },
+      });
+      try {
+        const report = await engine.apply(v2, { goTimeoutS: 3 });
+        assert.equal(report.ok, false, "the apply fails");
+        assert.ok(report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
+      } finally {
+        await engine.close();
+      }
+      assert.ok(cut, "management of r2 was cut during the apply");
+      assert.match(await waitFinal(lab, "r2"), /rolled-back/, "r2 rolled back on its own (no 'go' reached it)");
+      assert.equal(await config(lab, "r2"), old.r2, "r2 holds its complete old configuration");
+      assert.equal(await config(lab, "r1"), old.r1, "r1 (no 'go' either) holds its complete old configuration");
+      await restoreManagement(lab, "r2");
+
+      const engine2 = new Engine({ connectionFor: (n) => routerConnectionOptions(byName.get(n)!, state.provider) });
+      try {
+        const again = await engine2.apply(v2);
+        assert.ok(again.ok, `the next apply converges: ${again.routers.map((r) => r.error?.message).join("; ")}`);
+        const plan = await engine2.plan(v2);
+        assert.equal(plan.routers.reduce((n, r) => n + r.changes.length, 0), 0, "plan is empty afterwards");
+        assert.notEqual(await config(lab, "r2"), old.r2, "r2 now holds the new configuration");
+      } finally {
+        await engine2.close();
+      }
+      // Back to the stack's configuration for the CLI checks below.
+      assert.equal((await stack.srv6(["apply", "--quiet"])).code, 0);
+
+      // --- 2. A router lock held by another apply. ---------------------------
+      await lab.sh("r1", "ip -6 route del fc00:0:1:1::/128 proto 214");
+      const blocker = JSON.stringify({ id: "blocker", controller: "test", steps: [{ name: "hold", barrier: "never", timeoutS: 30 }] });
+      await lab.exec("r1", ["python3", "-c", applier, "run", "-"], { input: blocker });
+      const locked = await stack.srv6(["apply", "--lock-timeout", "1"]);
+      assert.equal(locked.code, 1, "apply fails while r1 is locked");
+      assert.match(locked.stdout + locked.stderr, /r1 is busy: transaction blocker by test holds its lock/);
+      assert.equal((await lab.sh("r1", "ip -6 route show fc00:0:1:1::/128 proto 214")).trim(), "", "nothing was applied to r1");
+      await lab.exec("r1", ["python3", "-c", applier, "signal", "blocker", "abort"]);
+
+      // --- 3. A failed preflight changes nothing anywhere. --------------------
+      await lab.sh("r3", "umount /sys/fs/bpf");
+      const pre = await stack.srv6(["apply"]);
+      assert.equal(pre.code, 1);
+      assert.match(pre.stdout + pre.stderr, /r3 failed preflight, nothing was changed:\s+- bpffs is not mounted on \/sys\/fs\/bpf/);
+      assert.equal((await lab.sh("r1", "ip -6 route show fc00:0:1:1::/128 proto 214")).trim(), "", "r1 untouched because r3 failed preflight");
+      await lab.sh("r3", "mount -t bpf bpf /sys/fs/bpf");
+      assert.equal((await stack.srv6(["apply", "--quiet"])).code, 0, "apply works again");
+
+      // --- 4. An unknown host key is refused. ---------------------------------
+      const dir = mkdtempSync(join(tmpdir(), "s6hk-"));
+      const inv = JSON.parse(readFileSync(join(lab.inventory.stateDir, "inventory.json"), "utf8"));
+      writeFileSync(join(dir, "known_hosts"), "");
+      for (const r of Object.values(inv.routers) as { knownHostsFile: string; hostKeySha256?: string }[]) { r.knownHostsFile = join(dir, "known_hosts"); delete r.hostKeySha256; }
+      writeFileSync(join(dir, "inventory.json"), JSON.stringify(inv));
+      const hk = await stack.srv6(["plan", "--inventory", join(dir, "inventory.json")]);
+      assert.equal(hk.code, 1);
+      assert.match(hk.stdout + hk.stderr, /host key/i);
+
+      // --- 5. Commit-confirm: no confirmation, the router reverts by itself. --
+      const txn = JSON.stringify({ id: "unconfirmed", controller: "test", steps: [
+        { name: "add a route", do: ["ip", "-6", "route", "add", "2001:db8:77::/64", "via", "fd00:0:0:1::2", "dev", "eth1", "proto", "214"], undo: ["ip", "-6", "route", "del", "2001:db8:77::/64", "proto", "214"] },
+        { name: "wait for confirmation", barrier: "confirm", timeoutS: 1 },
+      ] });
+      await lab.exec("r1", ["python3", "-c", applier, "run", "-"], { input: txn });
+      const waited = await lab.exec("r1", ["python3", "-c", applier, "wait", "unconfirmed", "--timeout", "10"]);
+      assert.equal(JSON.parse(waited.stdout).state, "reverted-unconfirmed");
+      assert.equal((await lab.sh("r1", "ip -6 route show 2001:db8:77::/64")).trim(), "", "the unconfirmed change is gone");
+      await lab.sh("r1", "ip -6 route del fc00:0:1:1::/128 proto 214");
+      const confirmed = await stack.srv6(["apply", "--confirm-timeout", "10", "--json"]);
+      assert.equal(confirmed.code, 0, `an apply that keeps management access confirms itself: ${confirmed.stdout}`);
+      assert.equal(JSON.parse(confirmed.stdout).routers.find((r: { router: string }) => r.router === "r1").state, "committed");
+      assert.match(await lab.sh("r1", "ip -6 route show fc00:0:1:1::/128 proto 214"), /End/, "the confirmed change stays");
+    } finally {
+      stack.cleanup();
+    }
+  });
+});
