@@ -88,9 +88,11 @@ export function ansibleInventory(inventory: Inventory, plans: ReadonlyMap<string
   return { all: { children: { routers: { hosts } } } };
 }
 
+// `| string` keeps stdin text as text: without it Ansible turns a string that
+// looks like a list or dict (the maps' JSON) into one and feeds its repr.
 const commandTask = (name: string, list: string): YamlValue => ({
   name,
-  "ansible.builtin.command": { argv: "{{ item.argv }}", stdin: "{{ item.stdin | default(omit) }}", stdin_add_newline: false },
+  "ansible.builtin.command": { argv: "{{ item.argv }}", stdin: "{{ item.stdin | default(omit) | string }}", stdin_add_newline: false },
   loop: `{{ ${list} }}`,
   loop_control: { label: "{{ item.label }}" },
 });
