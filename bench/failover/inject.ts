@@ -1,22 +1,31 @@
 /**
- * Silent failure of one link, applied at both ends at (nearly) the same
- * instant: carrier stays up, each end's netdev ingress hook drops whatever
- * arrives on the link, so both directions die and neither kernel notices.
+ * Silent failure of one link: carrier stays up, each end's netdev ingress
+ * hook drops whatever arrives on the link, so both directions die and
+ * neither kernel notices.
  *
- * The lab's labFail does the same drop but applies the two ends one after
- * the other, each by a freshly started `nft` (10-40 ms apart here). That
- * skew matters at millisecond scale: the upstream router can hear the
- * silence (and fail over) before its outgoing traffic is even cut, which
- * makes both detection and loss look better than they are. Here both `nft`
- * processes are started first and wait on stdin; the ruleset is then
- * written to both in the same event-loop turn, and both run at SCHED_FIFO
- * priority, so the drops land within about a millisecond of each other (the benchmark measures the real skew
- * with a stream in each direction and reports it).
+ * The two ends are two namespaces, so the two drops cannot be one
+ * transaction. Their order is fixed, and it is the conservative one: first
+ * the forward direction (link.b drops what link.a sends: the metered stream
+ * and link.a's outgoing probes or BFD packets stop at the same instant),
+ * then the reverse one. So the loss window starts no later than the
+ * failure any system could react to, and nothing is flattered: FRR's r1
+ * keeps hearing BFD for the skew (what r2 sends still arrives), which can
+ * only lengthen its figures, never shorten them. Fired at once instead,
+ * the reverse drop won the race by 1-4 ms on a busy machine: the upstream
+ * router stopped hearing its neighbour and failed over before its own
+ * traffic was cut, and the loss window shrank to almost nothing.
+ *
+ * Both `nft` processes are started first (SCHED_FIFO, blocked on stdin), so
+ * each drop is one write plus one commit away; the skew (1-2 ms here) is
+ * measured by a stream in each direction and reported.
+ *
+ * The lab's labFail applies the same drops one after the other by starting
+ * a new `nft` per end (10-40 ms apart), and its labHeal also re-installs the
+ * lab's static base routes, which would override FRR's: the benchmark uses
+ * its own.
  *
  * Ingress, not egress: a netdev egress drop runs before tc egress and would
  * hide the loss from a tc program counting probes that leave (as ours does).
- * The heal is ours too: labHeal also re-installs the lab's static base
- * routes, which would override FRR's routes during the baseline.
  */
 import { spawn } from "node:child_process";
 import type { BenchLab } from "../lab";
@@ -37,10 +46,11 @@ function ruleset(ifname: string): string {
   return `table netdev ${TABLE_PREFIX}${ifname} {\n  chain ingress {\n    type filter hook ingress device "${ifname}" priority -500; policy drop;\n  }\n}\n`;
 }
 
-/** Applies the drop on both ends; resolves when both are in place. */
+/** Applies the forward drop (at link.b), then the reverse one (at link.a); resolves when both are in place. */
 export async function failSilently(lab: BenchLab, link: ProtectedLink): Promise<void> {
-  const procs = ends(link).map(([node, ifname]) => {
-    // FIFO priority: both wake the moment their stdin closes, not when the scheduler gets to them.
+  const [aEnd, bEnd] = ends(link);
+  const procs = [bEnd, aEnd].map(([node, ifname]) => {
+    // FIFO priority: it commits the moment its stdin closes, not when the scheduler gets to it.
     const argv = lab.argvOn(node, ["chrt", "-f", "60", "nft", "-f", "-"]);
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
@@ -51,10 +61,18 @@ export async function failSilently(lab: BenchLab, link: ProtectedLink): Promise<
     });
     return { child, ifname, done };
   });
-  // Give both nft processes time to load and block on stdin before either gets its rules.
+  // Let both nft processes load and block on stdin before the first gets its rules.
   await new Promise((r) => setTimeout(r, 100));
-  for (const p of procs) p.child.stdin!.end(ruleset(p.ifname));
-  await Promise.all(procs.map((p) => p.done));
+  try {
+    for (const p of procs) {
+      p.child.stdin!.end(ruleset(p.ifname));
+      await p.done;
+    }
+  } finally {
+    // If the first drop failed, do not leave the second nft waiting.
+    for (const p of procs) if (p.child.exitCode === null) p.child.stdin!.end();
+    await Promise.allSettled(procs.map((p) => p.done));
+  }
 }
 
 /** Removes the drops (idempotent). */
