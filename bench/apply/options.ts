@@ -1,7 +1,9 @@
 /** Command line of `npm run bench -- apply`: parsed, defaulted and checked in one place. */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { BenchUsageError } from "../benchmark";
+import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
 
 export type SystemName = "srv6-protect" | "ansible-default" | "ansible-tuned";
 export const SYSTEMS: readonly SystemName[] = ["srv6-protect", "ansible-default", "ansible-tuned"];
@@ -80,7 +82,7 @@ export function parseApplyOptions(args: string[]): ApplyBenchOptions {
     json: v.json === true,
     runs,
     systems,
-    topology: v.topology ?? "examples/lab/mesh.json",
+    topology: v.topology ?? join(PACKAGE_ROOT, "examples", "lab", "mesh.json"),
     labName,
     mgmtSubnet,
     mgmtSubnetGiven: v["mgmt-subnet"] !== undefined,

@@ -1,0 +1,86 @@
+/** The generated Ansible side: options, YAML, playbook variables, recap parsing. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { parseApplyOptions } from "../../bench/apply/options";
+import { BenchUsageError } from "../../bench/benchmark";
+import { toYaml } from "../../bench/apply/ansible/yaml";
+import { hostVars, sitePlaybook } from "../../bench/apply/ansible/playbook";
+import { ansibleCfg } from "../../bench/apply/ansible/config";
+import { parseRecap } from "../../bench/apply/ansible/recap";
+import type { DataplanePlan } from "../../provider/dataplane/types";
+
+test("options: defaults 5 runs, --quick 3, --runs N wins; bad values are usage errors", () => {
+  assert.equal(parseApplyOptions([]).runs, 5);
+  assert.equal(parseApplyOptions(["--quick"]).runs, 3);
+  assert.equal(parseApplyOptions(["--quick", "--runs", "1"]).runs, 1);
+  assert.deepEqual(parseApplyOptions(["--systems", "ansible-tuned,srv6-protect"]).systems, ["srv6-protect", "ansible-tuned"]);
+  const o = parseApplyOptions([]);
+  assert.match(o.labName, /^ba[a-z0-9]{6}$/);
+  assert.match(o.mgmtSubnet, /^198\.18\.\d+\.0\/24$/);
+  for (const bad of [["--runs", "0"], ["--runs", "1.5"], ["--systems", "chef"], ["--lab", "much-too-long"], ["--mgmt-subnet", "10.0.0.0/24"], ["--nope"]]) {
+    assert.throws(() => parseApplyOptions(bad), BenchUsageError, bad.join(" "));
+  }
+});
+
+test("yaml: strings stay strings whatever they look like (PyYAML reads them back verbatim)", () => {
+  const value = { a: ["yes", "1", "0644", "null", "- x", "key: v", "[1,2]", "quote\"back\\slash\nnl"], b: { c: true, d: 5, e: [] } };
+  const text = toYaml(value);
+  const back = execFileSync("python3", ["-c", "import sys,yaml,json; print(json.dumps(yaml.safe_load(sys.stdin)))"], { input: text, encoding: "utf8" });
+  assert.deepEqual(JSON.parse(back), value);
+});
+
+const plan: DataplanePlan = {
+  router: "r1",
+  files: [{ localPath: "dist/bpf/monitor.bpf.o", remotePath: "/var/lib/srv6-protect/bpf/monitor.bpf.o", mode: 0o644 }],
+  install: [
+    { stage: "sids", argv: ["sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.eth1.seg6_enabled=1"], resource: "x", description: "sysctls" },
+    { stage: "sids", argv: ["ip", "-6", "route", "replace", "fc00:0:1:1::/128", "proto", "214", "encap", "seg6local", "action", "End", "dev", "eth1"], resource: "x", description: "End" },
+    { stage: "local", argv: ["python3", "/var/lib/srv6-protect/bin/srv6p-maps.py", "apply"], input: "[{\"op\":\"sync\"}]", resource: "x", description: "maps" },
+    { stage: "probes", argv: ["python3", "probe-sender.py", "start"], resource: "x", description: "sender" },
+  ],
+  remove: [],
+  probeConfig: { probes: [] },
+};
+
+test("hostVars: sysctl keys split for ansible.posix.sysctl, commands by stage, stdin kept", () => {
+  const v = hostVars("r1", plan) as Record<string, unknown>;
+  assert.deepEqual(v.srv6_sysctls, [{ name: "net.ipv6.conf.all.forwarding", value: "1" }, { name: "net.ipv6.conf.eth1.seg6_enabled", value: "1" }]);
+  assert.deepEqual(v.srv6_dirs, ["/var/lib/srv6-protect/bpf"]);
+  assert.deepEqual((v.srv6_files as { mode: string }[])[0]!.mode, "0644");
+  assert.deepEqual((v.srv6_sid_commands as { argv: string[] }[]).map((c) => c.argv[0]), ["ip"]);
+  assert.deepEqual(v.srv6_local_commands, [{ argv: ["python3", "/var/lib/srv6-protect/bin/srv6p-maps.py", "apply"], stdin: "[{\"op\":\"sync\"}]", label: "maps" }]);
+  assert.equal((v.srv6_probe_commands as unknown[]).length, 1);
+});
+
+test("hostVars: refuses Jinja2 syntax that Ansible would evaluate", () => {
+  const bad: DataplanePlan = { ...plan, install: [{ ...plan.install[1]!, argv: ["ip", "{{ lookup('pipe', 'id') }}"] }] };
+  assert.throws(() => hostVars("r1", bad), /r1.*Jinja2|Jinja2.*r1/s);
+});
+
+test("playbook: stdin goes through | string, so JSON input is not turned into a list", () => {
+  const text = toYaml(sitePlaybook());
+  assert.match(text, /stdin: "\{\{ item\.stdin \| default\(omit\) \| string \}\}"/);
+  assert.match(text, /gather_facts: false/);
+});
+
+test("ansible.cfg: default keeps forks 5 and no pipelining; tuned sets forks, pipelining, ControlPersist", () => {
+  const d = ansibleCfg("default", "/tmp/x", 9);
+  assert.match(d, /^forks = 5$/m);
+  assert.match(d, /^pipelining = False$/m);
+  assert.doesNotMatch(d, /ssh_args/);
+  const t = ansibleCfg("tuned", "/tmp/x", 9);
+  assert.match(t, /^forks = 9$/m);
+  assert.match(t, /^pipelining = True$/m);
+  assert.match(t, /ControlPersist=600s/);
+  assert.match(t, /^control_path_dir = \/tmp\/x\/cp$/m);
+});
+
+test("parseRecap: per host counts from the last PLAY RECAP", () => {
+  const out = "PLAY [x]\n\nPLAY RECAP *****\nr1                         : ok=6    changed=6    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   \nr5 : ok=2 changed=1 unreachable=1 failed=1 skipped=3\n";
+  assert.deepEqual(parseRecap(out), [
+    { host: "r1", ok: 6, changed: 6, unreachable: 0, failed: 0, skipped: 0 },
+    { host: "r5", ok: 2, changed: 1, unreachable: 1, failed: 1, skipped: 3 },
+  ]);
+  assert.deepEqual(parseRecap("no recap"), []);
+});
