@@ -10,9 +10,10 @@ s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)
 s.bind(("::",int(sys.argv[1])))
 s.settimeout(0.05)
 end=time.monotonic()+float(sys.argv[2])
+final=int(sys.argv[3])
 n=0;first=None;last=None;prev=None;gap=0.0;gap_after=None
 print("ready",flush=True)
-while time.monotonic()<end:
+while time.monotonic()<end and last!=final:
     try:
         d=s.recv(64)
     except socket.timeout:
@@ -58,7 +59,9 @@ export interface RunningStream {
 export async function startStream(lab: LabLike, from: string, to: string, opts: { rate: number; seconds: number; port: number }): Promise<RunningStream> {
   const dst = lab.inventory.hosts[to]!.address;
   const count = Math.round(opts.rate * opts.seconds);
-  const receiving = lab.exec(to, ["python3", "-c", RECEIVER, String(opts.port), String(opts.seconds + 1.5)], { timeoutMs: (opts.seconds + 10) * 1000 });
+  // The receiver stops at the last datagram, or at a deadline generous enough
+  // for a sender slowed down by a loaded machine.
+  const receiving = lab.exec(to, ["python3", "-c", RECEIVER, String(opts.port), String(opts.seconds + 8), String(count - 1)], { timeoutMs: (opts.seconds + 15) * 1000 });
   // The receiver prints "ready" at once; give it a moment to bind before sending.
   await new Promise((r) => setTimeout(r, 400));
   const sending = lab.exec(from, ["python3", "-c", SENDER, dst, String(opts.port), String(opts.rate), String(count)], { timeoutMs: (opts.seconds + 10) * 1000 });
