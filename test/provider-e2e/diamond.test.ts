@@ -13,7 +13,8 @@
  * the link on r1+r2, then the two policies) -> h1 <-> h2 survives a silent
  * failure of r1-r2; `plan -detailed-exitcode` is 0; a tampered router shows
  * the resources concerned changing and apply repairs them; the link is
- * re-imported by name; cdktf destroy leaves every router as before.
+ * re-imported by name; three independent policies on r1 applied at once all
+ * land; cdktf destroy leaves every router as before.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,7 +23,7 @@ import * as path from "node:path";
 import { uniqueLabName, withLab } from "../helpers/lab";
 import { udpDelivered } from "../helpers/udp";
 import { describe, TofuWorkspace } from "../plugin/tofu-workspace";
-import { EngineWorkspace } from "./workspace";
+import { EngineWorkspace, STACK_DIR } from "./workspace";
 import { routerFootprint } from "./router-footprint";
 
 const ROUTERS = ["r1", "r2", "r3", "r4"];
@@ -87,6 +88,27 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan after the import is empty: ${describe(plan)}`);
 
+      // Parallel: three more policies on r1, independent of each other, created at tofu's default
+      // parallelism (10): each is its own transaction on r1; none may lose another's update.
+      const stackFile = path.join(ws.dir, STACK_DIR, "cdk.tf.json");
+      const doc = JSON.parse(fs.readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, unknown>> };
+      const extra = ["par-1", "par-2", "par-3"];
+      extra.forEach((name, i) => {
+        doc.resource.srv6_backup_policy![name] = { name, router: "r1", link: "r1-r2", prefix: `2001:db8:a${i}::/64`, segments: ["fc00:0:3:1::", "fc00:0:4:2::"], depends_on: ["srv6_protected_link.r1-r2"] };
+      });
+      fs.writeFileSync(stackFile, JSON.stringify(doc, null, 2));
+      const parallel = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
+      assert.equal(parallel.code, 0, `parallel apply: ${describe(parallel)}`);
+      assert.match(parallel.stdout, /Apply complete! Resources: 3 added, 0 changed, 0 destroyed/);
+      console.log(`# three policies on r1 at once: ${parallel.ms} ms`);
+      const r1Record = JSON.parse(await lab.sh("r1", "cat /var/lib/srv6-protect/applied.json")) as { bundle: { policies: { name: string }[] } };
+      assert.deepEqual(r1Record.bundle.policies.map((p) => p.name).sort(), [R1_POLICY, ...extra].sort(), "r1 records every policy: no update was lost");
+      const r1Routes = await lab.sh("r1", "ip -6 route show proto 214");
+      for (let i = 0; i < extra.length; i++) assert.match(r1Routes, new RegExp(`2001:db8:a${i}::/64 +encap bpf in`), `protected route of par-${i + 1}`);
+      plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+      assert.equal(plan.code, 0, `plan after the parallel apply is empty: ${describe(plan)}`);
+
+      // cdktf destroy synthesizes the app again (without par-*) and destroys everything in state.
       const destroy = await ws.cdktf(["destroy", "--skip-provider-lock", "--auto-approve"]);
       assert.equal(destroy.code, 0, `cdktf destroy: ${describe(destroy)}`);
       for (const r of ROUTERS) assert.equal(await routerFootprint(lab, r), before[r], `${r} is as it was before the deploy`);
