@@ -71,7 +71,7 @@ test("probes that came back by another path do not keep a dead link up", { timeo
       const w = await lab.exec("r1", ["python3", "/var/lib/srv6-protect/bin/probe-sender.py", "install-config", "--config", "/tmp/rogue-probes.json"], { input: JSON.stringify(rogue) });
       assert.equal(w.code, 0, w.stderr);
       const beforeB = (await linkStatus(lab, "r1", "eth1")).state!;
-      const r = await lab.exec("r1", ["timeout", "1.5", "python3", "/var/lib/srv6-protect/bin/probe-sender.py", "run", "--config", "/tmp/rogue-probes.json"], { timeoutMs: 10_000 });
+      const r = await lab.exec("r1", ["timeout", "3", "python3", "/var/lib/srv6-protect/bin/probe-sender.py", "run", "--config", "/tmp/rogue-probes.json"], { timeoutMs: 10_000 });
       assert.equal(r.code, 124, `the second sender ran until its timeout: ${r.stderr}`);
       const afterB = await linkStatus(lab, "r1", "eth1");
       const reasonsB = (await dataplaneStatus(lab, "r1")).reasons;
