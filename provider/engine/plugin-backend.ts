@@ -25,6 +25,7 @@ export function createBackend(): ResourceBackend {
     if (!c) {
       throw new Srv6Error(`no SSH settings known for router ${name}: declare srv6_router.${name} in this configuration (its host, user and keys are what the provider connects with)`, { router: name });
     }
+    directory.markOpened(name, c);
     const user = c.user ?? "root";
     const router = { ...c, port: c.port ?? 22, user, sudo: c.sudo ?? user !== "root" } as DesiredRouter;
     return routerConnectionOptions(router, provider);

@@ -14,6 +14,8 @@ import { idWithDrift, routerHandler } from "../../provider/engine/plugin/handler
 import { pathOfField, validateOne } from "../../provider/engine/plugin/validate";
 import { RouterLocks } from "../../provider/engine/plugin/router-locks";
 import { RouterDirectory } from "../../provider/engine/plugin/connections";
+import { RouterStates } from "../../provider/engine/plugin/routers";
+import type { Engine } from "../../provider/engine/engine";
 import type { RouterConfig } from "../../provider/schema/resources";
 import type { TfObject } from "../../provider/plugin/values";
 import { UNKNOWN } from "../../provider/plugin/values";
@@ -92,4 +94,25 @@ test("router locks serialize work on a router and never deadlock", async () => {
   const firstThree = order.filter((e) => !e.startsWith("d"));
   assert.deepEqual(firstThree, ["a+", "a-", "b+", "b-", "c+", "c-"], "jobs sharing a router run one after another");
   assert.ok(order.indexOf("d-") < order.indexOf("a-"), "a job on another router does not wait");
+});
+
+test("a router whose SSH settings changed gets a new connection (replace on host reaches the right machine)", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfe2e-units-"));
+  try {
+    const directory = new RouterDirectory(path.join(dir, "routers.json"));
+    let closed = 0;
+    const fakeEngine = { pool: { connection: async () => ({ close: async () => { closed++; } }) } } as unknown as Engine;
+    const states = new RouterStates(() => fakeEngine, directory);
+    const old = { name: "r1", host: "10.0.0.1" } as RouterConfig;
+    await states.useSettings(old);
+    assert.equal(closed, 0, "nothing opened yet: nothing to close");
+    directory.markOpened("r1", old);
+    await states.useSettings(old);
+    assert.equal(closed, 0, "same settings: the connection stays");
+    await states.useSettings({ ...old, host: "10.0.0.2" });
+    assert.equal(closed, 1, "new host: the old connection is closed");
+    assert.equal(directory.lookup("r1")!.host, "10.0.0.2");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

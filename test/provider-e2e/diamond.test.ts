@@ -29,7 +29,7 @@ import { routerFootprint } from "./router-footprint";
 const ROUTERS = ["r1", "r2", "r3", "r4"];
 const R1_POLICY = "r1-r2-r1-2001-db8-2--_64";
 
-test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy", { timeout: 600_000 }, async () => {
+test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy", { timeout: 600_000 }, async (t) => {
   await withLab("examples/lab/diamond.json", async (lab) => {
     const ws = new EngineWorkspace(lab, "tfe2e-");
     try {
@@ -38,7 +38,7 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
 
       const deploy = await ws.cdktf(["deploy", "--skip-provider-lock", "--auto-approve"]);
       assert.equal(deploy.code, 0, `cdktf deploy: ${describe(deploy)}`);
-      console.log(`# cdktf deploy of the diamond: ${deploy.ms} ms`);
+      t.diagnostic(`# cdktf deploy of the diamond: ${deploy.ms} ms`);
       for (const r of ROUTERS) {
         const record = JSON.parse(await lab.sh(r, "cat /var/lib/srv6-protect/applied.json")) as { bundle: { links: { name: string }[]; policies: { name: string }[] } };
         if (r === "r1" || r === "r2") assert.deepEqual(record.bundle.links.map((l) => l.name), ["r1-r2"], `${r} records the link`);
@@ -58,7 +58,7 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
 
       let plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan right after the deploy is empty: ${describe(plan)}`);
-      console.log(`# no-op tofu plan: ${plan.ms} ms`);
+      t.diagnostic(`# no-op tofu plan: ${plan.ms} ms`);
 
       // Tamper: r1 loses its protected route, r2's probe sender dies.
       await lab.sh("r1", "ip -6 route del 2001:db8:2::/64 proto 214");
@@ -88,10 +88,12 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan after the import is empty: ${describe(plan)}`);
 
-      // Parallel: three more policies on r1, independent of each other, created at tofu's default
-      // parallelism (10): each is its own transaction on r1; none may lose another's update.
+      // In place: the link's probe interval. Parallel: three more policies on r1, independent of
+      // each other, created at tofu's default parallelism (10): each is its own transaction on r1;
+      // none may lose another's update.
       const stackFile = path.join(ws.dir, STACK_DIR, "cdk.tf.json");
-      const doc = JSON.parse(fs.readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, unknown>> };
+      const doc = JSON.parse(fs.readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      doc.resource.srv6_protected_link!["r1-r2"]!.probe_interval_ms = 20;
       const extra = ["par-1", "par-2", "par-3"];
       extra.forEach((name, i) => {
         doc.resource.srv6_backup_policy![name] = { name, router: "r1", link: "r1-r2", prefix: `2001:db8:a${i}::/64`, segments: ["fc00:0:3:1::", "fc00:0:4:2::"], depends_on: ["srv6_protected_link.r1-r2"] };
@@ -99,9 +101,10 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       fs.writeFileSync(stackFile, JSON.stringify(doc, null, 2));
       const parallel = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
       assert.equal(parallel.code, 0, `parallel apply: ${describe(parallel)}`);
-      assert.match(parallel.stdout, /Apply complete! Resources: 3 added, 0 changed, 0 destroyed/);
-      console.log(`# three policies on r1 at once: ${parallel.ms} ms`);
-      const r1Record = JSON.parse(await lab.sh("r1", "cat /var/lib/srv6-protect/applied.json")) as { bundle: { policies: { name: string }[] } };
+      assert.match(parallel.stdout, /Apply complete! Resources: 3 added, 1 changed, 0 destroyed/, "the link changed in place, not replaced");
+      t.diagnostic(`# three policies on r1 at once: ${parallel.ms} ms`);
+      const r1Record = JSON.parse(await lab.sh("r1", "cat /var/lib/srv6-protect/applied.json")) as { bundle: { policies: { name: string }[]; links: { probe_interval_ms: number }[] } };
+      assert.equal(r1Record.bundle.links[0]!.probe_interval_ms, 20, "r1 probes r1-r2 every 20 ms now");
       assert.deepEqual(r1Record.bundle.policies.map((p) => p.name).sort(), [R1_POLICY, ...extra].sort(), "r1 records every policy: no update was lost");
       const r1Routes = await lab.sh("r1", "ip -6 route show proto 214");
       for (let i = 0; i < extra.length; i++) assert.match(r1Routes, new RegExp(`2001:db8:a${i}::/64 +encap bpf in`), `protected route of par-${i + 1}`);

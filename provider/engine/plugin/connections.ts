@@ -56,6 +56,20 @@ export class RouterDirectory {
     for (const c of configs) this.fromRecords.set(c.name, connectionPart(c));
   }
 
+  /** Settings the engine's pooled connection to `name` was opened with (see settingsChanged). */
+  private readonly opened = new Map<string, string>();
+
+  /** Called when the engine opens a connection with these settings. */
+  markOpened(name: string, settings: RouterConfig): void {
+    this.opened.set(name, stableJson(connectionPart(settings)));
+  }
+
+  /** True when a connection to `name` was opened with settings other than `config`'s. */
+  openedWithOther(config: RouterConfig): boolean {
+    const opened = this.opened.get(config.name);
+    return opened !== undefined && opened !== stableJson(connectionPart(config));
+  }
+
   lookup(name: string): RouterConfig | undefined {
     return this.fromTerraform.get(name) ?? this.cache().get(name) ?? this.fromRecords.get(name);
   }

@@ -109,13 +109,13 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
       return planWithReplace(type, prior, proposed);
     },
     async create(planned) {
-      rememberRouter(ctx, planned);
+      await ctx.states.useSettings(routerFromTf(planned));
       const me = normalize(type, routerFromTf(planned)) as RouterConfig;
       await ctx.states.edit([me.name], (_r, cur) => withSelf(cur, me));
       return { ...planned, id: me.name };
     },
     async update(_prior, planned) {
-      rememberRouter(ctx, planned);
+      await ctx.states.useSettings(routerFromTf(planned));
       const me = normalize(type, routerFromTf(planned)) as RouterConfig;
       // Link peers keep a copy of this router's settings in their bundles: keep them in step.
       const own = await ctx.states.readRecord(me.name);
@@ -128,6 +128,7 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
       return { ...planned, id: me.name };
     },
     async delete(prior) {
+      await ctx.states.useSettings(routerFromTf(prior));
       await ctx.states.destroy(String(prior.name));
     },
     async read(state) {

@@ -60,6 +60,22 @@ export class RouterStates {
     this.stopped = true;
   }
 
+  /**
+   * Makes `config`'s SSH settings the ones used for its router from now on.
+   * A router replaced because its host changed keeps its name: its delete
+   * must reach the old machine (the prior state's settings) and its create
+   * the new one, so a pooled connection opened with other settings is closed.
+   */
+  async useSettings(config: RouterConfig): Promise<void> {
+    await this.locks.withRouters([config.name], async () => {
+      this.directory.rememberFromTerraform(config);
+      if (this.directory.openedWithOther(config)) {
+        await (await this.engine().pool.connection(config.name)).close();
+        this.observations.delete(config.name);
+      }
+    });
+  }
+
   async readRecord(router: string): Promise<RecordRead> {
     const conn = await this.engine().pool.connection(router);
     const obs = await observeRouter(conn, router, minimalObserveRequest());
@@ -114,21 +130,24 @@ export class RouterStates {
     const reads = new Map<string, RecordRead>();
     await Promise.all(routers.map(async (r) => reads.set(r, await this.readRecord(r))));
 
-    const planned: RouterPlan[] = [];
+    // Every new bundle first (a bad edit throws before any router is planned), then plan them at once.
+    const bundles: { router: string; bundle: RouterBundle }[] = [];
     for (const router of routers) {
       const read = reads.get(router)!;
       const next = edit(router, read.record?.bundle ?? EMPTY_STATE, reads);
-      if (!next) continue;
-      const bundle = bundleFor(next, router);
-      const conn = await engine.pool.connection(router);
-      const plan = await engine.planRouter(conn, bundle);
+      if (next) bundles.push({ router, bundle: bundleFor(next, router) });
+    }
+    const plans = await Promise.all(bundles.map(async ({ router, bundle }) => {
+      const read = reads.get(router)!;
+      const plan = await engine.planRouter(await engine.pool.connection(router), bundle);
       if (plan.error) throw plan.error;
       if ((plan.observation?.appliedSha256 ?? null) !== read.sha256) {
         throw new PlanConflictError(`router ${router}'s applied record changed while planning`, { id: "-", state: "conflict" }, { router });
       }
       const recordChanges = stableJson(read.record?.bundle ?? null) !== stableJson(bundle);
-      if (plan.changes.length > 0 || recordChanges) planned.push(plan);
-    }
+      return plan.changes.length > 0 || recordChanges ? plan : undefined;
+    }));
+    const planned = plans.filter((p): p is RouterPlan => p !== undefined);
     if (this.stopped) throw new Srv6Error("the provider was asked to stop; nothing was applied");
     const results = await engine.applyPlanned(planned);
     const failed = results.filter((r) => r.error);
