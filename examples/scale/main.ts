@@ -24,7 +24,8 @@ import { loadTopology } from "../../lab/topology/load";
 import { planLab } from "../../lab/topology/addressing";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
 
-export const TOPOLOGY_ENV = "SRV6_SCALE_TOPOLOGY";
+import { TOPOLOGY_ENV } from "./env";
+export { TOPOLOGY_ENV };
 export const DEFAULT_TOPOLOGY = join(PACKAGE_ROOT, "examples", "scale", "scale50.json");
 
 export interface ScaleStackProps {
