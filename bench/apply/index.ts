@@ -45,9 +45,9 @@ async function bringUpLab(opts: ApplyBenchOptions, log: (line: string) => void):
   }
 }
 
-function createSystem(name: SystemName, ctx: { dir: string; stackDir: string; inventoryFile: string; lab: BenchLab; plans: ReadonlyMap<string, DataplanePlan> }): PushSystem {
+function createSystem(name: SystemName, ctx: { dir: string; stackDir: string; inventoryFile: string; lab: BenchLab; plans: ReadonlyMap<string, DataplanePlan>; log: (line: string) => void }): PushSystem {
   switch (name) {
-    case "srv6-protect": return new Srv6System(ctx.stackDir, ctx.inventoryFile);
+    case "srv6-protect": return new Srv6System(ctx.stackDir, ctx.inventoryFile, ctx.log);
     case "ansible-default": return new AnsibleSystem("default", join(ctx.dir, name), ctx.lab, ctx.lab.inventory, ctx.plans);
     case "ansible-tuned": return new AnsibleSystem("tuned", join(ctx.dir, name), ctx.lab, ctx.lab.inventory, ctx.plans);
   }
@@ -102,7 +102,7 @@ async function runApplyBench(opts: ApplyBenchOptions, io: BenchIO): Promise<numb
     log(`apply: ${plans.size} routers, ${commands} install commands and ${[...plans.values()].reduce((n, p) => n + p.files.length, 0)} files in the rendered plans`);
 
     for (const name of opts.systems) {
-      const system = createSystem(name, { dir, stackDir, inventoryFile, lab, plans });
+      const system = createSystem(name, { dir, stackDir, inventoryFile, lab, plans, log });
       const forgetClose = cleanup.add(`${name} close`, () => system.close());
       log(`apply: ${name}: ${opts.runs} run(s)`);
       try {

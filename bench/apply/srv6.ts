@@ -12,7 +12,11 @@ import type { PushSystem } from "./system";
 export class Srv6System implements PushSystem {
   readonly name = "srv6-protect" as const;
 
-  constructor(private readonly stackDir: string, private readonly inventoryFile: string) {}
+  /**
+   * @param log progress: the engine's own duration next to the process wall
+   *   time, so the cost of starting node is visible.
+   */
+  constructor(private readonly stackDir: string, private readonly inventoryFile: string, private readonly log: (line: string) => void = () => undefined) {}
 
   private argv(verb: string): string[] {
     return [process.execPath, join(PACKAGE_ROOT, "bin", "srv6"), verb, "--stack", this.stackDir, "--inventory", this.inventoryFile, "--json"];
@@ -22,7 +26,9 @@ export class Srv6System implements PushSystem {
     const argv = this.argv(verb);
     const r = expectExit(await timedRun(argv, { timeoutMs: 300_000 }), argv, `srv6 ${verb}`, expected);
     try {
-      return { ms: r.ms, doc: JSON.parse(r.stdout) as Record<string, unknown> };
+      const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+      if (typeof doc.durationMs === "number") this.log(`apply: srv6 ${verb}: ${(r.ms / 1000).toFixed(3)} s wall, of which the engine ${(doc.durationMs / 1000).toFixed(3)} s`);
+      return { ms: r.ms, doc };
     } catch (err) {
       throw new BenchError(`srv6 ${verb} printed no JSON document`, { command: argv, stderr: r.stdout.slice(0, 400), cause: err });
     }
