@@ -2,7 +2,7 @@
  * Preloaded into a controller process (`node -r .../memory-probe.js bin/srv6 ...`)
  * to measure its peak memory from the inside, where the V8 heap is visible:
  * samples process.memoryUsage() every 10 ms and, on exit, writes the peaks
- * and the kernel's own peak RSS (getrusage ru_maxrss) as JSON to the file
+ * the kernel's own peak RSS (getrusage ru_maxrss) and the CPU time used as JSON to the file
  * named by env SRV6_SCALE_MEMORY_FILE. Without that variable it does nothing.
  */
 import { writeFileSync } from "node:fs";
@@ -18,6 +18,8 @@ export interface MemoryPeaks {
   /** Highest sampled V8 heap reserved. */
   readonly peakHeapTotalBytes: number;
   readonly samples: number;
+  /** CPU time the controller itself used (user + system), ms: separates controller cost from the routers' side. */
+  readonly cpuMs: number;
 }
 
 const file = process.env[MEMORY_FILE_ENV];
@@ -35,7 +37,9 @@ if (file) {
   setInterval(sample, 10).unref();
   process.once("exit", () => {
     sample();
-    const peaks: MemoryPeaks = { maxRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapUsedBytes, peakHeapTotalBytes, samples };
+    const usage = process.resourceUsage();
+    const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+    const peaks: MemoryPeaks = { maxRssBytes: usage.maxRSS * 1024, peakHeapUsedBytes, peakHeapTotalBytes, samples, cpuMs };
     writeFileSync(file, JSON.stringify(peaks));
   });
 }

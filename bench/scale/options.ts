@@ -23,7 +23,7 @@ export interface ScaleBenchOptions {
   readonly keep: boolean;
 }
 
-export const SCALE_USAGE = "[--routers N] [--seed S] [--runs N] [--quick] [--parallelism N] [--json] [--lab NAME] [--mgmt-subnet 198.18.X.0/24] [--keep]";
+export const SCALE_USAGE = "[--routers N] [--seed S] [--runs N] [--quick] [--parallelism N] [--json] [--lab NAME] [--mgmt-subnet 198.1{8,9}.X.0/24] [--keep]";
 
 /** A lab name nobody else uses: "sc" + 6 random base-36 characters. */
 export function randomLabName(): string {
@@ -69,8 +69,8 @@ export function parseScaleOptions(args: string[]): ScaleBenchOptions {
   const labName = v.lab ?? randomLabName();
   if (!/^[a-z][a-z0-9]{0,7}$/.test(labName)) throw new BenchUsageError(`--lab: '${labName}' is not 1-8 lowercase letters/digits starting with a letter`);
   const mgmtSubnet = v["mgmt-subnet"] ?? randomMgmtSubnet();
-  const octet = /^198\.18\.(\d{1,3})\.0\/24$/.exec(mgmtSubnet)?.[1];
-  if (octet === undefined || Number(octet) > 255) throw new BenchUsageError(`--mgmt-subnet: '${mgmtSubnet}' is not 198.18.X.0/24 with X in 0..255`);
+  const octet = /^198\.1[89]\.(\d{1,3})\.0\/24$/.exec(mgmtSubnet)?.[1];
+  if (octet === undefined || Number(octet) > 255) throw new BenchUsageError(`--mgmt-subnet: '${mgmtSubnet}' is not 198.18.X.0/24 or 198.19.X.0/24 with X in 0..255`);
   return {
     json: v.json === true,
     routers: integer("--routers", v.routers, MIN_ROUTERS, MAX_ROUTERS) ?? DEFAULT_ROUTERS,

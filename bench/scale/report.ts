@@ -14,6 +14,8 @@ export interface SecondsSummary {
 export interface MemorySummary {
   readonly peakRssMiB: number;
   readonly peakHeapUsedMiB: number;
+  /** Median controller CPU time (user + system) of this verb, seconds. */
+  readonly cpuS: number;
 }
 
 export interface ScaleResult {
@@ -24,8 +26,8 @@ export interface ScaleResult {
   readonly runs: number;
   readonly parallelism?: number;
   readonly stack: StackCounts;
-  /** Changes the engine planned for one apply from empty (the same every run). */
-  readonly applyChanges: number;
+  /** Changes each run's apply made (run 1 on a fresh lab; later runs after destroy: equal when destroy restores everything). */
+  readonly applyChanges: number[];
   readonly labUpS: number;
   readonly synthS: number;
   readonly applyS: SecondsSummary;
@@ -70,12 +72,12 @@ export function formatTable(r: ScaleResult): string {
   const s = (x: SecondsSummary): string => (x.samples.length ? `${x.median.toFixed(2)} s  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)}, n=${x.samples.length})` : "-");
   const m = (v: Verb): string => {
     const x = r.memory[v];
-    return x ? `rss ${x.peakRssMiB} MiB, heap ${x.peakHeapUsedMiB} MiB` : "-";
+    return x ? `rss ${x.peakRssMiB} MiB, heap ${x.peakHeapUsedMiB} MiB, controller cpu ${x.cpuS.toFixed(2)} s` : "-";
   };
   const rows: [string, string][] = [
     ["network", `${r.routers} routers, ${r.links} links, ${r.hosts} hosts (seed ${r.seed})`],
     ["declared", `${r.stack.routers} srv6_router, ${r.stack.protectedLinks} srv6_protected_link, ${r.stack.backupPolicies} srv6_backup_policy`],
-    ["apply changes", String(r.applyChanges)],
+    ["apply changes", r.applyChanges.join(", ") + (r.applyChanges.length > 1 ? " (per run)" : "")],
     ["lab up", `${r.labUpS.toFixed(2)} s`],
     ["synth", `${r.synthS.toFixed(2)} s`],
     ["apply from empty", s(r.applyS)],
@@ -90,6 +92,7 @@ export function formatTable(r: ScaleResult): string {
     ["  apply", m("apply")],
     ["  plan", m("plan")],
     ["  drift", m("drift")],
+    ["  destroy", m("destroy")],
     ["load average 1m", `${r.loadAverage1m.start.toFixed(1)} at start, ${r.loadAverage1m.end.toFixed(1)} at end (2 CPUs)`],
     ["result", r.ok ? "ok" : `FAILED: ${r.errors.join(" | ")}`],
   ];
