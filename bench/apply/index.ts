@@ -13,6 +13,7 @@ import { BenchLab } from "../lab";
 import { labDown, labUp, readInventory, LabStateError } from "../../lab";
 import { APPLY_USAGE, parseApplyOptions, randomMgmtSubnet, type ApplyBenchOptions, type SystemName } from "./options";
 import { synthesizeExample } from "./stack";
+import { stopRunning } from "./process";
 import { renderedPlans } from "./plans";
 import { Srv6System } from "./srv6";
 import { AnsibleSystem } from "./ansible/system";
@@ -101,6 +102,11 @@ async function runApplyBench(opts: ApplyBenchOptions, io: BenchIO): Promise<numb
     const commands = [...plans.values()].reduce((n, p) => n + p.install.length, 0);
     log(`apply: ${plans.size} routers, ${commands} install commands and ${[...plans.values()].reduce((n, p) => n + p.files.length, 0)} files in the rendered plans`);
 
+    // Runs first on an interrupt: stop srv6/ansible-playbook before their routers go away.
+    cleanup.add("running commands", async () => {
+      const n = stopRunning();
+      if (n) log(`apply: stopped ${n} running command(s)`);
+    });
     for (const name of opts.systems) {
       const system = createSystem(name, { dir, stackDir, inventoryFile, lab, plans, log });
       const forgetClose = cleanup.add(`${name} close`, () => system.close());

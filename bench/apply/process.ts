@@ -1,5 +1,5 @@
 /** Runs a command line tool (srv6, ansible-playbook) as a child process and times it from spawn to exit. */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { BenchError, BenchTimeoutError } from "../errors";
 
@@ -18,12 +18,22 @@ export interface TimedOptions {
   readonly timeoutMs?: number;
 }
 
+/** Children still running, so an interrupted benchmark can stop them (Ctrl-C reaches them anyway; SIGTERM to us does not). */
+const running = new Set<ChildProcess>();
+
+/** Sends SIGTERM to every child still running; resolves to how many there were. */
+export function stopRunning(): number {
+  for (const child of running) child.kill("SIGTERM");
+  return running.size;
+}
+
 /** Spawns argv (never through a shell) and resolves with its exit code and output; never throws on a non-zero exit. */
 export function timedRun(argv: readonly string[], opts: TimedOptions = {}): Promise<TimedResult> {
   const timeoutMs = opts.timeoutMs ?? 600_000;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(argv[0]!, argv.slice(1), { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
@@ -35,10 +45,12 @@ export function timedRun(argv: readonly string[], opts: TimedOptions = {}): Prom
     }, timeoutMs);
     child.on("error", (e) => {
       clearTimeout(timer);
+      running.delete(child);
       reject(new BenchError(`cannot start ${argv[0]}`, { command: argv, cause: e }));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
+      running.delete(child);
       const ms = performance.now() - started;
       const stdout = Buffer.concat(out).toString("utf8");
       const stderr = Buffer.concat(err).toString("utf8");
