@@ -7,10 +7,11 @@ import { driftCommand } from "./commands/drift";
 import { reconcileCommand } from "./commands/reconcile";
 import { statusCommand } from "./commands/status";
 import { destroyCommand } from "./commands/destroy";
+import { graphCommand } from "./commands/graph";
 
 /** Every verb of `srv6`. Add a command by importing it here. */
 export const commands: readonly Command[] = [
-  planCommand, applyCommand, driftCommand, reconcileCommand, statusCommand, destroyCommand,
+  planCommand, applyCommand, driftCommand, reconcileCommand, statusCommand, destroyCommand, graphCommand,
   installProviderCommand, ...labCommands,
 ];
 

@@ -1,0 +1,105 @@
+/**
+ * Where a backup policy's traffic goes: each segment mapped back to its
+ * router (by locator) and, when the picture has every link with its metric,
+ * the hops between segments as the routers will forward them: on the
+ * pre-failure shortest paths of constructs/lib/spf.ts, the same rules the
+ * backup paths were computed with.
+ */
+import type { DesiredPolicy, DesiredState } from "../state";
+import { shortestRoute, type Graph } from "../../constructs/lib/spf";
+import { parseIpv6, parseIpv6Prefix, prefixContains } from "../net/ipv6";
+import { addressOwner, routerOfAddress, type NetworkModel, type PictureLink } from "./model";
+import { GraphInputError } from "./errors";
+
+export type SegmentKind = "node" | "decap" | "adjacency" | "other";
+
+export interface ResolvedSegment {
+  readonly sid: string;
+  /** Router whose locator holds the SID (where the segment is processed). */
+  readonly router: string;
+  readonly kind: SegmentKind;
+  /** For an adjacency SID: the neighbour it forwards to, over `link`. */
+  readonly neighbour?: string;
+  readonly link?: string;
+}
+
+/** One hop of the drawn path. */
+export interface PathHop {
+  readonly from: string;
+  readonly to: string;
+  /** Link id; absent for a segment-to-segment jump drawn without a full topology. */
+  readonly link?: string;
+}
+
+export interface BackupPath {
+  readonly policy: string;
+  readonly router: string;
+  readonly prefix: string;
+  readonly segments: ResolvedSegment[];
+  /** Hops from the policy's router to the last segment. */
+  readonly hops: PathHop[];
+  /** Hops after decapsulation to the host owning the prefix (topology only). */
+  readonly delivery: PathHop[];
+  /** True when hops follow real links (topology given), false for segment jumps. */
+  readonly hopByHop: boolean;
+  /** Hop by hop only: the path crosses the very link it protects (a broken backup). */
+  readonly crossesProtectedLink: boolean;
+}
+
+function resolveSegment(state: DesiredState, model: NetworkModel, policy: DesiredPolicy, index: number): ResolvedSegment {
+  const sid = policy.segments[index]!;
+  const router = routerOfAddress(model, sid);
+  if (!router) {
+    throw new GraphInputError(`srv6_backup_policy.${policy.name}`, `segments[${index}]`, sid, "lies in no router's locator");
+  }
+  const r = state.routers.find((x) => x.name === router);
+  const same = (a: string) => parseIpv6(a) === parseIpv6(sid);
+  if (!r) return { sid, router, kind: "other" };
+  if (same(r.node_sid)) return { sid, router, kind: "node" };
+  if (same(r.decap_sid)) return { sid, router, kind: "decap" };
+  const adj = r.adjacency_sids.find((a) => same(a.sid));
+  if (!adj) return { sid, router, kind: "other" };
+  const link = model.links.find((l) => (l.a === router && l.interfaceA === adj.interface) || (l.b === router && l.interfaceB === adj.interface));
+  const neighbour = addressOwner(model, adj.nexthop) ?? (link ? (link.a === router ? link.b : link.a) : undefined);
+  return { sid, router, kind: "adjacency", neighbour, link: link?.id };
+}
+
+function spfGraph(model: NetworkModel): Graph {
+  return { nodes: model.routers.map((r) => r.name), links: model.links.map((l: PictureLink) => ({ id: l.id, a: l.a, b: l.b, metric: l.metric ?? 1 })) };
+}
+
+function routeHops(graph: Graph, from: string, to: string, policy: DesiredPolicy): PathHop[] {
+  const route = shortestRoute(graph, from, to);
+  if (!route) throw new GraphInputError(`srv6_backup_policy.${policy.name}`, "segments", policy.segments, `no path from ${from} to ${to} in the topology`);
+  return route.links.map((l, i) => ({ from: route.nodes[i]!, to: route.nodes[i + 1]!, link: l.id }));
+}
+
+/** The backup paths of every policy protecting `linkName`, in policy name order. */
+export function backupPaths(state: DesiredState, model: NetworkModel, linkName: string): BackupPath[] {
+  const graph = spfGraph(model);
+  const hopByHop = model.source === "topology";
+  const protectedLinkId = model.links.find((l) => l.protectedBy === linkName)?.id;
+  const policies = state.policies.filter((p) => p.link === linkName).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return policies.map((policy) => {
+    const segments = policy.segments.map((_, i) => resolveSegment(state, model, policy, i));
+    const hops: PathHop[] = [];
+    let here = policy.router;
+    for (const seg of segments) {
+      if (hopByHop) hops.push(...routeHops(graph, here, seg.router, policy));
+      else if (here !== seg.router) hops.push({ from: here, to: seg.router });
+      here = seg.router;
+      if (seg.kind === "adjacency" && seg.neighbour) {
+        hops.push({ from: here, to: seg.neighbour, link: seg.link });
+        here = seg.neighbour;
+      }
+    }
+    const delivery: PathHop[] = [];
+    const host = model.hosts.find((h) => prefixContains(parseIpv6Prefix(h.prefix), parseIpv6Prefix(policy.prefix).network));
+    if (host && hopByHop) {
+      delivery.push(...routeHops(graph, here, host.router, policy));
+      delivery.push({ from: host.router, to: host.name });
+    }
+    const crossesProtectedLink = hopByHop && [...hops, ...delivery].some((h) => h.link !== undefined && h.link === protectedLinkId);
+    return { policy: policy.name, router: policy.router, prefix: policy.prefix, segments, hops, delivery, hopByHop, crossesProtectedLink };
+  });
+}
