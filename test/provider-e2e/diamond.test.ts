@@ -29,7 +29,7 @@ import { routerFootprint } from "./router-footprint";
 const ROUTERS = ["r1", "r2", "r3", "r4"];
 const R1_POLICY = "r1-r2-r1-2001-db8-2--_64";
 
-test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy", { timeout: 600_000 }, async (t) => {
+test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy", { timeout: 900_000 }, async (t) => {
   await withLab("examples/lab/diamond.json", async (lab) => {
     const ws = new EngineWorkspace(lab, "tfe2e-");
     try {
@@ -44,6 +44,12 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
         if (r === "r1" || r === "r2") assert.deepEqual(record.bundle.links.map((l) => l.name), ["r1-r2"], `${r} records the link`);
         if (r === "r1") assert.deepEqual(record.bundle.policies.map((p) => p.name), [R1_POLICY], "r1 records its policy");
       }
+
+      // The footprint sees what we install (so "as before" after destroy means something).
+      const deployed = await routerFootprint(lab, "r1");
+      assert.match(deployed, /\n2001:db8:2::\/64 +encap bpf in/, "r1's protected route (proto 214) is in its footprint");
+      assert.match(deployed, /python3 \S*probe-sender\.py/, "r1's probe sender is in its footprint");
+      assert.match(deployed, /\/sys\/fs\/bpf\/\S+/, "pinned maps are in r1's footprint");
 
       // The dataplane works: traffic survives a silent failure of r1-r2 in both directions.
       assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "h1 -> h2 before the failure");

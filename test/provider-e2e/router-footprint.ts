@@ -11,7 +11,7 @@ echo "## tunsrc"; ip sr tunsrc show
 echo "## files"; find /var/lib/srv6-protect /run/srv6-protect 2>/dev/null | sort
 echo "## tc"; for i in $(ls /sys/class/net | sort); do echo "$i:"; tc filter show dev $i egress; tc filter show dev $i ingress; done
 echo "## pinned"; find /sys/fs/bpf -mindepth 1 2>/dev/null | sort
-echo "## processes"; for p in /proc/[0-9]*; do [ "$(readlink $p/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ $p != /proc/$$ ] && tr '\\0' ' ' < $p/cmdline && echo; done | grep -v '^$\\|sshd\\|^tr \\|^sort\\|^readlink\\|^grep\\|^sh -c' | sort
+echo "## processes"; for p in /proc/[0-9]*; do [ "$(readlink $p/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ $p != /proc/$$ ] && tr '\\0\\n' '  ' < $p/cmdline && echo; done | grep -v '^ *$\\|sshd\\|^tr \\|^sort\\|^readlink\\|^grep\\|^sh -c' | sort
 `;
 
 export async function routerFootprint(lab: TestLab, router: string): Promise<string> {
