@@ -88,13 +88,13 @@ async function runFailover(opts: FailoverOptions, io: BenchIO): Promise<number> 
       try {
         await system.install(log);
         log(`failover: ${label}: ${opts.failures} silent failures of ${link.a}-${link.b}`);
-        const { records, unprovokedFailovers } = await measureFailures({ lab, system, meter, reverse, link, ratePps: opts.ratePps, reverseRatePps, failures: opts.failures, progress: log });
+        const { records, rejected, unprovokedFailovers } = await measureFailures({ lab, system, meter, reverse, link, ratePps: opts.ratePps, reverseRatePps, failures: opts.failures, progress: log });
         await system.waitHealthy(60_000);
         const load = await loadPhase(system, meter, opts.loadSeconds, log, cleanup);
-        const run = summarizeRun(setting, records, load, opts.loadSeconds, unprovokedFailovers);
+        const run = summarizeRun(setting, records, load, opts.loadSeconds, unprovokedFailovers, rejected.length);
         if (run.problems.length) failed = true;
         runs.push(run);
-        details.push({ ...run, records, load });
+        details.push({ ...run, records, rejected, load });
       } catch (err) {
         failed = true;
         log(`failover: ${label}: FAILED: ${(err as Error).message}`);

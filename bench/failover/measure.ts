@@ -56,14 +56,20 @@ export function monoNowNs(): number {
   return Number(process.hrtime.bigint());
 }
 
+/** Largest accepted distance between the two ends' cuts. */
+export const MAX_SKEW_MS = 5;
+
 export interface MeasureResult {
   readonly records: FailureRecord[];
+  /** Failures repeated because the two ends were cut more than MAX_SKEW_MS apart. */
+  readonly rejected: FailureRecord[];
   /** Down declarations nobody caused, seen while waiting to inject (no load running). */
   readonly unprovokedFailovers: number;
 }
 
 export async function measureFailures(ctx: MeasureContext): Promise<MeasureResult> {
   const records: FailureRecord[] = [];
+  const rejected: FailureRecord[] = [];
   const { lab, system, meter, link } = ctx;
   const meters = [meter, ...(ctx.reverse ? [ctx.reverse] : [])];
   let unprovoked = 0;
@@ -141,13 +147,21 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
       healLostPackets,
       problem,
     };
+    if (!problem && rec.skewMs !== undefined && Math.abs(rec.skewMs) > MAX_SKEW_MS && rejected.length < ctx.failures) {
+      // The two ends' drops landed too far apart (a stalled nft on a busy
+      // machine): the failure was not the one we meant to measure. Do it again.
+      rejected.push(rec);
+      ctx.progress(`  failure ${i}/${ctx.failures}: rejected, the two ends were cut ${fmt(rec.skewMs)} ms apart (limit ${MAX_SKEW_MS} ms); repeating`);
+      i--;
+      continue;
+    }
     records.push(rec);
     ctx.progress(
       `  failure ${i}/${ctx.failures}: detect ${fmt(rec.detectMs)} ms, loss ${fmt(rec.lossMs)} ms ` +
         `(${rec.lostPackets} packets), skew ${fmt(rec.skewMs)} ms, heal loss ${healLostPackets} packets${problem ? `; PROBLEM: ${problem}` : ""}`,
     );
   }
-  return { records, unprovokedFailovers: unprovoked };
+  return { records, rejected, unprovokedFailovers: unprovoked };
 }
 
 /** Waits until every stream has run `quietMs` without losing a packet. */

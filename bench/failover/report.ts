@@ -27,12 +27,15 @@ export interface RunResult {
   readonly loadLostPackets: number | null;
   /** Down declarations outside the load phase that no injected failure caused. */
   readonly unprovokedFailovers: number;
+  /** Failures repeated because the two ends were cut too far apart (not in `failures`). */
+  readonly rejectedForSkew: number;
   readonly healLostPackets: number;
   readonly problems: readonly string[];
 }
 
 export function summarizeRun(
-  setting: Setting, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number, unprovokedFailovers = 0,
+  setting: Setting, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number,
+  unprovokedFailovers = 0, rejectedForSkew = 0,
 ): RunResult {
   const finite = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
   const orNull = (xs: number[]) => (xs.length ? summarize(xs) : null);
@@ -49,6 +52,7 @@ export function summarizeRun(
     loadSeconds: load ? load.loadSeconds : loadSeconds,
     loadLostPackets: load ? load.lostPackets : null,
     unprovokedFailovers,
+    rejectedForSkew,
     healLostPackets: records.reduce((n, r) => n + r.healLostPackets, 0),
     problems: records.filter((r) => r.problem).map((r) => `failure ${r.index}: ${r.problem}`),
   };
