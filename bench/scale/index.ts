@@ -38,7 +38,9 @@ async function bringUpLab(opts: ScaleBenchOptions, topologyFile: string, log: (l
     try {
       log(`scale: bringing up lab '${opts.labName}' (${opts.routers} routers, mgmt ${subnet})`);
       // 50 sshd starting at once on 2 busy CPUs take longer than the lab's default 15 s.
-      await labUp(topologyFile, { name: opts.labName, mgmtSubnet: subnet, readyTimeoutMs: 120_000, progress: (line) => log(`scale: lab: ${line}`) });
+      const started = performance.now();
+      const elapsed = (): string => `+${((performance.now() - started) / 1000).toFixed(1)} s`;
+      await labUp(topologyFile, { name: opts.labName, mgmtSubnet: subnet, readyTimeoutMs: 120_000, progress: (line) => log(`scale: lab ${elapsed()}: ${line}`) });
       return;
     } catch (err) {
       const subnetTaken = err instanceof LabStateError && /subnet .* already in use/.test(err.message);
