@@ -1,4 +1,4 @@
-import type { Command } from "../command";
+import { UsageError, type Command } from "../command";
 import { parse, writeJson } from "../args";
 import { ExitCode } from "../exit-codes";
 import { openEngine, STACK_OPTIONS, STACK_USAGE } from "../engine-context";
@@ -16,22 +16,57 @@ export function statusTable(links: readonly LinkEndStatus[]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
 }
 
+/** Resolves after `ms`, or as soon as `stop` fires (Ctrl-C must not wait out an interval). */
+function pause(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    stop.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
 export const statusCommand: Command = {
   path: ["status"],
-  summary: "per protected link end: liveness, last probe age, failovers, packets rerouted",
-  usage: STACK_USAGE,
+  summary: "per protected link end: liveness, last probe age, failovers, packets rerouted (--watch: live until Ctrl-C)",
+  usage: `${STACK_USAGE} [--watch [--interval S] [--count N]]`,
   async run(args, io) {
-    const { values } = parse(args, STACK_OPTIONS);
+    const { values } = parse(args, { ...STACK_OPTIONS, watch: { type: "boolean" }, interval: { type: "string" }, count: { type: "string" } });
+    const intervalS = values.interval === undefined ? 1 : Number(values.interval);
+    if (!Number.isFinite(intervalS) || intervalS < 0.1 || intervalS > 3600) throw new UsageError(`--interval must be 0.1 to 3600 seconds, got ${values.interval}`);
+    const count = values.count === undefined ? Infinity : Number(values.count);
+    if (values.count !== undefined && (!Number.isInteger(count) || count < 1)) throw new UsageError(`--count must be a positive integer, got ${values.count}`);
+    if (!values.watch && (values.interval !== undefined || values.count !== undefined)) throw new UsageError("--interval and --count go with --watch");
     const { state, engine } = openEngine({ ...values, quiet: true }, io);
+    // Ctrl-C ends the watch cleanly: finish the current round, close the SSH connections, exit 0.
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    if (values.watch) { process.once("SIGINT", onSignal); process.once("SIGTERM", onSignal); }
+    const live = values.watch === true && io.stdout.isTTY === true && !values.json;
+    let failed = false;
     try {
-      const { links, errors } = await engine.status(state);
-      if (values.json) writeJson(io.stdout, { links, errors: errors.map((e) => ({ router: e.router, message: e.error.message })) });
-      else {
-        io.stdout.write(statusTable(links));
-        for (const e of errors) io.stdout.write(`${e.router}: ERROR ${e.error.message}\n`);
+      for (let round = 0; round < (values.watch ? count : 1) && !stop.signal.aborted; round++) {
+        if (round > 0) await pause(intervalS * 1000, stop.signal);
+        if (stop.signal.aborted) break;
+        const { links, errors } = await engine.status(state);
+        failed = errors.length > 0;
+        const stamp = new Date().toISOString();
+        if (values.json) {
+          const doc = { ...(values.watch ? { at: stamp } : {}), links, errors: errors.map((e) => ({ router: e.router, message: e.error.message })) };
+          // --watch --json: one JSON document per line (NDJSON), easy to pipe into jq.
+          if (values.watch) io.stdout.write(`${JSON.stringify(doc)}\n`);
+          else writeJson(io.stdout, doc);
+          continue;
+        }
+        let text = statusTable(links);
+        for (const e of errors) text += `${e.router}: ERROR ${e.error.message}\n`;
+        if (live) io.stdout.write(`\x1b[H\x1b[2J${stamp}  every ${intervalS} s, Ctrl-C to stop\n\n${text}`);
+        else if (values.watch) io.stdout.write(`--- ${stamp}\n${text}`);
+        else io.stdout.write(text);
       }
-      return errors.length ? ExitCode.failure : ExitCode.ok;
+      return failed ? ExitCode.failure : ExitCode.ok;
     } finally {
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
       await engine.close();
     }
   },
