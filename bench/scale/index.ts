@@ -19,6 +19,7 @@ import { writeScaleTopology } from "../../examples/scale/generate";
 import { parseScaleOptions, randomMgmtSubnet, SCALE_USAGE, type ScaleBenchOptions } from "./options";
 import { synthesizeScale, type StackCounts } from "./stack";
 import { routerErrors, ScaleController, type ControllerRun, type Verb } from "./controller";
+import { labFootprint, type LabFootprint } from "./lab-footprint";
 import { formatTable, mib, resultJson, secondsSummary, type MemorySummary, type ScaleResult } from "./report";
 
 export const scaleBenchmark: Benchmark = {
@@ -107,6 +108,7 @@ async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<numb
   const applyChanges: number[] = [];
   let minUp = Infinity;
   let falseFailovers = 0;
+  let footprint: LabFootprint | undefined;
   try {
     const dir = mkdtempSync(join(tmpdir(), "srv6-bench-scale-"));
     cleanup.add(`work dir ${dir}`, async () => {
@@ -168,6 +170,12 @@ async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<numb
       minUp = Math.min(minUp, status.up);
       falseFailovers += status.failovers;
       if (status.up < expectedEnds) errors.push(`run ${run}: only ${status.up}/${expectedEnds} link ends up`);
+      if (run === 1) {
+        const routerNames = Object.entries(topo.nodes).filter(([, n]) => n.kind === "router").map(([name]) => name);
+        footprint = await labFootprint(opts.labName, routerNames);
+        log(`scale: ${footprint.probeSenders} probe senders use ${footprint.probeSendersCpuPercent}% of one CPU; ${footprint.routerProcesses} router processes hold ${footprint.routerProcessesRssMiB} MiB resident`);
+        if (footprint.probeSenders !== counts.routers) errors.push(`run ${run}: ${footprint.probeSenders} probe senders running, expected one per router (${counts.routers})`);
+      }
 
       const destroy = await controller.run("destroy", [0, 1]);
       noteMemory(destroy);
@@ -201,6 +209,7 @@ async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<numb
     labDownS: labDownS === undefined ? undefined : Math.round(labDownS * 1000) / 1000,
     linkEndsUp: { min: Number.isFinite(minUp) ? minUp : 0, of: counts.protectedLinks * 2 },
     falseFailovers,
+    labFootprint: footprint,
     controllerPeakRssMiB: memValues.length ? Math.max(...memValues.map((m) => m.peakRssMiB)) : NaN,
     controllerPeakHeapMiB: memValues.length ? Math.max(...memValues.map((m) => m.peakHeapUsedMiB)) : NaN,
     memory,

@@ -1,6 +1,7 @@
 /** The scale benchmark's result: one JSON document, or a table for people. */
 import type { StackCounts } from "./stack";
 import type { Verb } from "./controller";
+import type { LabFootprint } from "./lab-footprint";
 
 /** Seconds, summarized over runs. */
 export interface SecondsSummary {
@@ -40,6 +41,8 @@ export interface ScaleResult {
   readonly linkEndsUp: { readonly min: number; readonly of: number };
   /** Failovers counted by the routers during the runs: with no failure injected, every one is false. */
   readonly falseFailovers: number;
+  /** The routers' cost on this machine while protection runs (measured in run 1). */
+  readonly labFootprint?: LabFootprint;
   readonly controllerPeakRssMiB: number;
   readonly controllerPeakHeapMiB: number;
   readonly memory: Partial<Record<Verb, MemorySummary>>;
@@ -88,6 +91,8 @@ export function formatTable(r: ScaleResult): string {
     ["lab down", r.labDownS === undefined ? "-" : `${r.labDownS.toFixed(2)} s`],
     ["link ends up", `${r.linkEndsUp.min}/${r.linkEndsUp.of} (lowest of every status check)`],
     ["false failovers", String(r.falseFailovers)],
+    ["probe senders", r.labFootprint ? `${r.labFootprint.probeSenders} running, ${r.labFootprint.probeSendersCpuPercent}% of one CPU together (over ${r.labFootprint.windowS} s)` : "-"],
+    ["router processes", r.labFootprint ? `${r.labFootprint.routerProcesses} (sshd, senders), ${r.labFootprint.routerProcessesRssMiB} MiB resident` : "-"],
     ["controller peak", `rss ${r.controllerPeakRssMiB} MiB, heap ${r.controllerPeakHeapMiB} MiB`],
     ["  apply", m("apply")],
     ["  plan", m("plan")],

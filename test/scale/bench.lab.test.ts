@@ -51,6 +51,8 @@ test("bench scale --routers 12: every stage measured on the lab, routers configu
     assert.ok(r.controllerPeakRssMiB > 20 && r.controllerPeakRssMiB < 4096, `controller peak RSS ${r.controllerPeakRssMiB} MiB`);
     assert.ok(r.controllerPeakHeapMiB > 1 && r.controllerPeakHeapMiB <= r.controllerPeakRssMiB, `controller peak heap ${r.controllerPeakHeapMiB} MiB`);
     for (const verb of ["apply", "plan", "drift", "status"]) assert.ok(r.memory[verb]?.peakRssMiB > 0, `memory of srv6 ${verb}`);
+    assert.equal(r.labFootprint.probeSenders, 12, "one probe sender per router, found in the routers' namespaces");
+    assert.ok(r.labFootprint.routerProcessesRssMiB > 0, "router processes' memory measured");
     assert.match(err.text(), /scale: run 1\/1: apply/, "progress on stderr");
 
     // Nothing of the lab is left on this machine.
