@@ -16,6 +16,10 @@ import { RouterLocks } from "../../provider/engine/plugin/router-locks";
 import { RouterDirectory } from "../../provider/engine/plugin/connections";
 import { RouterStates } from "../../provider/engine/plugin/routers";
 import type { Engine } from "../../provider/engine/engine";
+import { withRenderDiagnostics } from "../../provider/engine/plugin/render-errors";
+import { DataplaneInputError, DataplaneValidationError } from "../../provider/dataplane/errors";
+import { Srv6Error } from "../../provider/errors";
+import { BackendError } from "../../provider/plugin/backend";
 import type { RouterConfig } from "../../provider/schema/resources";
 import type { TfObject } from "../../provider/plugin/values";
 import { UNKNOWN } from "../../provider/plugin/values";
@@ -115,4 +119,19 @@ test("a router whose SSH settings changed gets a new connection (replace on host
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a bundle the renderer refuses becomes per-field diagnostics, with a path for the resource being applied", () => {
+  const refused = new DataplaneValidationError("r3", [
+    new DataplaneInputError("srv6_protected_link.bad", "interface_a", "eth9", "router r3 has no such interface"),
+    new DataplaneInputError("srv6_router.r3", "adjacency_sids.0.interface", "eth7", "router r3 has no such interface"),
+  ]);
+  const err = withRenderDiagnostics(new Srv6Error("r3: cannot render", { router: "r3", cause: refused }), "srv6_protected_link.bad");
+  assert.ok(err instanceof BackendError);
+  assert.deepEqual(err.diagnostics.map((d) => [d.summary, d.path]), [
+    ["Invalid srv6_protected_link.bad.interface_a on router r3", [{ attribute: "interface_a" }]],
+    ["Invalid srv6_router.r3.adjacency_sids.0.interface on router r3", undefined],
+  ]);
+  const other = new Error("ssh down");
+  assert.equal(withRenderDiagnostics(other, "x"), other, "other errors pass through");
 });

@@ -94,10 +94,30 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan after the import is empty: ${describe(plan)}`);
 
+      // Bad input found only on the router (an interface r3 does not have): our diagnostic with the
+      // attribute path, and nothing changed on r3 or r4.
+      const stackFile = path.join(ws.dir, STACK_DIR, "cdk.tf.json");
+      const deployedDoc = fs.readFileSync(stackFile, "utf8");
+      const records = async () => Promise.all(["r3", "r4"].map((r) => lab.sh(r, "sha256sum /var/lib/srv6-protect/applied.json")));
+      const recordsBefore = await records();
+      const bad = JSON.parse(deployedDoc) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      bad.resource.srv6_protected_link!.bad = {
+        name: "bad", router_a: "r3", interface_a: "eth9", peer_address_a: "fd00:0:0:4::2", monitor_sid_a: "fc00:0:3:2001::", return_sid_a: "fc00:0:4:1001::",
+        router_b: "r4", interface_b: "eth2", peer_address_b: "fd00:0:0:4::1", monitor_sid_b: "fc00:0:4:2001::", return_sid_b: "fc00:0:3:1001::",
+      };
+      fs.writeFileSync(stackFile, JSON.stringify(bad, null, 2));
+      const refused = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
+      assert.equal(refused.code, 1, `apply of a link on a missing interface fails: ${describe(refused)}`);
+      const refusedText = refused.stderr.replace(/\s+/g, " ");
+      assert.match(refusedText, /Error: Invalid srv6_protected_link\.bad\.interface_a on router r3/, `our diagnostic: ${refused.stderr}`);
+      assert.match(refusedText, /interface_a = "eth9": router r3 has no such interface/, "names the value and the rule");
+      assert.match(refusedText, /on cdk\.tf\.json line \d+, in resource\.srv6_protected_link\.bad: \d+: "interface_a": "eth9"/, "points at the attribute");
+      assert.deepEqual(await records(), recordsBefore, "r3 and r4 unchanged");
+      fs.writeFileSync(stackFile, deployedDoc);
+
       // In place: the link's probe interval. Parallel: three more policies on r1, independent of
       // each other, created at tofu's default parallelism (10): each is its own transaction on r1;
       // none may lose another's update.
-      const stackFile = path.join(ws.dir, STACK_DIR, "cdk.tf.json");
       const doc = JSON.parse(fs.readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, Record<string, unknown>>> };
       doc.resource.srv6_protected_link!["r1-r2"]!.probe_interval_ms = 20;
       const extra = ["par-1", "par-2", "par-3"];

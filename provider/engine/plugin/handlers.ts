@@ -111,7 +111,7 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
     async create(planned) {
       await ctx.states.useSettings(routerFromTf(planned));
       const me = normalize(type, routerFromTf(planned)) as RouterConfig;
-      await ctx.states.edit([me.name], (_r, cur) => withSelf(cur, me));
+      await ctx.states.edit([me.name], (_r, cur) => withSelf(cur, me), resourceRef(type, me.name));
       return { ...planned, id: me.name };
     },
     async update(_prior, planned) {
@@ -124,7 +124,7 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
       await ctx.states.edit([me.name, ...peers], (router, cur) => {
         if (router === me.name) return withSelf(cur, me);
         return cur.routers.some((r) => r.name === me.name) ? withSelf(cur, me) : undefined;
-      });
+      }, resourceRef(type, me.name));
       return { ...planned, id: me.name };
     },
     async delete(prior) {
@@ -164,7 +164,7 @@ export function linkHandler(ctx: HandlerContext): ResourceHandler {
       const peer = selfConfig(reads.get(peerName)!);
       if (!peer) throw missingRouter(peerName, `router_${side === "a" ? "b" : "a"}`, `srv6_protected_link.${link.name}`);
       return { ...cur, routers: [...without(cur.routers, peerName), peer], links: [...without(cur.links, link.name), link] };
-    });
+    }, resourceRef(type, link.name));
     return { ...planned, id: link.name };
   };
   return {
@@ -229,7 +229,7 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
         }]);
       }
       return { ...cur, policies: [...without(cur.policies, policy.name), policy] };
-    });
+    }, resourceRef(type, policy.name));
     return { ...planned, id: policy.name };
   };
   return {

@@ -22,6 +22,7 @@ import { minimalObserveRequest, observeRouter } from "../observe";
 import type { AppliedRecord } from "../record";
 import type { RouterDirectory } from "./connections";
 import { RouterLocks } from "./router-locks";
+import { withRenderDiagnostics } from "./render-errors";
 
 export const EMPTY_STATE: StateLike = { routers: [], links: [], policies: [] };
 
@@ -106,8 +107,12 @@ export class RouterStates {
     return { ...read, plan };
   }
 
-  /** Applies `edit` on `routers` as one all-or-nothing change; retried on conflicts. */
-  async edit(routers: readonly string[], edit: BundleEdit): Promise<void> {
+  /**
+   * Applies `edit` on `routers` as one all-or-nothing change; retried on
+   * conflicts. `resource` (`type.name`) is the resource being applied, so
+   * that problems found in it carry its attribute path.
+   */
+  async edit(routers: readonly string[], edit: BundleEdit, resource?: string): Promise<void> {
     await this.locks.withRouters(routers, async () => {
       try {
         for (let attempt = 1; ; attempt++) {
@@ -115,7 +120,7 @@ export class RouterStates {
             await this.editOnce(routers, edit);
             return;
           } catch (err) {
-            if (!(err instanceof PlanConflictError) || attempt >= MAX_ATTEMPTS || this.stopped) throw err;
+            if (!(err instanceof PlanConflictError) || attempt >= MAX_ATTEMPTS || this.stopped) throw withRenderDiagnostics(err, resource);
             await new Promise((r) => setTimeout(r, 100 * attempt));
           }
         }
@@ -137,7 +142,7 @@ export class RouterStates {
       const next = edit(router, read.record?.bundle ?? EMPTY_STATE, reads);
       if (next) bundles.push({ router, bundle: bundleFor(next, router) });
     }
-    const plans = await Promise.all(bundles.map(async ({ router, bundle }) => {
+    const settled = await Promise.allSettled(bundles.map(async ({ router, bundle }) => {
       const read = reads.get(router)!;
       const plan = await engine.planRouter(await engine.pool.connection(router), bundle);
       if (plan.error) throw plan.error;
@@ -147,7 +152,10 @@ export class RouterStates {
       const recordChanges = stableJson(read.record?.bundle ?? null) !== stableJson(bundle);
       return plan.changes.length > 0 || recordChanges ? plan : undefined;
     }));
-    const planned = plans.filter((p): p is RouterPlan => p !== undefined);
+    // The first router's problem first (a link's end a), whatever finished first.
+    const refused = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (refused) throw refused.reason;
+    const planned = settled.map((r) => (r as PromiseFulfilledResult<RouterPlan | undefined>).value).filter((p): p is RouterPlan => p !== undefined);
     if (this.stopped) throw new Srv6Error("the provider was asked to stop; nothing was applied");
     const results = await engine.applyPlanned(planned);
     const failed = results.filter((r) => r.error);
