@@ -59,25 +59,20 @@ async function expectEmpty(lab: BenchLab, plans: ReadonlyMap<string, DataplanePl
   if (left.length) throw new BenchError(`routers are not empty ${when}: ${left.slice(0, 5).join("; ")}`);
 }
 
-/** Measures one system: `runs` x (apply from empty, verify, no-op plan, drift, back to empty). */
-async function measureSystem(system: PushSystem, runs: number, lab: BenchLab, plans: ReadonlyMap<string, DataplanePlan>, log: (line: string) => void): Promise<Samples> {
-  const samples: Samples = { apply: [], noopPlan: [], drift: [] };
-  await system.prepare();
-  for (let i = 1; i <= runs; i++) {
-    await expectEmpty(lab, plans, `before ${system.name} run ${i}`);
-    const applyMs = await system.apply();
-    const problems = await configuredProblems(lab, plans);
-    if (problems.length) throw new BenchError(`${system.name} apply exited successfully but the routers are not configured: ${problems.slice(0, 5).join("; ")}`);
-    const noopMs = await system.noopPlan();
-    const driftMs = await system.drift();
-    samples.apply.push(applyMs);
-    samples.noopPlan.push(noopMs);
-    samples.drift.push(driftMs);
-    log(`apply: ${system.name} run ${i}/${runs}: apply ${(applyMs / 1000).toFixed(3)} s (verified on ${plans.size} routers), no-op plan ${(noopMs / 1000).toFixed(3)} s, drift ${(driftMs / 1000).toFixed(3)} s`);
-    await system.reset();
-  }
-  await expectEmpty(lab, plans, `after ${system.name}`);
-  return samples;
+/** One run of one system: apply from empty, verify, no-op plan, drift, back to empty. */
+async function measureRun(system: PushSystem, samples: Samples, run: string, lab: BenchLab, plans: ReadonlyMap<string, DataplanePlan>, log: (line: string) => void): Promise<void> {
+  await expectEmpty(lab, plans, `before ${system.name} run ${run}`);
+  const applyMs = await system.apply();
+  const problems = await configuredProblems(lab, plans);
+  if (problems.length) throw new BenchError(`${system.name} apply exited successfully but the routers are not configured: ${problems.slice(0, 5).join("; ")}`);
+  const noopMs = await system.noopPlan();
+  const driftMs = await system.drift();
+  samples.apply.push(applyMs);
+  samples.noopPlan.push(noopMs);
+  samples.drift.push(driftMs);
+  log(`apply: ${system.name} run ${run}: apply ${(applyMs / 1000).toFixed(3)} s (verified on ${plans.size} routers), no-op plan ${(noopMs / 1000).toFixed(3)} s, drift ${(driftMs / 1000).toFixed(3)} s`);
+  await system.reset();
+  await expectEmpty(lab, plans, `after ${system.name} run ${run}`);
 }
 
 async function runApplyBench(opts: ApplyBenchOptions, io: BenchIO): Promise<number> {
@@ -107,23 +102,40 @@ async function runApplyBench(opts: ApplyBenchOptions, io: BenchIO): Promise<numb
       const n = stopRunning();
       if (n) log(`apply: stopped ${n} running command(s)`);
     });
+    // Runs are interleaved (run 1 of every system, then run 2...) so a
+    // machine whose load changes over minutes weighs on all systems alike.
+    const live: { system: PushSystem; samples: Samples; forgetClose: () => void }[] = [];
     for (const name of opts.systems) {
       const system = createSystem(name, { dir, stackDir, inventoryFile, lab, plans, log });
-      const forgetClose = cleanup.add(`${name} close`, () => system.close());
-      log(`apply: ${name}: ${opts.runs} run(s)`);
-      try {
-        const samples = await measureSystem(system, opts.runs, lab, plans, log);
-        results.push(systemRun(name, plans.size, samples));
-      } catch (err) {
+      live.push({ system, samples: { apply: [], noopPlan: [], drift: [] }, forgetClose: cleanup.add(`${name} close`, () => system.close()) });
+    }
+    const retire = async (entry: (typeof live)[number], err?: Error): Promise<void> => {
+      live.splice(live.indexOf(entry), 1);
+      if (err) {
         failed = true;
-        log(`apply: ${name}: FAILED: ${(err as Error).message}`);
+        log(`apply: ${entry.system.name}: FAILED: ${err.message}`);
         // Leave empty routers for the next system whatever state the failure left.
-        await system.reset().catch((e: Error) => log(`apply: ${name}: reset: ${e.message}`));
-      } finally {
-        forgetClose();
-        for (const p of await system.close()) log(`apply: ${name}: close: ${p}`);
+        await entry.system.reset().catch((e: Error) => log(`apply: ${entry.system.name}: reset: ${e.message}`));
+      }
+      entry.forgetClose();
+      for (const p of await entry.system.close()) log(`apply: ${entry.system.name}: close: ${p}`);
+    };
+    for (const entry of [...live]) await entry.system.prepare().catch((err: Error) => retire(entry, err));
+    for (let i = 1; i <= opts.runs; i++) {
+      for (const entry of [...live]) {
+        try {
+          await measureRun(entry.system, entry.samples, `${i}/${opts.runs}`, lab, plans, log);
+        } catch (err) {
+          await retire(entry, err as Error);
+        }
       }
     }
+    for (const entry of [...live]) {
+      results.push(systemRun(entry.system.name, plans.size, entry.samples));
+      await retire(entry);
+    }
+    // Results in the order the systems were asked for.
+    results.sort((a, b) => opts.systems.indexOf(a.system) - opts.systems.indexOf(b.system));
   } catch (err) {
     failed = true;
     log(`apply: ${(err as Error).message}`);

@@ -72,7 +72,7 @@ test("ansible.cfg: default keeps forks 5 and no pipelining; tuned sets forks, pi
   const t = ansibleCfg("tuned", "/tmp/x", 9);
   assert.match(t, /^forks = 9$/m);
   assert.match(t, /^pipelining = True$/m);
-  assert.match(t, /ControlPersist=600s/);
+  assert.match(t, /ControlPersist=30m/);
   assert.match(t, /^control_path_dir = \/tmp\/x\/cp$/m);
 });
 

@@ -14,8 +14,9 @@ export const REMOTE_TMP = "/tmp/.ansible-srv6-bench";
  * default: Ansible 2.14's defaults where they matter for speed: forks 5,
  *   no pipelining, its default ssh_args (ControlMaster=auto,
  *   ControlPersist=60s: connections are shared between the tasks of one run).
- * tuned: forks = number of routers, pipelining, ControlPersist 10 min (the
- *   benchmark keeps those masters warm between runs).
+ * tuned: forks = number of routers, pipelining, ControlPersist 30 min (the
+ *   benchmark keeps those masters warm between runs, also while the other
+ *   systems take their turn).
  */
 export function ansibleCfg(variant: AnsibleVariant, dir: string, routers: number): string {
   const lines = [
@@ -32,7 +33,7 @@ export function ansibleCfg(variant: AnsibleVariant, dir: string, routers: number
     `control_path_dir = ${join(dir, "cp")}`,
     `pipelining = ${variant === "tuned" ? "True" : "False"}`,
   ];
-  if (variant === "tuned") lines.push("ssh_args = -C -o ControlMaster=auto -o ControlPersist=600s");
+  if (variant === "tuned") lines.push("ssh_args = -C -o ControlMaster=auto -o ControlPersist=30m");
   return `${lines.join("\n")}\n`;
 }
 
