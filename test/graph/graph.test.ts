@@ -125,6 +125,23 @@ test("text is XML-escaped", () => {
   assert.equal(escapeXml(`a<b>&"c'`), "a&lt;b&gt;&amp;&quot;c&apos;");
 });
 
+test("a backup path over the failed link itself is caught and flagged in the picture", async () => {
+  // r1's policy rewritten to go through r2's node SID: on the pre-failure routing r1 reaches r2 over r1-r2.
+  const doc = JSON.parse(readFileSync(join(diamond, "stacks/diamond/cdk.tf.json"), "utf8")) as { resource: { srv6_backup_policy: Record<string, { router: string; segments: string[] }> } };
+  const policy = Object.values(doc.resource.srv6_backup_policy).find((p) => p.router.includes("srv6_router.r1."))!;
+  policy.segments = ["fc00:0:2:1::", "fc00:0:4:2::"];
+  const file = join(work, "through-r1-r2.tf.json");
+  writeFileSync(file, JSON.stringify(doc));
+  const r = await graph(["--stack", file, "--topology", "examples/lab/diamond.json", "--link", "r1-r2", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const bad = r.json!.paths.find((p) => p.router === "r1")!;
+  assert.equal(route(bad), "r1>r2>r4>h2");
+  assert.equal(bad.crossesProtectedLink, true);
+  assert.equal(r.json!.paths.find((p) => p.router === "r2")!.crossesProtectedLink, false);
+  const svg = await graph(["--stack", file, "--topology", "examples/lab/diamond.json", "--link", "r1-r2"]);
+  assert.match(svg.stdout, /WARNING: this path crosses r1-r2 itself/);
+});
+
 test("bad input exits 64 and names resource, field and value", async () => {
   const unknown = await graph(["--stack", diamond, "--link", "r9-r9"]);
   assert.equal(unknown.code, 64);
