@@ -152,7 +152,7 @@ export function renderSvg(model: NetworkModel, opts: RenderOptions): string {
   });
 
   const legend: { colour?: string; lines: { content: string; attrs?: string }[] }[] = [];
-  const key = [{ content: "Key: grey = link, number = metric \u00b7 thick orange = protected link (name \u00b7 metric) \u00b7 dark circle = router (locator) \u00b7 green box = host (prefix)", attrs: `fill="#444"` }];
+  const key = [{ content: "Key: grey = link, number = metric \u00b7 thick orange = protected link (name \u00b7 metric; pale when another link is pictured failed) \u00b7 dark circle = router (locator) \u00b7 green box = host (prefix)", attrs: `fill="#444"` }];
   if (opts.failedLink) key.push({ content: "\u2715 = link assumed failed \u00b7 coloured arrows = backup path, numbered badge n = segment n, dashed = after decapsulation", attrs: `fill="#444"` });
   legend.push({ lines: key });
   for (const [i, p] of paths.entries()) {
@@ -180,13 +180,16 @@ export function renderSvg(model: NetworkModel, opts: RenderOptions): string {
   for (const l of model.links) {
     const [a, b] = [at(l.a), at(l.b)];
     const isProtected = l.protectedBy !== undefined;
-    out.push(`<line class="link${isProtected ? " protected" : ""}" data-link="${escapeXml(l.id)}" x1="${f(a.x)}" y1="${f(a.y)}" x2="${f(b.x)}" y2="${f(b.y)}" stroke="${isProtected ? PROTECTED_COLOUR : LINK_COLOUR}" stroke-width="${isProtected ? 6 : 2.5}" stroke-linecap="round"/>`);
+    // With a failed link chosen, the other protected links step back so the failure and its paths stand out.
+    const muted = isProtected && opts.failedLink !== undefined && l.protectedBy !== opts.failedLink;
+    out.push(`<line class="link${isProtected ? " protected" : ""}" data-link="${escapeXml(l.id)}" x1="${f(a.x)}" y1="${f(a.y)}" x2="${f(b.x)}" y2="${f(b.y)}" stroke="${isProtected ? PROTECTED_COLOUR : LINK_COLOUR}" stroke-width="${isProtected ? (muted ? 4 : 6) : 2.5}"${muted ? ` stroke-opacity="0.35"` : ""} stroke-linecap="round"/>`);
     const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    const caption = [isProtected ? l.protectedBy! : "", l.metric !== undefined ? String(l.metric) : ""].filter(Boolean).join(" \u00b7 ");
+    const caption = [isProtected && !muted ? l.protectedBy! : "", l.metric !== undefined ? String(l.metric) : ""].filter(Boolean).join(" \u00b7 ");
     if (caption) {
       const w = caption.length * 6.6 + 10;
-      labels.push(`<rect x="${f(mid.x - w / 2)}" y="${f(mid.y - 9)}" width="${f(w)}" height="17" rx="4" fill="#ffffff" fill-opacity="0.9" stroke="${isProtected ? PROTECTED_COLOUR : "#d0d7de"}"/>`);
-      labels.push(text(mid.x, mid.y + 4, caption, `text-anchor="middle" font-size="11" fill="${isProtected ? "#9a4f00" : "#444"}"`));
+      const loud = isProtected && !muted;
+      labels.push(`<rect x="${f(mid.x - w / 2)}" y="${f(mid.y - 9)}" width="${f(w)}" height="17" rx="4" fill="#ffffff" fill-opacity="0.9" stroke="${loud ? PROTECTED_COLOUR : "#d0d7de"}"/>`);
+      labels.push(text(mid.x, mid.y + 4, caption, `text-anchor="middle" font-size="11" fill="${loud ? "#9a4f00" : "#444"}"`));
     }
     if (opts.failedLink && l.protectedBy === opts.failedLink) {
       const c = { x: a.x + (b.x - a.x) * 0.3, y: a.y + (b.y - a.y) * 0.3 };
