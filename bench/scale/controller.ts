@@ -3,8 +3,7 @@
  * operator would, timed from spawn to exit, with the memory probe preloaded
  * (peak RSS and V8 heap of that process).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
 import { BenchError } from "../errors";
@@ -21,7 +20,11 @@ export interface ControllerRun {
 }
 
 export class ScaleController {
+  private runs = 0;
+
+  /** workDir: where the memory probe's files go (the benchmark's own work dir, removed by its cleanup also on Ctrl-C). */
   constructor(
+    private readonly workDir: string,
     private readonly stackDir: string,
     private readonly inventoryFile: string,
     private readonly parallelism?: number,
@@ -37,9 +40,8 @@ export class ScaleController {
   /** Runs one verb; throws a BenchError naming the command unless it exits with an expected code and prints a JSON document. */
   async run(verb: Verb, expected: readonly number[] = [0]): Promise<ControllerRun> {
     const argv = this.argv(verb);
-    const dir = mkdtempSync(join(tmpdir(), "srv6-scale-mem-"));
+    const memoryFile = join(this.workDir, `memory-${++this.runs}-${verb}.json`);
     try {
-      const memoryFile = join(dir, "memory.json");
       const r = expectExit(await timedRun(argv, { timeoutMs: 900_000, env: { ...process.env, [MEMORY_FILE_ENV]: memoryFile } }), argv, `srv6 ${verb}`, expected);
       let doc: Record<string, unknown>;
       try {
@@ -55,7 +57,7 @@ export class ScaleController {
       }
       return { verb, ms: r.ms, doc, memory };
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(memoryFile, { force: true });
     }
   }
 }

@@ -136,7 +136,7 @@ async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<numb
     log(`scale: synthesized in ${synthS.toFixed(2)} s: ${counts.routers} routers, ${counts.protectedLinks} protected links, ${counts.backupPolicies} backup policies`);
     if (counts.routers !== opts.routers) throw new BenchError(`the stack declares ${counts.routers} routers, the topology has ${opts.routers}`);
 
-    const controller = new ScaleController(stack.stackDir, inventoryFile, opts.parallelism);
+    const controller = new ScaleController(dir, stack.stackDir, inventoryFile, opts.parallelism);
     const expectedEnds = counts.protectedLinks * 2;
     for (let run = 1; run <= opts.runs; run++) {
       const apply = await controller.run("apply", [0, 1]);
