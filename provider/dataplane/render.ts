@@ -115,6 +115,13 @@ export function renderDataplane(input: DataplaneInput): DataplanePlan {
     // protected point-to-point links bounds that delay.
     ...ends.map((e) => `net.ipv6.neigh.${e.ifname}.retrans_time_ms=${NEIGH_RETRANS_MS}`),
   ]);
+  for (const e of ends) {
+    // Back to what a new interface gets: the default retrans_time (only the
+    // initial network namespace shows neigh/default; elsewhere it is the kernel's 1000 ms).
+    undo(`srv6_protected_link.${e.link.name}`, `reset neighbour retransmit time on ${e.ifname}`, [
+      "sh", "-c", 'v=$(cat /proc/sys/net/ipv6/neigh/default/retrans_time_ms 2>/dev/null || echo 1000); sysctl -q -w "net.ipv6.neigh.$1.retrans_time_ms=$v"', "sh", e.ifname,
+    ]);
+  }
   const src = sourceAddress(me);
   cmd(routerRes, `SRv6 encapsulation source ${src}`, ["ip", "sr", "tunsrc", "set", src]);
   undo(routerRes, "reset SRv6 encapsulation source", ["ip", "sr", "tunsrc", "set", "::"]);

@@ -7,6 +7,7 @@
  *   ... const st = await linkState(lab, "r1", "eth1");
  *   await dp.remove();
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Inventory } from "../../lab/inventory";
 import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../provider/schema/resources";
@@ -63,10 +64,15 @@ async function runCommands(lab: LabLike, router: string, commands: readonly Rout
   }
 }
 
-/** Places the plan's files on a lab router (lab routers see the host's file system, except their private state dirs). */
+/**
+ * Places the plan's files on a lab router. The content goes through stdin:
+ * a router has its own /tmp, so a checkout under /tmp (as in CI) is not
+ * visible from inside it.
+ */
 async function pushFiles(lab: LabLike, plan: DataplanePlan): Promise<void> {
   for (const f of plan.files) {
-    const r = await lab.exec(plan.router, ["install", "-D", "-m", f.mode.toString(8), resolve(REPO_ROOT, f.localPath), f.remotePath]);
+    const content = readFileSync(resolve(REPO_ROOT, f.localPath)).toString("base64");
+    const r = await lab.exec(plan.router, ["sh", "-c", 'mkdir -p "$(dirname "$2")" && base64 -d > "$2.tmp" && chmod "$1" "$2.tmp" && mv "$2.tmp" "$2"', "sh", f.mode.toString(8), f.remotePath], { input: content });
     if (r.code !== 0) throw new Error(`${plan.router}: pushing ${f.localPath} to ${f.remotePath} failed: ${r.stderr}`);
   }
 }
