@@ -4,14 +4,16 @@
  */
 import { benchmarks, findBenchmark } from "./registry";
 import { BenchUsageError, type BenchIO } from "./benchmark";
+import { runAll } from "./all";
 
 export async function main(argv: string[], io: BenchIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const list = () => benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.usage.padEnd(40)} ${b.summary}`).join("\n");
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    io.stderr.write(`usage: npm run bench -- NAME [options]\nbenchmarks:\n${list()}\n`);
-    return name ? 0 : 64;
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.stderr.write(`usage: npm run bench [-- NAME [options] | -- --quick --json]\nwithout a name, every benchmark runs in turn\nbenchmarks:\n${list()}\n`);
+    return 0;
   }
+  if (!name || name.startsWith("--")) return runAll(benchmarks, argv, io);
   const bench = findBenchmark(name);
   if (!bench) {
     io.stderr.write(`bench: unknown benchmark '${name}'. Known: ${benchmarks.map((b) => b.name).join(", ")}\n`);
