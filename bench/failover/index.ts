@@ -13,6 +13,7 @@ import { parseFailoverOptions, FAILOVER_USAGE, type FailoverOptions } from "./op
 import { measureFailures } from "./measure";
 import { loadPhase } from "./load";
 import { formatTable, summarizeRun, writeResults, type RunResult } from "./report";
+import { writePlot } from "./plot";
 import { createSystem } from "./systems";
 import type { ProtectedLink } from "./system";
 
@@ -121,6 +122,7 @@ async function runFailover(opts: FailoverOptions, io: BenchIO): Promise<number> 
   }
   const file = writeResults({ benchmark: "failover", options: opts, runs, details });
   log(`failover: results written to ${file}`);
+  log(`failover: plot written to ${writePlot(file)}`);
   io.stdout.write(opts.json ? `${JSON.stringify({ runs })}\n` : formatTable(runs));
   return failed || runs.length < opts.settings.length ? 1 : 0;
 }
