@@ -3,7 +3,7 @@
 # machine (run as root). Silent when everything is already present.
 set -eu
 
-PACKAGES="clang llvm libbpf-dev iproute2 openssh-server openssh-client nftables
+PACKAGES="clang llvm libbpf-dev libc6-dev linux-libc-dev iproute2 openssh-server openssh-client nftables
 bpftool sudo tcpdump python3 util-linux procps frr ansible-core make iputils-ping stress-ng"
 
 missing=""
