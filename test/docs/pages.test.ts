@@ -6,10 +6,30 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO, scratchTree } from "../graph/doc-samples";
+import { REPO, scratchTree, shellSamples } from "../graph/doc-samples";
 import { adaptSample, pageSamples } from "./pages";
+
+/** Which test runs each page's samples. A new page with samples must be added here and to a test. */
+const COVERED: Readonly<Record<string, string>> = {
+  "README.md": "test/docs/lab-pages.lab.test.ts",
+  "docs/engine.md": "test/docs/lab-pages.lab.test.ts",
+  "docs/troubleshooting.md": "test/docs/lab-pages.lab.test.ts",
+  "docs/concepts.md": "test/docs/pages.test.ts",
+  "docs/real-routers.md": "test/docs/pages.test.ts",
+  "docs/provider.md": "test/docs/pages.test.ts",
+  "docs/constructs.md": "test/docs/pages.test.ts",
+  "docs/benchmark-apply.md": "test/docs/pages.test.ts (its one sample is excluded)",
+  "docs/graph.md": "test/graph/docs.test.ts",
+  "docs/gitops.md": "test/gitops/docs.lab.test.ts",
+};
+
+test("every page with ```sh samples has a test that runs them", () => {
+  const pages = ["README.md", ...readdirSync(join(REPO, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const uncovered = pages.filter((p) => shellSamples(p).length > 0 && !COVERED[p]);
+  assert.deepEqual(uncovered, [], "pages whose samples no test runs");
+});
 
 test("exclusions are few and say why", () => {
   const pages = ["README.md", "docs/benchmark-apply.md", "docs/benchmark-scale.md", "docs/benchmarks.md", "docs/constructs.md",
