@@ -33,6 +33,13 @@ test("README.md quickstart: apply, a silent failure answered over the backup, st
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /3 packets transmitted, 3 received/, "ping across the failed link is answered");
   assert.match(r.stdout, /Apply complete/, "apply completed");
+  for (const end of ["r1", "r2"]) {
+    const row = r.stdout.match(new RegExp(`^r1-r2 +${end} +eth1 +down +\\S+ ms +\\d+ +\\d+ +(\\d+) +(\\d+) +running$`, "m"));
+    assert.ok(row, `status shows r1-r2 down at ${end}:\n${r.stdout}`);
+    assert.ok(Number(row[1]) >= 1, `${end} counted a failover`);
+    assert.ok(Number(row[2]) >= 3, `${end} rerouted the pings (or their replies)`);
+  }
+  assert.match(r.stdout, /^No drift on 4 router\(s\)\.$/m, "no drift after the heal");
 });
 
 test("docs/engine.md: plan, apply, empty plan, drift names the sysctl, reconcile, destroy", async () => {
