@@ -16,10 +16,18 @@ async function runBench(argv: string[]) {
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-test("no benchmark named: usage on stderr, exit 64", async () => {
-  const r = await runBench([]);
+test("--help: usage with every benchmark on stderr, exit 0", async () => {
+  const r = await runBench(["--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /without a name, every benchmark runs in turn/);
+  for (const name of ["failover", "apply", "scale"]) assert.match(r.stderr, new RegExp(`\\b${name}\\b`));
+  assert.equal(r.stdout, "");
+});
+
+test("no name with an option that is not for all: refused before anything runs, exit 64", async () => {
+  const r = await runBench(["--failures", "3"]);
   assert.equal(r.code, 64);
-  assert.match(r.stderr, /failover/);
+  assert.match(r.stderr, /only --quick and --json apply to all; got --failures 3/);
   assert.equal(r.stdout, "");
 });
 
