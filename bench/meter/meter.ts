@@ -28,6 +28,8 @@ export interface MeterOptions {
   readonly fifoPriority?: number;
   /** A receive pause longer than this without loss is reported as a stall. */
   readonly stallUs?: number;
+  /** How often the receiver reports its totals (tick events). @default 1000 */
+  readonly tickMs?: number;
 }
 
 export interface MeterTotals {
@@ -51,7 +53,7 @@ export class TrafficMeter {
   static async start(opts: MeterOptions): Promise<TrafficMeter> {
     const prio = opts.fifoPriority ?? 50;
     const rt = (argv: string[]) => (prio > 0 ? ["chrt", "-f", String(prio), ...argv] : argv);
-    const recvArgv = opts.onReceiver(rt([opts.binary, "recv", "--port", String(opts.port), "--stall-us", String(opts.stallUs ?? 2000)]));
+    const recvArgv = opts.onReceiver(rt([opts.binary, "recv", "--port", String(opts.port), "--stall-us", String(opts.stallUs ?? 2000), "--tick-ms", String(opts.tickMs ?? 1000)]));
     const receiver = spawn(recvArgv[0]!, recvArgv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     const meter = new TrafficMeter(opts, receiver);
     meter.attachReceiver(recvArgv);

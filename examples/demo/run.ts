@@ -1,122 +1,128 @@
 /**
  * `npm run demo`: the product end to end on the built-in lab, narrated.
  *
- *   1. build the diamond lab (4 routers with real sshd, 2 hosts);
- *   2. synthesize examples/diamond (cdktf) against the lab's inventory;
- *   3. `srv6 apply`: the engine pushes eBPF objects, SIDs, protected routes
- *      and probe senders over SSH;
- *   4. a 10,000 packets/s stream h1 -> h2, a silent failure of r1-r2
- *      (carrier stays up), the heal;
- *   5. the measured loss window, the routers' counters, a summary;
+ *   1. build the mesh lab (9 routers with real sshd, 4 hosts);
+ *   2. `cdktf deploy` of examples/mesh with OpenTofu and our provider:
+ *      eBPF objects, SIDs, protected routes and probe senders go over SSH;
+ *   3. 10,000 packets/s each way between h1 and h3, across the protected
+ *      link r1-r2;
+ *   4. a silent failure of r1-r2 (carrier stays up), watched live, the heal;
+ *   5. the measured loss window and the routers' counters in a summary;
  *   6. the lab is always torn down, also on Ctrl-C or failure.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
-import { labUp, labDown, labFail, labHeal, nodeArgv, type Inventory } from "../../lab";
-import { loadDesiredState, type DesiredState } from "../../provider/state";
-import { inventoryConnectionOptions } from "../../provider/ssh";
+import { labUp, labDown, labFail, labHeal, nodeArgv } from "../../lab";
+import { loadDesiredState } from "../../provider/state";
 import { Engine } from "../../provider/engine/engine";
 import { statusTable } from "../../provider/cli/commands/status";
-import type { LinkEndStatus } from "../../provider/engine/link-status";
 import { buildMeter } from "../../bench/meter/build";
 import { TrafficMeter } from "../../bench/meter/meter";
-import { lossWindow, type LossWindow } from "../../bench/meter/loss-window";
+import { lossWindow } from "../../bench/meter/loss-window";
+import { routerConnectionOptions } from "../../provider/ssh";
+import { CdktfProject } from "./cdktf-deploy";
+import { LiveView, type LiveStream } from "./live-view";
+import { Narrator } from "./narrator";
 
 const LAB = "demo";
-const TOPOLOGY = "examples/lab/diamond.json";
+const TOPOLOGY = "examples/lab/mesh.json";
+const APP = join(__dirname, "../mesh/main.js");
+const LINK = "r1-r2";
+const SENDER = "h1";
+const RECEIVER = "h3";
 const RATE_PPS = 10_000;
 const FAILURE_MS = 1500;
-const REPO = join(__dirname, "../../..");
 
-const started = Date.now();
-const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
-const step = (text: string) => process.stdout.write(`\n[${elapsed()}] ==> ${text}\n`);
-const say = (text: string) => process.stdout.write(`${text.split("\n").map((l) => `           ${l}`).join("\n")}\n`);
+const out = new Narrator();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowNs = () => Number(process.hrtime.bigint());
-
-function synthesize(inv: Inventory): { dir: string; state: DesiredState } {
-  const work = mkdtempSync(join(tmpdir(), "srv6-demo-"));
-  execFileSync(process.execPath, [join(REPO, "dist/examples/diamond/main.js")], {
-    cwd: work, env: { ...process.env, SRV6_INVENTORY: join(inv.stateDir, "inventory.json") }, stdio: "ignore",
-  });
-  return { dir: work, state: loadDesiredState({ path: join(work, "cdktf.out") }) };
-}
-
-async function linkStatus(engine: Engine, state: DesiredState): Promise<LinkEndStatus[]> {
-  return (await engine.status(state)).links;
-}
+let project: CdktfProject | undefined;
+let workDir: string | undefined;
 
 async function main(): Promise<number> {
-  step(`building the lab from ${TOPOLOGY}`);
+  out.step(`building the lab from ${TOPOLOGY}`);
   await labDown(LAB);
-  const inv = await labUp(TOPOLOGY, { name: LAB, progress: (l) => say(l) });
+  const inv = await labUp(TOPOLOGY, { name: LAB });
+  out.say(`${Object.keys(inv.routers).length} routers (network namespaces with their own sshd), ${Object.keys(inv.hosts).length} hosts`);
 
-  step("synthesizing examples/diamond (cdktf) for this lab");
-  const { dir, state } = synthesize(inv);
-  say(`${state.routers.length} routers, ${state.links.length} protected link, ${state.policies.length} backup policies`);
-  for (const p of state.policies) say(`${p.router}: ${p.prefix} -> backup segments ${p.segments.join(", ")}`);
-
-  let narrate = true;
-  const engine = new Engine({
-    connectionFor: (n) => inventoryConnectionOptions(n, inv.routers[n]!),
-    onProgress: (router, message) => { if (narrate) say(`${router.padEnd(4)} ${message}`); },
+  out.step("cdktf deploy examples/mesh: OpenTofu drives the srv6 provider, the provider drives the routers over SSH");
+  workDir = mkdtempSync(join(tmpdir(), "srv6-demo-"));
+  project = new CdktfProject({ appMain: APP, dir: workDir, env: { SRV6_INVENTORY: join(inv.stateDir, "inventory.json") } });
+  const deployStarted = Date.now();
+  let created = 0;
+  await project.deploy((e) => {
+    if (e.what !== "created") return;
+    created++;
+    out.say(`${e.resource} created (${e.seconds} s)`);
   });
+  const deploySeconds = (Date.now() - deployStarted) / 1000;
+  const state = loadDesiredState({ path: project.outDir });
+  out.say(`${created} resources in ${deploySeconds.toFixed(1)} s: ${state.routers.length} routers, ${state.links.length} protected links, ${state.policies.length} backup policies`);
+  const protectedFlow = state.policies.find((p) => p.link === LINK && p.router === "r1" && p.prefix === inv.hosts[RECEIVER]!.prefix);
+  if (protectedFlow) out.say(`r1 protects ${protectedFlow.prefix} over ${LINK}; its backup segment list: ${protectedFlow.segments.join(" -> ")}`);
+
+  // The routers as the stack declares them (host, user, key, known_hosts), as `srv6 status --stack` reaches them.
+  const byName = new Map(state.routers.map((r) => [r.name, r]));
+  const engine = new Engine({ connectionFor: (name) => routerConnectionOptions(byName.get(name)!, state.provider) });
   try {
-    step("srv6 apply: pushing the configuration over SSH (one connection per router)");
-    const report = await engine.apply(state);
-    if (!report.ok) throw new Error(report.routers.filter((r) => r.error).map((r) => r.error!.message).join("; "));
-    narrate = false;
-    say(`applied in ${(report.durationMs / 1000).toFixed(2)} s; plan afterwards: ${(await engine.plan(state)).routers.reduce((n, r) => n + r.changes.length, 0)} change(s)`);
-    await sleep(500);
-    say(statusTable(await linkStatus(engine, state)).trimEnd());
+    const plan = await engine.plan(state);
+    out.say(`srv6 plan after the deploy: ${plan.routers.reduce((n, r) => n + r.changes.length, 0)} changes (the routers hold exactly what was declared)`);
+    const link = state.links.find((l) => l.name === LINK)!;
+    out.say(statusTable((await engine.status(state)).links).trimEnd());
 
-    step(`traffic: h1 -> h2 at ${RATE_PPS} packets/s across r1-r2-r4`);
-    const meter = await TrafficMeter.start({
-      binary: await buildMeter(),
-      onSender: (argv) => nodeArgv(LAB, "h1", argv),
-      onReceiver: (argv) => nodeArgv(LAB, "h2", argv),
-      senderNode: "h1", receiverNode: "h2",
-      destination: inv.hosts.h2!.address, port: 42000, ratePps: RATE_PPS,
-    });
-    let loss: LossWindow | undefined;
-    let during: LinkEndStatus[] = [];
-    try {
-      await sleep(1000);
-      step("silent failure of r1-r2: carrier stays up, every packet is dropped");
-      const failedAt = nowNs();
-      await labFail(LAB, "r1", "r2");
-      await sleep(FAILURE_MS / 2);
-      during = await linkStatus(engine, state);
-      say(statusTable(during).trimEnd());
-      await sleep(FAILURE_MS / 2);
-      step("healing r1-r2 (traffic returns after the 1 s hold-down)");
-      const healedAt = nowNs();
-      await labHeal(LAB, "r1", "r2");
-      await sleep(2000);
-      say(statusTable(await linkStatus(engine, state)).trimEnd());
-      await meter.stop();
-      loss = lossWindow(meter.events, failedAt, healedAt, RATE_PPS);
-    } finally {
-      await meter.stop();
+    out.step(`traffic: ${SENDER} <-> ${RECEIVER}, ${RATE_PPS.toLocaleString("en-US")} packets/s each way across ${LINK} (probed every ${link.probe_interval_ms} ms, down after ${link.multiplier} missed)`);
+    const binary = await buildMeter();
+    const streams: LiveStream[] = [];
+    for (const [i, [from, to]] of ([[SENDER, RECEIVER], [RECEIVER, SENDER]] as const).entries()) {
+      streams.push({
+        name: `${from}->${to}`,
+        meter: await TrafficMeter.start({
+          binary,
+          onSender: (argv) => nodeArgv(LAB, from, argv),
+          onReceiver: (argv) => nodeArgv(LAB, to, argv),
+          senderNode: from, receiverNode: to,
+          destination: inv.hosts[to]!.address, port: 42000 + i, ratePps: RATE_PPS, tickMs: 250,
+        }),
+      });
     }
+    const live = new LiveView({ engine, state, link: LINK, ends: ["r1", "r2"], streams, print: (l) => out.say(l) });
+    let failedAt = 0;
+    let healedAt = 0;
+    const during = new Map<string, { failovers?: number; packetsRerouted?: number }>();
+    try {
+      live.start();
+      await sleep(750);
+      out.step(`silent failure of ${LINK}: carrier stays up, every packet on it is dropped, for ${FAILURE_MS} ms`);
+      failedAt = nowNs();
+      await labFail(LAB, "r1", "r2");
+      await sleep(FAILURE_MS);
+      for (const [r, s] of live.latest) during.set(r, s);
+      out.step(`healing ${LINK}: traffic returns to it after ${link.hold_down_ms} ms of steady probes`);
+      healedAt = nowNs();
+      await labHeal(LAB, "r1", "r2");
+      await sleep(link.hold_down_ms + 1000);
+    } finally {
+      await live.stop();
+      for (const st of streams) await st.meter.stop();
+    }
+    const losses = streams.map((st) => ({ name: st.name, loss: lossWindow(st.meter.events, failedAt, healedAt, RATE_PPS) }));
+    const back = [...live.latest.values()].every((s) => s.state === "up");
 
-    step("summary");
-    const r1 = during.find((l) => l.router === "r1");
-    const r2 = during.find((l) => l.router === "r2");
-    say([
-      `silent failure lasted          ${FAILURE_MS} ms`,
-      `traffic loss window (h1->h2)   ${loss.lossMs.toFixed(1)} ms  (${loss.lostPackets} of ${RATE_PPS * FAILURE_MS / 1000} packets lost)`,
-      `without protection             ${FAILURE_MS} ms: the kernel keeps forwarding into the dead link`,
-      `failovers                      r1: ${r1?.failovers ?? "-"}, r2: ${r2?.failovers ?? "-"} (both ends, both directions)`,
-      `packets rerouted               r1: ${r1?.packetsRerouted ?? "-"}, r2: ${r2?.packetsRerouted ?? "-"} (during the failure, in the kernel)`,
-    ].join("\n"));
-    return loss.lossMs < FAILURE_MS ? 0 : 1;
+    out.step("summary");
+    const rows: [string, string][] = [
+      ["deployed by cdktf", `${created} resources on ${state.routers.length} routers in ${deploySeconds.toFixed(1)} s`],
+      ["silent failure of " + LINK, `${FAILURE_MS} ms`],
+      ...losses.map(({ name, loss }): [string, string] => [`traffic loss window ${name}`, `${loss.lossMs.toFixed(1)} ms  (${loss.lostPackets} of ${(RATE_PPS * FAILURE_MS) / 1000} packets lost)`]),
+      ["without protection", `${FAILURE_MS} ms: the kernel keeps forwarding into the dead link`],
+      ["failovers", ["r1", "r2"].map((r) => `${r}: ${during.get(r)?.failovers ?? "-"}`).join(", ") + "  (each end protects its own direction)"],
+      ["packets rerouted", ["r1", "r2"].map((r) => `${r}: ${during.get(r)?.packetsRerouted ?? "-"}`).join(", ") + "  (in the kernel, during the failure)"],
+      ["after the heal", back ? `${LINK} up at both ends, traffic on the primary path` : `${LINK} not yet up at both ends`],
+    ];
+    out.say(rows.map(([k, v]) => `${k.padEnd(30)} ${v}`).join("\n"));
+    return losses.every(({ loss }) => loss.lossMs < FAILURE_MS) && back ? 0 : 1;
   } finally {
     await engine.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -124,9 +130,11 @@ let stopping = false;
 async function teardown(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  step("tearing the lab down");
+  project?.kill();
+  out.step("tearing the lab down");
   const r = await labDown(LAB);
-  say(`removed ${r.namespaces.length} namespaces and ${r.processes} processes; total ${elapsed()}`);
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  out.say(`removed ${r.namespaces.length} namespaces and ${r.processes} processes; total ${out.elapsed()}`);
 }
 
 for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -256,8 +256,8 @@ export class Engine {
   }
 
   /** Link liveness and counters, read from each router's pinned maps. */
-  async status(state: StateLike): Promise<{ links: LinkEndStatus[]; errors: { router: string; error: Srv6Error }[] }> {
-    const plan = await this.plan(state);
+  async status(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<{ links: LinkEndStatus[]; errors: { router: string; error: Srv6Error }[] }> {
+    const plan = await this.plan(state, routers);
     const links: LinkEndStatus[] = [];
     const errors: { router: string; error: Srv6Error }[] = [];
     for (const r of plan.routers) {

@@ -1,0 +1,61 @@
+/*
+ * `npm run demo` (the README's first command ends in it): mesh lab, cdktf
+ * deploy through the provider, traffic both ways across r1-r2, a silent
+ * failure, heal, a summary with the measured loss windows, lab torn down;
+ * and Ctrl-C in the middle of the deploy leaves nothing behind.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { runCli, REPO } from "../helpers/stack";
+
+const DEMO = join(REPO, "dist/examples/demo/run.js");
+const FAILURE_MS = 1500;
+
+function leftovers(): { namespaces: string[]; processes: string[] } {
+  const namespaces = existsSync("/run/netns") ? readdirSync("/run/netns").filter((n) => n.startsWith("s6-demo-")) : [];
+  const ps = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n");
+  const processes = ps.filter((l) => /cdktf (deploy|destroy)|\/tofu |terraform-provider-srv6|srv6-demo-|s6-demo-/.test(l));
+  return { namespaces, processes };
+}
+
+test("npm run demo: cdktf deploys the mesh, both directions survive a silent failure, the summary shows the loss windows, nothing is left", { timeout: 240_000 }, async () => {
+  const started = Date.now();
+  const r = await runCli([process.execPath, DEMO], { timeoutMs: 180_000 });
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(r.code, 0, `demo failed:\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /deployed by cdktf\s+28 resources on 9 routers/, "cdktf deployed every resource of examples/mesh");
+  assert.match(r.stdout, /srv6 plan after the deploy: 0 changes/, "the engine sees nothing left to do after the provider's apply");
+  for (const dir of ["h1->h3", "h3->h1"]) {
+    const loss = new RegExp(`traffic loss window ${dir}\\s+([\\d.]+) ms`).exec(r.stdout);
+    assert.ok(loss, `the summary reports the loss window of ${dir}:\n${r.stdout}`);
+    assert.ok(Number(loss[1]) > 0 && Number(loss[1]) < FAILURE_MS, `${dir} lost ${loss[1]} ms of a ${FAILURE_MS} ms failure`);
+  }
+  assert.match(r.stdout, /failovers\s+r1: [1-9]\d*, r2: [1-9]\d*/, "both ends failed over");
+  assert.match(r.stdout, /packets rerouted\s+r1: [1-9]\d*, r2: [1-9]\d*/, "both ends rerouted packets in the kernel");
+  assert.match(r.stdout, /after the heal\s+r1-r2 up at both ends/);
+  assert.match(r.stdout, /removed 13 namespaces/);
+  assert.ok(seconds < 120, `the demo runs in under two minutes (took ${seconds.toFixed(1)} s)`);
+  assert.deepEqual(leftovers(), { namespaces: [], processes: [] }, "the demo's lab and processes are gone");
+});
+
+test("Ctrl-C during the deploy: the demo stops cdktf, tofu and the provider and tears the lab down", { timeout: 120_000 }, async () => {
+  const child = spawn(process.execPath, [DEMO], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  const deploying = new Promise<void>((resolve) => {
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (/srv6_router\.r\d created/.test(stdout)) resolve();
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await Promise.race([deploying, exited]);
+  assert.equal(child.exitCode, null, `the demo was still deploying when interrupted:\n${stdout}`);
+  child.kill("SIGINT");
+  const code = await exited;
+  assert.equal(code, 130, `exit code 130 after Ctrl-C:\n${stdout}`);
+  assert.match(stdout, /interrupted[\s\S]*removed 13 namespaces/);
+  assert.deepEqual(leftovers(), { namespaces: [], processes: [] }, "nothing of the demo is left");
+});
