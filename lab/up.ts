@@ -21,8 +21,20 @@ export interface UpOptions {
   readonly mgmtSubnet?: string;
   /** Called with one line per step. */
   readonly progress?: (line: string) => void;
-  /** Time allowed for every sshd to accept connections. Default 15000. */
+  /**
+   * Time allowed for every sshd to accept connections.
+   * @default readyTimeoutMsFor(routers): 15 s, plus 0.5 s per router beyond 10
+   */
   readonly readyTimeoutMs?: number;
+}
+
+/**
+ * sshd start-up competes for the machine's CPUs with every other router
+ * being built, so the wait for all of them grows with their number (at 50
+ * routers on two busy CPUs the last sshd answered after 16 s).
+ */
+export function readyTimeoutMsFor(routers: number): number {
+  return 15_000 + 500 * Math.max(0, routers - 10);
 }
 
 /** Builds the lab; on any failure removes whatever it had built. */
@@ -36,7 +48,7 @@ export async function labUp(file: string, opts: UpOptions = {}): Promise<Invento
   try {
     writeFileSync(join(dir, "plan.json"), JSON.stringify(plan, null, 2));
     copyFileSync(file, join(dir, "topology.json"));
-    return await build(plan, dir, progress, opts.readyTimeoutMs ?? 15_000);
+    return await build(plan, dir, progress, opts.readyTimeoutMs ?? readyTimeoutMsFor(plan.routers.length));
   } catch (err) {
     progress(`failed, removing what was built: ${(err as Error).message}`);
     await labDown(plan.name).catch(() => undefined);

@@ -12,7 +12,7 @@ import { observeRequest, observeRouter, minimalObserveRequest, type Observation 
 import { expectationOf, type Expectation } from "./expect";
 import { diffRouter, type Change } from "./diff";
 import { preflightProblems, PreflightError } from "./preflight";
-import { applyTransaction, destroyTransaction, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
+import { applyTransaction, destroyTransaction, goTimeoutSFor, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
 import { startTransaction, awaitTransaction, signalTransaction, checkCommitted } from "./txn-runner";
 import { STAGING_DIR } from "./record";
 import { RUN_DIR, STATE_DIR } from "../dataplane/constants";
@@ -161,8 +161,9 @@ export class Engine {
   }
 
   /** Runs the transactions of already planned routers (each plan must be error-free). */
-  async applyPlanned(targets: readonly RouterPlan[], opts: ApplyOptions = {}): Promise<RouterApplyResult[]> {
+  async applyPlanned(targets: readonly RouterPlan[], given: ApplyOptions = {}): Promise<RouterApplyResult[]> {
     if (targets.length === 0) return [];
+    const opts: ApplyOptions = { ...given, goTimeoutS: given.goTimeoutS ?? goTimeoutSFor(targets.length) };
     const txns = new Map<string, Transaction>();
     const results = new Map<string, RouterApplyResult>();
     const fail = (router: string, err: unknown, status?: TxnStatus) => {
@@ -194,7 +195,7 @@ export class Engine {
     await Promise.all([...txns].map(async ([router, txn]) => {
       try {
         const conn = await this.pool.connection(router);
-        const status = await awaitTransaction(conn, txn.id, { barrier: "go", timeoutS: (opts.goTimeoutS ?? 30) + 5 });
+        const status = await awaitTransaction(conn, txn.id, { barrier: "go", timeoutS: opts.goTimeoutS! + 5 });
         if (status.state === "waiting:go") atBarrier.set(router, status);
         else { checkCommitted(router, status); fail(router, new Srv6Error(`transaction ended before the barrier: ${status.state}`, { router }), status); }
       } catch (err) {

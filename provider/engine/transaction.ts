@@ -49,10 +49,23 @@ export interface Transaction {
 export interface TransactionOptions {
   /** How long to wait for another apply on the same router. Default 30. */
   readonly lockTimeoutS?: number;
-  /** How long a router waits for the network-wide "go". Default 30. */
+  /**
+   * How long a router waits for the network-wide "go".
+   * @default goTimeoutSFor(routers in the apply)
+   */
   readonly goTimeoutS?: number;
   /** Commit-confirm: revert unless confirmed over a new connection within this time. */
   readonly confirmTimeoutS?: number;
+}
+
+/**
+ * Every transaction of an apply starts at once and waits at the "go" barrier
+ * for the slowest router to stage its files and install its SIDs; that
+ * spread grows with the number of routers sharing the controller's link and
+ * CPU, so the wait does too: 30 s, plus 0.25 s per router.
+ */
+export function goTimeoutSFor(routers: number): number {
+  return 30 + Math.ceil(routers / 4);
 }
 
 /** The staged copy of a file on the router, named by content. */
@@ -81,7 +94,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   };
 
   const changedFiles = [...want.files].filter(([path, f]) => have.files[path] !== f.sha256);
-  const steps: Step[] = [...plan.install.filter((c) => c.stage === "sids").map(step), { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? 30 }];
+  const steps: Step[] = [...plan.install.filter((c) => c.stage === "sids").map(step), { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? goTimeoutSFor(1) }];
   if (changedFiles.length) {
     steps.push({ name: `install ${changedFiles.length} file(s)`, installFiles: changedFiles.map(([path, f]) => ({ src: stagedPath(f.sha256), dst: path, mode: f.mode })) });
     // Undo restores from the transaction's own backups, not from staging.
