@@ -16,6 +16,12 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }
   const found = findCommand(argv);
+  // A command group (`srv6 lab`, `srv6 lab --help`): its verbs' usage.
+  const words = argv.filter((a) => a !== "--help" && a !== "-h");
+  if (!found && words.length > 0 && commands.some((c) => c.path.length > words.length && words.every((w, i) => c.path[i] === w))) {
+    help(io, words);
+    return words.length === argv.length ? ExitCode.usage : ExitCode.ok;
+  }
   if (!found) {
     const known = [...new Set(commands.map((c) => c.path.join(" ")))].join(", ");
     io.stderr.write(`srv6: unknown command '${argv.join(" ")}'. Known commands: ${known}\n`);
