@@ -196,13 +196,18 @@ export class Engine {
       try {
         const conn = await this.pool.connection(router);
         const status = await awaitTransaction(conn, txn.id, { barrier: "go", timeoutS: opts.goTimeoutS! + 5 });
-        if (status.state === "waiting:go") atBarrier.set(router, status);
+        if (status.state === "waiting:go") {
+          atBarrier.set(router, status);
+          this.progress(router, "SIDs installed, waiting for every router to get there");
+        }
         else { checkCommitted(router, status); fail(router, new Srv6Error(`transaction ended before the barrier: ${status.state}`, { router }), status); }
       } catch (err) {
         fail(router, err);
       }
     }));
-    const go = atBarrier.size === txns.size ? "go" : "abort";
+    // Every router must be there, including any whose transaction could not even be started:
+    // the others' backup paths may point at its SIDs.
+    const go = atBarrier.size === targets.length ? "go" : "abort";
     await Promise.all([...atBarrier.keys()].map(async (router) => {
       try {
         await signalTransaction(await this.pool.connection(router), txns.get(router)!.id, go);

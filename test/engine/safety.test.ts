@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withLab, type TestLab } from "../helpers/lab";
 import { synthExample, REPO } from "../helpers/stack";
-import { loadDesiredState } from "../../provider/state";
-import { routerConnectionOptions } from "../../provider/ssh";
-import { Engine } from "../../provider/engine/engine";
+import { loadDesiredState, type DesiredState } from "../../provider/state";
+import { routerConnectionOptions, type RouterConnectionOptions } from "../../provider/ssh";
+import { Engine, type ApplyReport } from "../../provider/engine/engine";
 
 /** What an apply changes on a router, as text: our routes, maps, probe config. */
 async function config(lab: TestLab, router: string): Promise<string> {
@@ -41,6 +41,39 @@ async function waitFinal(lab: TestLab, router: string): Promise<string> {
   throw new Error(`${router}: transaction not final`);
 }
 
+interface CutCase {
+  /** Router whose lock another transaction holds (as a second apply would), and for how long. */
+  readonly hold: string;
+  readonly holdS: number;
+  /** The router whose arrival at the "go" barrier, as the controller sees it, triggers the cut of r2. */
+  readonly cutWhenAtBarrier: string;
+  readonly goTimeoutS: number;
+  readonly connectionFor: (router: string) => RouterConnectionOptions;
+  readonly state: DesiredState;
+}
+
+/** Applies `state` and cuts r2's management at the chosen moment; restores it before returning. */
+async function applyWithCut(lab: TestLab, c: CutCase): Promise<{ report: ApplyReport; r2Final: string }> {
+  const holder = `hold-${c.hold}-${Date.now()}`;
+  await lab.exec(c.hold, ["python3", "-c", applier, "run", "-"], { input: JSON.stringify({ id: holder, controller: "test", steps: [{ name: "hold", barrier: "never", timeoutS: c.holdS }] }) });
+  let cut: Promise<void> | undefined;
+  const engine = new Engine({
+    connectionFor: c.connectionFor,
+    onProgress: (router, message) => {
+      if (router === c.cutWhenAtBarrier && message.startsWith("SIDs installed") && !cut) cut = cutManagement(lab, "r2");
+    },
+  });
+  try {
+    const report = await engine.apply(c.state, { goTimeoutS: c.goTimeoutS });
+    assert.ok(cut, `management of r2 was cut once ${c.cutWhenAtBarrier} was at the barrier`);
+    await cut;
+    return { report, r2Final: await waitFinal(lab, "r2") };
+  } finally {
+    await engine.close();
+    await restoreManagement(lab, "r2").catch(() => undefined);
+  }
+}
+
 test("safety: management cut mid-apply, router lock, preflight, host key, commit-confirm", async () => {
   await withLab("examples/lab/diamond.json", async (lab) => {
     const stack = await synthExample("diamond", lab);
@@ -50,27 +83,37 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
       const byName = new Map(state.routers.map((r) => [r.name, r]));
 
       // --- 1. Management of r2 cut while its transaction runs. ---------------
+      // Each case pins the moment of the cut with another transaction holding a router's lock
+      // (a second apply, as far as the router knows): the held router cannot reach the barrier,
+      // so no "go" can be sent, until the cut is in place.
       const v2 = { ...state, links: state.links.map((l) => ({ ...l, probe_interval_ms: 20, multiplier: 4 })) };
       const old = { r1: await config(lab, "r1"), r2: await config(lab, "r2") };
-      let cut = false;
-      const engine = new Engine({
-        connectionFor: (n) => ({ ...routerConnectionOptions(byName.get(n)!, state.provider), commandTimeoutMs: 15_000, connectTimeoutMs: 3000 }),
-        onProgress: (router, message) => {
-          if (router === "r2" && message.startsWith("applying") && !cut) { cut = true; void cutManagement(lab, "r2"); }
-        },
-      });
-      try {
-        const report = await engine.apply(v2, { goTimeoutS: 3 });
-        assert.equal(report.ok, false, "the apply fails");
-        assert.ok(report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
-      } finally {
-        await engine.close();
-      }
-      assert.ok(cut, "management of r2 was cut during the apply");
-      assert.match(await waitFinal(lab, "r2"), /rolled-back/, "r2 rolled back on its own (no 'go' reached it)");
+      const connectionFor = (n: string) => ({ ...routerConnectionOptions(byName.get(n)!, state.provider), commandTimeoutMs: 15_000, connectTimeoutMs: 3000 });
+
+      // 1a. Cut before r2 reaches the barrier: r2's transaction has started but waits for its
+      // lock (held 4 s) when r1 gets to the barrier; it then installs its SIDs, never hears
+      // "go", and rolls back by itself. The controller never sees r2 at the barrier, so it aborts
+      // r1 too: the whole network keeps the old configuration.
+      const a = await applyWithCut(lab, { hold: "r2", holdS: 4, cutWhenAtBarrier: "r1", goTimeoutS: 3, connectionFor, state: v2 });
+      assert.equal(a.report.ok, false, "the apply fails");
+      assert.ok(a.report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
+      assert.match(a.r2Final, /rolled-back/, "r2 rolled back on its own (no 'go' reached it)");
       assert.equal(await config(lab, "r2"), old.r2, "r2 holds its complete old configuration");
-      assert.equal(await config(lab, "r1"), old.r1, "r1 (no 'go' either) holds its complete old configuration");
-      await restoreManagement(lab, "r2");
+      assert.equal(await config(lab, "r1"), old.r1, "r1 (aborted) holds its complete old configuration");
+
+      // 1b. Cut after the controller saw r2 at the barrier, while r1 still waits for its lock
+      // (held 3 s): "go" reaches r1, which commits, but not r2, which rolls back when its wait
+      // (8 s) ends. Each router holds one complete configuration (r1 the new, r2 the old); the
+      // apply reports r2's failure and the next apply converges.
+      const b = await applyWithCut(lab, { hold: "r1", holdS: 3, cutWhenAtBarrier: "r2", goTimeoutS: 8, connectionFor, state: v2 });
+      assert.equal(b.report.ok, false, "the apply fails");
+      assert.ok(b.report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
+      assert.equal(b.report.routers.find((r) => r.router === "r1")?.error, undefined, "r1 committed");
+      assert.match(b.r2Final, /rolled-back/, "r2 rolled back on its own");
+      assert.equal(await config(lab, "r2"), old.r2, "r2 holds its complete old configuration");
+      const r1New = await config(lab, "r1");
+      assert.notEqual(r1New, old.r1, "r1 holds the new configuration");
+      assert.match(r1New, /"srv6p_link_config".*"value":"04000000204e0000/, "r1's link config is the new one whole (multiplier 4, 20 ms)");
 
       const engine2 = new Engine({ connectionFor: (n) => routerConnectionOptions(byName.get(n)!, state.provider) });
       try {
@@ -79,6 +122,7 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
         const plan = await engine2.plan(v2);
         assert.equal(plan.routers.reduce((n, r) => n + r.changes.length, 0), 0, "plan is empty afterwards");
         assert.notEqual(await config(lab, "r2"), old.r2, "r2 now holds the new configuration");
+        assert.equal(await config(lab, "r1"), r1New, "r1 kept the new configuration");
       } finally {
         await engine2.close();
       }
