@@ -49,6 +49,7 @@ async function main(): Promise<number> {
   out.step("cdktf deploy examples/mesh: OpenTofu drives the srv6 provider, the provider drives the routers over SSH");
   workDir = mkdtempSync(join(tmpdir(), "srv6-demo-"));
   project = new CdktfProject({ appMain: APP, dir: workDir, env: { SRV6_INVENTORY: join(inv.stateDir, "inventory.json") } });
+  out.say("synthesizing the app, tofu init (the provider from a local mirror, no registry), then creating resources:");
   const deployStarted = Date.now();
   let created = 0;
   await project.deploy((e) => {
