@@ -282,11 +282,23 @@ export class RouterConnection {
     this.closed = true;
     this.closeReason ??= new SshConnectionError("connection was closed by the engine", { router: this.router });
     if (!wasOpen) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 1000);
-      this.client.once("close", () => { clearTimeout(t); resolve(); });
-      this.client.end();
-    });
-    this.jumpClient?.end();
+    await endClient(this.client);
+    if (this.jumpClient) await endClient(this.jumpClient);
   }
+}
+
+/**
+ * Says goodbye and waits up to a second for the socket to close. A router that stopped
+ * answering never acknowledges it; its half-closed socket would keep the process alive for
+ * the kernel's TCP retry time (many minutes), so it is destroyed. ssh2's own destroy() does
+ * nothing once end() was called (the socket is no longer writable), hence its socket directly
+ * (a private field of the pinned ssh2 1.17).
+ */
+function endClient(client: Client): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const socket = (client as unknown as { _sock?: { destroy(): void } })._sock;
+    const t = setTimeout(() => { socket?.destroy(); resolve(); }, 1000);
+    client.once("close", () => { clearTimeout(t); resolve(); });
+    client.end();
+  });
 }

@@ -12,6 +12,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { withLab } from "../helpers/lab";
 import { ConnectionPool } from "../../provider/ssh/pool";
 import { RouterConnection } from "../../provider/ssh/connection";
@@ -86,5 +87,21 @@ test("diamond lab: one connection per router, sudo router, verified upload, pars
     // The lab's pinned fingerprint is checked: another router's pin is refused.
     const wrongPin = { ...inventoryConnectionOptions("r1", inv.routers.r1), hostKey: { pinnedSha256: inv.routers.r2.hostKeySha256 } };
     await assert.rejects(RouterConnection.open(wrongPin), (e: unknown) => e instanceof HostKeyError && e.problem === "pin-mismatch" && e.router === "r1");
+
+    // A router that stops answering: close() returns within about a second and leaves no socket
+    // behind that would keep the controller process alive for the kernel's TCP retry time.
+    const r3 = inv.routers.r3;
+    const mySockets = () => execFileSync("ss", ["-Htnp", "dst", r3.host], { encoding: "utf8" }).split("\n").filter((l) => l.includes(`pid=${process.pid},`));
+    const silent = await RouterConnection.open(inventoryConnectionOptions("r3", inv.routers.r3));
+    await lab.sh("r3", "nft -f - <<'EOF'\ntable netdev s6test_cut {\n  chain in { type filter hook ingress device \"mgmt0\" priority -500; policy drop; }\n}\nEOF");
+    try {
+      const closing = Date.now();
+      await silent.close();
+      assert.ok(Date.now() - closing < 3000, `close() of a silent router took ${Date.now() - closing} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(mySockets(), [], "this process holds no socket to the silent router");
+    } finally {
+      await lab.sh("r3", "nft delete table netdev s6test_cut");
+    }
   }, { name: `s6en${randomBytes(2).toString("hex")}` });
 });
