@@ -19,6 +19,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { LinkSpec, NodeSpec, TopologyFile } from "../../lab/topology/schema";
 import { parseTopology } from "../../lab/topology/load";
+import { seededRng } from "../../constructs/lib/seeded-random";
 
 export interface ScaleTopologyOptions {
   /** Routers, 4 to 240 (the lab's management /24 holds 240). @default 50 */
@@ -52,17 +53,6 @@ export class ScaleTopologyError extends Error {
   }
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; enough for reproducible layouts, not for secrets. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function routerName(i: number): string {
   return `r${i + 1}`;
@@ -97,7 +87,7 @@ export function generateScaleTopology(opts: ScaleTopologyOptions = {}): Topology
 
   for (let i = 0; i < n; i++) addLink(i, (i + 1) % n, RING_METRIC);
 
-  const random = prng(seed);
+  const random = seededRng(seed);
   const wanted = Math.round(n * CHORDS_PER_ROUTER);
   let chords = 0;
   // Bounded attempts: near the degree caps few pairs remain; stop rather than loop forever.

@@ -5,6 +5,8 @@
  * pair repels, under a cooling step limit. Same input, same picture: the
  * SVG can be committed and diffed.
  */
+import { seededRng } from "../../constructs/lib/seeded-random";
+
 export interface LayoutInput {
   readonly nodes: readonly string[];
   readonly edges: readonly (readonly [string, string])[];
@@ -15,17 +17,6 @@ export interface Point {
   y: number;
 }
 
-/** A small seeded PRNG (mulberry32): the layout never depends on Math.random. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ITERATIONS = 400;
 
@@ -69,7 +60,7 @@ export function countCrossings(pos: Map<string, Point>, edges: LayoutInput["edge
 function relax(input: LayoutInput, attempt: number): Map<string, Point> {
   const n = input.nodes.length;
   const pos = new Map<string, Point>();
-  const random = seeded(attempt + 1);
+  const random = seededRng(attempt + 1); // never Math.random: the same stack draws the same picture
   input.nodes.forEach((name, i) => {
     const angle = (2 * Math.PI * i) / Math.max(n, 1) - Math.PI / 2;
     pos.set(name, attempt === 0

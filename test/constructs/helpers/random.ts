@@ -1,21 +1,11 @@
 /**
- * A small seeded PRNG (mulberry32) and random connected topologies, so a
- * failing property case can be replayed from its seed.
+ * Random connected topologies from a seeded PRNG, so a failing property
+ * case can be replayed from its seed.
  */
 import type { Graph, GraphLink } from "../../../constructs/lib/spf";
+import { seededRng, type Rng } from "../../../constructs/lib/seeded-random";
 
-export type Rng = () => number;
-
-export function seededRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng, type Rng };
 
 export function randomInt(rng: Rng, min: number, max: number): number {
   return min + Math.floor(rng() * (max - min + 1));
