@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="clang llvm libbpf-dev libc6-dev linux-libc-dev iproute2 openssh-server openssh-client nftables
-bpftool sudo tcpdump python3 util-linux procps frr ansible-core make iputils-ping stress-ng"
+bpftool sudo tcpdump python3 util-linux procps frr ansible-core ansible librsvg2-bin make iputils-ping stress-ng"
 
 missing=""
 for p in $PACKAGES; do
