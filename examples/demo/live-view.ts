@@ -6,7 +6,7 @@
 import type { Engine } from "../../provider/engine/engine";
 import type { LinkEndStatus } from "../../provider/engine/link-status";
 import type { StateLike } from "../../provider/engine/bundle";
-import type { TrafficMeter } from "../../bench/meter/meter";
+import type { TrafficMeter } from "../../lab/meter/meter";
 
 export interface LiveStream {
   /** e.g. h1->h3 */

@@ -1,7 +1,7 @@
 /**
- * Compiles udp-meter.c for this machine at bench time (the lab's hosts are
+ * Compiles udp-meter.c for this machine on first use (the lab's hosts are
  * namespaces here, so they run the binary from this file system). The
- * binary lands in dist/bench/meter/ and is rebuilt only when the source
+ * binary lands in dist/lab/meter/ and is rebuilt only when the source
  * changed (its SHA-256 is kept beside it).
  */
 import { execFile } from "node:child_process";
@@ -9,12 +9,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { BenchError } from "../errors";
+import { MeterError } from "./errors";
 
 const execFileAsync = promisify(execFile);
 
-/** bench/meter/udp-meter.c in the source tree (this file runs from dist/bench/meter/). */
-export const METER_SOURCE = resolve(__dirname, "../../../bench/meter/udp-meter.c");
+/** lab/meter/udp-meter.c in the source tree (this file runs from dist/lab/meter/). */
+export const METER_SOURCE = resolve(__dirname, "../../../lab/meter/udp-meter.c");
 export const METER_BINARY = join(__dirname, "udp-meter");
 
 export async function buildMeter(source = METER_SOURCE, binary = METER_BINARY): Promise<string> {
@@ -29,7 +29,7 @@ export async function buildMeter(source = METER_SOURCE, binary = METER_BINARY): 
     await execFileAsync(compiler(), argv);
   } catch (err) {
     const e = err as { stderr?: string; code?: number };
-    throw new BenchError(`compiling the traffic meter failed`, {
+    throw new MeterError(`compiling the traffic meter failed`, {
       command: [compiler(), ...argv], exitCode: e.code, stderr: e.stderr, cause: err,
     });
   }

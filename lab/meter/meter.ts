@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { BenchError, BenchTimeoutError } from "../errors";
+import { MeterError, MeterTimeoutError } from "./errors";
 import { parseReceiverLine, type ReceiverEvent, type SentEvent, type EndEvent } from "./events";
 
 export interface MeterOptions {
@@ -109,7 +109,7 @@ export class TrafficMeter {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new BenchTimeoutError(`traffic meter: timed out after ${timeoutMs} ms waiting for ${what}`, {
+        reject(new MeterTimeoutError(`traffic meter: timed out after ${timeoutMs} ms waiting for ${what}`, {
           node: this.opts.receiverNode,
           stderr: `${this.receiverStderr}\n${this.senderStderr}`,
         }));
@@ -147,7 +147,7 @@ export class TrafficMeter {
 
   assertAlive(): void {
     if (!this.alive) {
-      throw new BenchError("traffic meter stopped unexpectedly", {
+      throw new MeterError("traffic meter stopped unexpectedly", {
         node: this.receiverExited ? this.opts.receiverNode : this.opts.senderNode,
         stderr: `${this.receiverStderr}\n${this.senderStderr}`,
       });

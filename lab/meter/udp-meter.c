@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * udp-meter: a constant-rate, sequenced IPv6 UDP stream and its receiver,
- * for measuring traffic-loss windows in the lab (bench/README in
- * docs/benchmarks.md). Compiled at bench time by bench/meter/build.ts.
+ * for measuring traffic-loss windows in the lab (see
+ * docs/benchmarks.md). Compiled on first use by lab/meter/build.ts.
  *
  *   udp-meter send --dst ADDR --port P --rate PPS [--duration S] [--size B]
  *   udp-meter recv --port P [--stall-us US] [--tick-ms MS]

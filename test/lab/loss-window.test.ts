@@ -4,8 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lossWindow, NoLossObservedError } from "../../bench/meter/loss-window";
-import type { GapEvent, LateEvent, ReceiverEvent, StallEvent } from "../../bench/meter/events";
+import { lossWindow, NoLossObservedError } from "../../lab/meter/loss-window";
+import type { GapEvent, LateEvent, ReceiverEvent, StallEvent } from "../../lab/meter/events";
 
 const RATE = 10_000;
 const PERIOD_NS = 100_000;

@@ -12,26 +12,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withLab } from "../helpers/lab";
-import { BenchLab } from "../../bench/lab";
-import { buildMeter } from "../../bench/meter/build";
-import { TrafficMeter } from "../../bench/meter/meter";
-import { lossWindow } from "../../bench/meter/loss-window";
-import { failSilently, healSilent } from "../../bench/failover/inject";
-import { monoNowNs } from "../../bench/failover/measure";
-import { protectedLink } from "../../bench/failover";
-import type { TickEvent } from "../../bench/meter/events";
+import { buildMeter } from "../../lab/meter/build";
+import { TrafficMeter } from "../../lab/meter/meter";
+import { lossWindow } from "../../lab/meter/loss-window";
+import { monoNowNs } from "../../lab/meter/clock";
+import { nodeArgv } from "../../lab";
+import type { TickEvent } from "../../lab/meter/events";
 
 const RATE = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("meter: 10 kpps stream, loss window of a silent failure bridged by a static reroute", { timeout: 120_000 }, async (t) => {
   const binary = await buildMeter();
-  await withLab("examples/lab/diamond.json", async (testLab) => {
-    const lab = BenchLab.attach(testLab.name);
-    const link = protectedLink(lab, "r1", "r2");
+  await withLab("examples/lab/diamond.json", async (lab) => {
     const h2 = lab.inventory.hosts.h2!;
     const meter = await TrafficMeter.start({
-      binary, onSender: (a) => lab.argvOn("h1", a), onReceiver: (a) => lab.argvOn("h2", a),
+      binary, onSender: (a) => nodeArgv(lab.name, "h1", a), onReceiver: (a) => nodeArgv(lab.name, "h2", a),
       senderNode: "h1", receiverNode: "h2", destination: h2.address, port: 47_990, ratePps: RATE,
     });
     try {
@@ -43,12 +39,13 @@ test("meter: 10 kpps stream, loss window of a silent failure bridged by a static
       assert.equal(t2.received, t2.highest + 1, "nothing lost before the failure");
 
       const injectStart = monoNowNs();
-      await failSilently(lab, link);
+      await lab.fail("r1", "r2");
       const injectEnd = monoNowNs();
       await sleep(40);
       const rerouteStart = monoNowNs();
       const r3 = lab.inventory.routers.r1!.interfaces.eth2!;
-      await lab.exec("r1", ["ip", "-6", "route", "replace", h2.prefix, "via", r3.peerAddress, "dev", "eth2", "proto", "static"]);
+      const reroute = await lab.exec("r1", ["ip", "-6", "route", "replace", h2.prefix, "via", r3.peerAddress, "dev", "eth2", "proto", "static"]);
+      assert.equal(reroute.code, 0, `static reroute on r1: ${reroute.stderr}`);
       const rerouteEnd = monoNowNs();
       await meter.waitFor((e) => e.ev === "gap" && e.lastRxNs >= injectStart, 5000, "the stream to come back by r3");
       await sleep(100);
@@ -64,7 +61,7 @@ test("meter: 10 kpps stream, loss window of a silent failure bridged by a static
       assert.ok(Math.abs(w.lossMs - w.lossByCountMs) < 2, `receive-time window ${w.lossMs} ms agrees with lost/rate ${w.lossByCountMs} ms`);
     } finally {
       await meter.stop();
-      await healSilent(lab, link);
+      await lab.heal("r1", "r2");
     }
     const totals = meter.events.find((e) => e.ev === "end");
     assert.ok(totals, "the receiver printed its totals on SIGTERM");
