@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import { run } from "./system/run";
 import { STATE_ROOT, bridgeName, labOfNetns, stateDir } from "./system/names";
 import { ROUTER_PRIVATE_DIRS } from "./nodes/router";
+import { removeWire } from "./wire/wire";
 
 export interface DownReport {
   readonly lab: string;
@@ -53,6 +54,7 @@ export async function labDown(lab: string): Promise<DownReport> {
     for (const l of links) await run(["ip", "link", "del", l], { allowFailure: true });
     await new Promise((r) => setTimeout(r, 100));
   }
+  try { await removeWire(lab); } catch (err) { errors.push(`wire: ${(err as Error).message}`); }
   rmSync(stateDir(lab), { recursive: true, force: true });
   if (listLabs().length === 0) {
     for (const d of [...ROUTER_PRIVATE_DIRS, STATE_ROOT]) { try { rmdirSync(d); } catch { /* not empty or not ours */ } }

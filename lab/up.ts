@@ -8,6 +8,7 @@ import { createRouter, startRouter, type RouterFiles } from "./nodes/router";
 import { createHost, configureHost } from "./nodes/host";
 import { generateKey } from "./nodes/identity";
 import { createLinks } from "./links";
+import { createWire } from "./wire/wire";
 import { run } from "./system/run";
 import { stateDir, labOfNetns } from "./system/names";
 import { labDown } from "./down";
@@ -83,7 +84,8 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
   await Promise.all(plan.routers.map(async (r) => { files.set(r.name, await createRouter(r, dir, plan.bridge, authorizedKeys)); }));
   await Promise.all(plan.hosts.map((h) => createHost(h)));
 
-  progress(`creating ${plan.links.length} links`);
+  progress(`creating ${plan.links.length} links through the lab's wire`);
+  await createWire(plan);
   await createLinks(plan);
   await Promise.all(plan.hosts.map((h) => configureHost(h)));
 

@@ -10,6 +10,14 @@ export function netnsName(lab: string, node: string): string {
   return `${NAME_PREFIX}${lab}-${node}`;
 }
 
+/**
+ * The namespace every lab link runs through (lab/wire/). The double hyphen
+ * keeps it apart from node namespaces: node names start with a letter.
+ */
+export function wireNetnsName(lab: string): string {
+  return `${NAME_PREFIX}${lab}--wire`;
+}
+
 /** The management bridge in the root namespace (at most 11 bytes). */
 export function bridgeName(lab: string): string {
   return `${NAME_PREFIX}${lab}`;
@@ -26,5 +34,5 @@ export function stateDir(lab: string): string {
 
 /** The lab a namespace belongs to, if it is a lab namespace. */
 export function labOfNetns(netns: string): string | undefined {
-  return /^s6-([a-z][a-z0-9]{0,7})-[a-z][a-z0-9]*$/.exec(netns)?.[1];
+  return /^s6-([a-z][a-z0-9]{0,7})-(?:[a-z][a-z0-9]*|-wire)$/.exec(netns)?.[1];
 }

@@ -36,7 +36,7 @@ test("npm run demo: cdktf deploys the mesh, both directions survive a silent fai
   assert.match(r.stdout, /failovers\s+r1: [1-9]\d*, r2: [1-9]\d*/, "both ends failed over");
   assert.match(r.stdout, /packets rerouted\s+r1: [1-9]\d*, r2: [1-9]\d*/, "both ends rerouted packets in the kernel");
   assert.match(r.stdout, /after the heal\s+r1-r2 up at both ends/);
-  assert.match(r.stdout, /removed 13 namespaces/);
+  assert.match(r.stdout, /removed 14 namespaces/);
   assert.ok(seconds < 120, `the demo runs in under two minutes (took ${seconds.toFixed(1)} s)`);
   assert.deepEqual(leftovers(), { namespaces: [], processes: [] }, "the demo's lab and processes are gone");
 });
@@ -56,6 +56,6 @@ test("Ctrl-C during the deploy: the demo stops cdktf, tofu and the provider and 
   child.kill("SIGINT");
   const code = await exited;
   assert.equal(code, 130, `exit code 130 after Ctrl-C:\n${stdout}`);
-  assert.match(stdout, /interrupted[\s\S]*removed 13 namespaces/);
+  assert.match(stdout, /interrupted[\s\S]*removed 14 namespaces/);
   assert.deepEqual(leftovers(), { namespaces: [], processes: [] }, "nothing of the demo is left");
 });

@@ -1,0 +1,125 @@
+/**
+ * The lab's wire namespace: every lab link is two veth pairs, router (or
+ * host) end <-> wire port, and wire.bpf.o on each port's ingress passes
+ * frames to the other port of the link unless the link's cut word says
+ * otherwise. A failure is one map write (one bpf(2) call), so both
+ * directions stop in the same instant; nothing changes inside the routers.
+ *
+ * The program and its maps are pinned in a bpffs of the lab's own, mounted
+ * in the lab's state directory, so two labs never share a map.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { endianness } from "node:os";
+import { join, resolve } from "node:path";
+import { run } from "../system/run";
+import { stateDir, wireNetnsName } from "../system/names";
+import { LabStateError } from "../errors";
+import type { LabPlan } from "../topology/addressing";
+import { wireLinks, type WireLink } from "./ports";
+
+/** dist/lab/wire/wire.bpf.o, built by lab/wire/Makefile next to this file's compiled form. */
+export const WIRE_OBJECT = resolve(__dirname, "wire.bpf.o");
+
+function bpffsDir(lab: string): string {
+  return join(stateDir(lab), "wire-bpffs");
+}
+
+const pinned = (lab: string, name: "prog" | "wire_cuts" | "wire_counters"): string =>
+  name === "prog" ? join(bpffsDir(lab), "wire") : join(bpffsDir(lab), "maps", name);
+
+/** Runs argv in the wire's network namespace but this machine's mount namespace (where the pins are). */
+function inWire(lab: string, argv: readonly string[]): string[] {
+  return ["nsenter", `--net=/run/netns/${wireNetnsName(lab)}`, "--", ...argv];
+}
+
+/** Creates the wire namespace and loads the program; the links come with connectLinks. */
+export async function createWire(plan: LabPlan): Promise<void> {
+  if (!existsSync(WIRE_OBJECT)) throw new LabStateError(`the lab's wire program ${WIRE_OBJECT} is missing; run 'npm run build'`);
+  const ns = wireNetnsName(plan.name);
+  await run(["ip", "netns", "add", ns]);
+  // The wire is not a node: it must not send router solicitations or MLD reports of its own.
+  await run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+  const dir = bpffsDir(plan.name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await run(["mount", "-t", "bpf", "bpf", dir]);
+  await run(["bpftool", "prog", "load", WIRE_OBJECT, pinned(plan.name, "prog"), "type", "classifier", "pinmaps", join(dir, "maps")]);
+}
+
+/** Makes every link of the plan: each endpoint's interface is born in its namespace, facing a wire port. */
+export async function connectLinks(plan: LabPlan, netnsOf: (node: string) => string): Promise<void> {
+  const ns = wireNetnsName(plan.name);
+  const links = wireLinks(plan);
+  for (const w of links) {
+    const l = plan.links[w.index]!;
+    for (const [port, end] of [[w.a, l.a], [w.b, l.b]] as const) {
+      await run(["ip", "link", "add", port.name, "index", String(port.ifindex), "netns", ns, "type", "veth", "peer", "name", end.ifname, "netns", netnsOf(end.node)]);
+    }
+  }
+  const ports = links.flatMap((w) => [w.a.name, w.b.name]);
+  await run(inWire(plan.name, ["tc", "-batch", "-"]), {
+    input: ports.map((p) => `qdisc add dev ${p} clsact\nfilter add dev ${p} ingress pref 1 bpf da object-pinned ${pinned(plan.name, "prog")}\n`).join(""),
+  });
+  await run(["ip", "-n", ns, "-batch", "-"], { input: ports.map((p) => `link set ${p} up\n`).join("") });
+}
+
+/** Writes a link's cut bits (ports.ts): the one write that fails or heals both directions at once. */
+export async function setCut(lab: string, link: number, bits: number): Promise<void> {
+  await run(["bpftool", "map", "update", "pinned", pinned(lab, "wire_cuts"), "key", ...u32Bytes(link), "value", ...u32Bytes(bits)]);
+}
+
+/** Carrier loss on both ends at once: both wire ports of the link down (or up again). */
+export async function setCarrier(plan: LabPlan, link: number, up: boolean): Promise<void> {
+  const w = wireLinks(plan)[link]!;
+  await run(["ip", "-n", wireNetnsName(plan.name), "-batch", "-"], {
+    input: `link set ${w.a.name} ${up ? "up" : "down"}\nlink set ${w.b.name} ${up ? "up" : "down"}\n`,
+  });
+}
+
+export interface WireLinkState {
+  readonly cut: number;
+  /** False when a wire port is down: the routers see no carrier. */
+  readonly carrier: boolean;
+  /** Frames sent by side a and by side b: passed on, dropped by a cut. */
+  readonly fromA: { readonly passed: number; readonly dropped: number };
+  readonly fromB: { readonly passed: number; readonly dropped: number };
+}
+
+/** What the wire holds for every link of the plan, read in three commands. */
+export async function readWire(plan: LabPlan): Promise<WireLinkState[]> {
+  const [cuts, counters, ports] = await Promise.all([
+    dumpMap(plan.name, "wire_cuts"),
+    dumpMap(plan.name, "wire_counters"),
+    run(["ip", "-n", wireNetnsName(plan.name), "-j", "link", "show"]),
+  ]);
+  const down = new Set((JSON.parse(ports.stdout || "[]") as { ifname: string; flags: string[] }[])
+    .filter((l) => !l.flags.includes("UP")).map((l) => l.ifname));
+  const count = (port: number) => {
+    const v = counters.get(port) as { passed?: number; dropped?: number } | undefined;
+    return { passed: v?.passed ?? 0, dropped: v?.dropped ?? 0 };
+  };
+  return wireLinks(plan).map((w: WireLink) => ({
+    cut: (cuts.get(w.index) as number | undefined) ?? 0,
+    carrier: !down.has(w.a.name) && !down.has(w.b.name),
+    fromA: count(2 * w.index),
+    fromB: count(2 * w.index + 1),
+  }));
+}
+
+async function dumpMap(lab: string, name: "wire_cuts" | "wire_counters"): Promise<Map<number, unknown>> {
+  const out = await run(["bpftool", "-j", "map", "dump", "pinned", pinned(lab, name)]);
+  const entries = JSON.parse(out.stdout || "[]") as { formatted?: { key: number; value: unknown } }[];
+  return new Map(entries.filter((e) => e.formatted).map((e) => [e.formatted!.key, e.formatted!.value]));
+}
+
+/** Unmounts the lab's wire bpffs (its pins go with it); the namespace goes with the lab's others. */
+export async function removeWire(lab: string): Promise<void> {
+  const dir = bpffsDir(lab);
+  const mounts = readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1]);
+  if (mounts.includes(dir)) await run(["umount", dir]);
+}
+
+function u32Bytes(n: number): string[] {
+  const b = Buffer.alloc(4);
+  if (endianness() === "LE") b.writeUInt32LE(n); else b.writeUInt32BE(n);
+  return [...b].map(String);
+}
