@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import type { FailoverSystem } from "./system";
-import type { TrafficMeter } from "../meter/meter";
-import type { GapEvent } from "../meter/events";
+import type { TrafficMeter } from "../../lab/meter/meter";
+import type { GapEvent } from "../../lab/meter/events";
 import { sleep } from "./frr/daemons";
-import { monoNowNs } from "./measure";
+import { monoNowNs } from "../../lab/meter/clock";
 import type { Cleanup } from "../cleanup";
 
 export interface LoadResult {

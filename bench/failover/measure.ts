@@ -4,9 +4,10 @@
  * backup path), read the detection time, heal, wait for the primary path.
  */
 import type { BenchLab } from "../lab";
-import type { TrafficMeter } from "../meter/meter";
-import { lossWindow } from "../meter/loss-window";
-import type { GapEvent } from "../meter/events";
+import type { TrafficMeter } from "../../lab/meter/meter";
+import { lossWindow } from "../../lab/meter/loss-window";
+import { monoNowNs } from "../../lab/meter/clock";
+import type { GapEvent } from "../../lab/meter/events";
 import type { FailoverSystem, ProtectedLink } from "./system";
 import { sleep } from "./frr/daemons";
 import { BenchError, BenchTimeoutError } from "../errors";
@@ -22,14 +23,22 @@ export interface FailureRecord {
    * last packet through (send time). Detection is measured from here.
    */
   readonly failedAtNs: number;
-  /** Reverse-direction cut minus forward-direction cut: the injection's skew between the two ends. */
+  /**
+   * Reverse-direction cut minus forward-direction cut, from the last packet
+   * each stream got through: zero by construction of the lab's wire, so
+   * what is measured is one packet period of each stream plus path jitter.
+   */
   readonly skewMs?: number;
   readonly detectedAtNs?: number;
   readonly detectMs?: number;
+  /** Loss window of the stream link.a -> link.b (link.a's protection). */
   readonly lossMs: number;
   readonly lostPackets: number;
   readonly lossByCountMs: number;
   readonly gaps: number;
+  /** Loss window of the stream link.b -> link.a (link.b's protection), when that stream runs. */
+  readonly reverseLossMs?: number;
+  readonly reverseLostPackets?: number;
   /** Packets lost while traffic went back to the primary path after the heal. */
   readonly healLostPackets: number;
   readonly problem?: string;
@@ -40,7 +49,7 @@ export interface MeasureContext {
   readonly system: FailoverSystem;
   /** Stream across the link from link.a to link.b: the loss window. */
   readonly meter: TrafficMeter;
-  /** Slower stream the other way: when link.a stopped hearing link.b. */
+  /** Stream the other way: link.b's loss window, and when link.a stopped hearing link.b. */
   readonly reverse?: TrafficMeter;
   readonly link: ProtectedLink;
   readonly ratePps: number;
@@ -51,25 +60,15 @@ export interface MeasureContext {
   readonly recoverTimeoutMs?: number;
 }
 
-/** CLOCK_MONOTONIC ns: libuv's hrtime is the clock the meter and bpf_ktime_get_ns() use. */
-export function monoNowNs(): number {
-  return Number(process.hrtime.bigint());
-}
-
-/** Largest accepted distance between the two ends' cuts. */
-export const MAX_SKEW_MS = 5;
 
 export interface MeasureResult {
   readonly records: FailureRecord[];
-  /** Failures repeated because the two ends were cut more than MAX_SKEW_MS apart. */
-  readonly rejected: FailureRecord[];
   /** Down declarations nobody caused, seen while waiting to inject (no load running). */
   readonly unprovokedFailovers: number;
 }
 
 export async function measureFailures(ctx: MeasureContext): Promise<MeasureResult> {
   const records: FailureRecord[] = [];
-  const rejected: FailureRecord[] = [];
   const { lab, system, meter, link } = ctx;
   const meters = [meter, ...(ctx.reverse ? [ctx.reverse] : [])];
   let unprovoked = 0;
@@ -96,14 +95,16 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
     await failSilently(lab, link);
     const injectEndNs = monoNowNs();
     let problem: string | undefined;
-    try {
-      await meter.waitFor(
-        (e) => e.ev === "gap" && e.lastRxNs >= injectStartNs - 1e6,
-        ctx.recoverTimeoutMs ?? 10_000,
-        `traffic to come back after failure ${i}`,
-      );
-    } catch (err) {
-      problem = (err as Error).message;
+    for (const m of meters) {
+      try {
+        await m.waitFor(
+          (e) => e.ev === "gap" && e.lastRxNs >= injectStartNs - 1e6,
+          ctx.recoverTimeoutMs ?? 10_000,
+          `traffic to ${m.receiverNode} to come back after failure ${i}`,
+        );
+      } catch (err) {
+        problem = problem ?? (err as Error).message;
+      }
     }
     // Let a second burst of loss (if any) show, and logs reach the disk.
     await sleep(250);
@@ -116,14 +117,15 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
     } catch (err) {
       problem = problem ?? (err as Error).message;
     }
-    let reverseCutNs: number | undefined;
+    let reverseWindow;
     if (ctx.reverse && ctx.reverseRatePps) {
       try {
-        reverseCutNs = lossWindow(ctx.reverse.events, injectStartNs - 1e6, healStartNs, ctx.reverseRatePps).failedAtNs;
-      } catch {
-        // No reverse loss seen: the forward cut alone is the reference.
+        reverseWindow = lossWindow(ctx.reverse.events, injectStartNs - 1e6, healStartNs, ctx.reverseRatePps);
+      } catch (err) {
+        problem = problem ?? `reverse stream: ${(err as Error).message}`;
       }
     }
+    const reverseCutNs = reverseWindow?.failedAtNs;
     await system.waitHealthy(60_000);
     await settle([meter, ...(ctx.reverse ? [ctx.reverse] : [])], system.settleMs, 60_000);
     const healLostPackets = meter.events
@@ -144,24 +146,18 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
       lostPackets: window?.lostPackets ?? NaN,
       lossByCountMs: window?.lossByCountMs ?? NaN,
       gaps: window?.gaps ?? 0,
+      reverseLossMs: reverseWindow?.lossMs,
+      reverseLostPackets: reverseWindow?.lostPackets,
       healLostPackets,
       problem,
     };
-    if (!problem && rec.skewMs !== undefined && Math.abs(rec.skewMs) > MAX_SKEW_MS && rejected.length < ctx.failures) {
-      // The two ends' drops landed too far apart (a stalled nft on a busy
-      // machine): the failure was not the one we meant to measure. Do it again.
-      rejected.push(rec);
-      ctx.progress(`  failure ${i}/${ctx.failures}: rejected, the two ends were cut ${fmt(rec.skewMs)} ms apart (limit ${MAX_SKEW_MS} ms); repeating`);
-      i--;
-      continue;
-    }
     records.push(rec);
     ctx.progress(
       `  failure ${i}/${ctx.failures}: detect ${fmt(rec.detectMs)} ms, loss ${fmt(rec.lossMs)} ms ` +
-        `(${rec.lostPackets} packets), skew ${fmt(rec.skewMs)} ms, heal loss ${healLostPackets} packets${problem ? `; PROBLEM: ${problem}` : ""}`,
+        `(${rec.lostPackets} packets), reverse loss ${fmt(rec.reverseLossMs)} ms (${rec.reverseLostPackets ?? "-"} packets), skew ${fmt(rec.skewMs)} ms, heal loss ${healLostPackets} packets${problem ? `; PROBLEM: ${problem}` : ""}`,
     );
   }
-  return { records, rejected, unprovokedFailovers: unprovoked };
+  return { records, unprovokedFailovers: unprovoked };
 }
 
 /** Waits until every stream has run `quietMs` without losing a packet. */

@@ -17,25 +17,26 @@ export interface RunResult {
   /** Failures injected; failures whose detection or loss could not be measured are in `problems`. */
   readonly failures: number;
   readonly detectMs: Summary | null;
+  /** Loss window of the forward stream (link.a's protection). */
   readonly lossMs: Summary | null;
+  /** Loss window of the reverse stream (link.b's protection). */
+  readonly reverseLossMs: Summary | null;
   /** Lost packets / rate: the loss window without sender or receiver timing noise. */
   readonly lossByCountMs: Summary | null;
-  /** |reverse cut - forward cut|: how far apart the two ends' drops took effect. */
+  /** |reverse cut - forward cut| as the two streams see it: 0 by construction of the lab's wire, plus one packet period and jitter. */
   readonly injectSkewMs: Summary | null;
   readonly falseFailovers: number | null;
   readonly loadSeconds: number;
   readonly loadLostPackets: number | null;
   /** Down declarations outside the load phase that no injected failure caused. */
   readonly unprovokedFailovers: number;
-  /** Failures repeated because the two ends were cut too far apart (not in `failures`). */
-  readonly rejectedForSkew: number;
   readonly healLostPackets: number;
   readonly problems: readonly string[];
 }
 
 export function summarizeRun(
   setting: Setting, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number,
-  unprovokedFailovers = 0, rejectedForSkew = 0,
+  unprovokedFailovers = 0,
 ): RunResult {
   const finite = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
   const orNull = (xs: number[]) => (xs.length ? summarize(xs) : null);
@@ -46,20 +47,20 @@ export function summarizeRun(
     failures: records.length,
     detectMs: orNull(finite(records.map((r) => r.problem ? undefined : r.detectMs))),
     lossMs: orNull(finite(records.map((r) => r.problem ? undefined : r.lossMs))),
+    reverseLossMs: orNull(finite(records.map((r) => r.problem ? undefined : r.reverseLossMs))),
     lossByCountMs: orNull(finite(records.map((r) => r.problem ? undefined : r.lossByCountMs)).map(roundUs)),
     injectSkewMs: orNull(finite(records.map((r) => (r.skewMs === undefined ? undefined : Math.abs(r.skewMs))))),
     falseFailovers: load ? load.falseFailovers : null,
     loadSeconds: load ? load.loadSeconds : loadSeconds,
     loadLostPackets: load ? load.lostPackets : null,
     unprovokedFailovers,
-    rejectedForSkew,
     healLostPackets: records.reduce((n, r) => n + r.healLostPackets, 0),
     problems: records.filter((r) => r.problem).map((r) => `failure ${r.index}: ${r.problem}`),
   };
 }
 
 export function formatTable(runs: readonly RunResult[]): string {
-  const header = ["system", "timers", "fails", "detect med/p95/max ms", "loss med/p95/max ms", "loss by count med ms", "false failovers (load s)"];
+  const header = ["system", "timers", "fails", "detect med/p95/max ms", "loss a->b med/p95/max ms", "loss b->a med/p95/max ms", "loss by count med ms", "false failovers (load s)"];
   const s = (x: Summary | null) => (x ? `${x.median.toFixed(2)} / ${x.p95.toFixed(2)} / ${x.max.toFixed(2)}` : "-");
   const rows = runs.map((r) => [
     r.system,
@@ -67,6 +68,7 @@ export function formatTable(runs: readonly RunResult[]): string {
     `${r.failures - r.problems.length}/${r.failures}`,
     s(r.detectMs),
     s(r.lossMs),
+    s(r.reverseLossMs),
     r.lossByCountMs ? r.lossByCountMs.median.toFixed(2) : "-",
     (r.falseFailovers === null ? "-" : `${r.falseFailovers} (${r.loadSeconds})`) +
       (r.unprovokedFailovers ? `, ${r.unprovokedFailovers} unprovoked at idle` : ""),
