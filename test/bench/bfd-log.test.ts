@@ -18,6 +18,7 @@ test("parses every state change with interface, transition, reason and microseco
   const down = changes[1]!;
   assert.equal(down.ifname, "eth1");
   assert.equal(down.peer, "fe80::2");
+  assert.equal(down.local, "fe80::1", "the local address: with peer and interface it names the session");
   assert.equal(down.from, "up");
   assert.equal(down.to, "down");
   assert.equal(down.reason, "control-expired");

@@ -41,11 +41,11 @@ test("frr-bfd: bfdd + OSPFv3 reroute one silent failure; uninstall restores the 
       meters.push(meter);
       const reverse = await TrafficMeter.start({
         binary, onSender: (a) => lab.argvOn("h2", a), onReceiver: (a) => lab.argvOn("h1", a),
-        senderNode: "h2", receiverNode: "h1", destination: h1.address, port: 47_992, ratePps: 2_000,
+        senderNode: "h2", receiverNode: "h1", destination: h1.address, port: 47_992, ratePps: 10_000,
       });
       meters.push(reverse);
       const { records: [rec] } = await measureFailures({
-        lab, system, meter, reverse, link, ratePps: 10_000, reverseRatePps: 2_000, failures: 1, progress: (l) => t.diagnostic(l),
+        lab, system, meter, reverse, link, ratePps: 10_000, reverseRatePps: 10_000, failures: 1, progress: (l) => t.diagnostic(l),
       });
       assert.ok(rec, "one failure measured");
       assert.equal(rec.problem, undefined, `no problem: ${rec.problem}`);
@@ -53,8 +53,20 @@ test("frr-bfd: bfdd + OSPFv3 reroute one silent failure; uninstall restores the 
       assert.ok(rec.detectMs !== undefined && rec.detectMs > 0 && rec.detectMs < 500, `bfdd declared the link down ${rec.detectMs} ms after the cut`);
       assert.ok(rec.lossMs > 0 && rec.lossMs < 2000, `traffic came back by r3 after ${rec.lossMs} ms`);
       assert.ok(rec.detectMs! <= rec.lossMs + 1, "traffic cannot come back before the failure was detected");
-      assert.ok(rec.skewMs !== undefined && Math.abs(rec.skewMs) < 5, `both ends cut within ${rec.skewMs} ms`);
-      assert.equal(await system.downCount(), 2, "one BFD down on each end of the link");
+      assert.ok(rec.skewMs !== undefined && Math.abs(rec.skewMs) < 1, `both directions cut within ${rec.skewMs} ms (one instant in the wire)`);
+      // From the cut through the heal and settle: each end's one session on
+      // the link went up -> down exactly once, by its own timer (nothing
+      // crosses the cut), and the two are the two ends of one session. Downs
+      // before the cut (a flap while the daemons converged) are not this
+      // failure's; the benchmark counts those as unprovoked.
+      const ends = await system.linkDownsSince(rec.injectStartNs - 1e6);
+      const shown = ends.map((e) => `${e.node}: ${e.downs.map((d) => `peer ${d.peer} local ${d.local} ${d.reason ?? ""}`).join("; ") || "none"}`).join(" | ");
+      for (const e of ends) {
+        assert.equal(e.downs.length, 1, `${e.node}: its BFD session on the link went down once (${shown})`);
+        assert.equal(e.downs[0]!.reason, "control-expired", `${e.node}: detected by its own timer (${shown})`);
+      }
+      const [da, db] = ends.map((e) => e.downs[0]!);
+      assert.ok(da!.peer === db!.local && da!.local === db!.peer, `the two downs are the two ends of one session (${shown})`);
     } finally {
       for (const m of meters) await m.stop();
       const problems = await system.uninstall();

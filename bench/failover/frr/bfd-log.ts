@@ -10,6 +10,8 @@ export interface BfdStateChange {
   readonly realtimeNs: bigint;
   readonly ifname: string;
   readonly peer: string;
+  /** The session's local address: with peer and ifname, it names one session. */
+  readonly local: string;
   readonly from: string;
   readonly to: string;
   readonly reason?: string;
@@ -33,6 +35,7 @@ export function parseBfdStateChanges(log: string): BfdStateChange[] {
       realtimeNs: BigInt(ms) * 1_000_000n + BigInt(us!) * 1000n,
       ifname: fields.ifname ?? "",
       peer: fields.peer ?? "",
+      local: fields.local ?? "",
       from: from!,
       to: to!,
       reason,

@@ -12,7 +12,7 @@ import { realtimeOffsetNs, realtimeToMonotonicNs } from "../../clock";
 import type { FailoverSystem, ProtectedLink, Setting } from "../system";
 import { renderFrrConfig } from "./config";
 import { readFrrLog, sleep, startFrr, stopFrr, vtysh } from "./daemons";
-import { downEvents, parseBfdStateChanges } from "./bfd-log";
+import { downEvents, parseBfdStateChanges, type BfdStateChange } from "./bfd-log";
 import { removeStaticRoutes, restoreStaticRoutes, type SavedRoute } from "./static-routes";
 
 export class FrrBfdSystem implements FailoverSystem {
@@ -84,6 +84,22 @@ export class FrrBfdSystem implements FailoverSystem {
       .filter((t) => t >= sinceNs)
       .sort((x, y) => x - y);
     return downs[0];
+  }
+
+  /**
+   * Each end's BFD up -> down transitions on the link at or after sinceNs
+   * (monotonic), oldest first. bfdd logs one line per transition
+   * (bfd.c ptm_bfd_sess_dn), so a flap shows as a second line.
+   */
+  async linkDownsSince(sinceNs: number): Promise<{ node: string; downs: (BfdStateChange & { monoNs: number })[] }[]> {
+    const offset = await realtimeOffsetNs(this.meterBinary);
+    return Promise.all([[this.link.a, this.link.aIf], [this.link.b, this.link.bIf]].map(async ([node, ifname]) => ({
+      node: node!,
+      downs: downEvents(parseBfdStateChanges(await readFrrLog(this.lab, node!, "bfdd")), ifname!)
+        .map((c) => ({ ...c, monoNs: realtimeToMonotonicNs(c.realtimeNs, offset) }))
+        .filter((d) => d.monoNs >= sinceNs)
+        .sort((x, y) => x.monoNs - y.monoNs),
+    })));
   }
 
   async downCount(): Promise<number> {
