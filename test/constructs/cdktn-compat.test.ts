@@ -1,25 +1,26 @@
 /**
  * cdktn compatibility: reruns the construct tests (snapshots, validation,
- * examples, property test) with `cdktf` resolved to `cdktn`.
- * Runs when env CDKTN_MODULES names a node_modules directory with cdktn and
- * a matching constructs, installed outside the repository, e.g.
+ * property test) with `cdktf` resolved to `cdktn` (a dev dependency, so it
+ * always runs). Env CDKTN_MODULES may name another node_modules directory
+ * with cdktn and a matching constructs to check another release, e.g.
  *   mkdir /tmp/cdktn && cd /tmp/cdktn && npm init -y && npm i --save-exact cdktn@0.24.0 constructs@10.6.0
  *   CDKTN_MODULES=/tmp/cdktn/node_modules node --test dist/test/constructs/cdktn-compat.test.js
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CDKTN_ALIAS, cdktnVersion } from "./helpers/cdktn";
 
-const modules = process.env.CDKTN_MODULES;
-
-test("the constructs synthesize identically under cdktn", { skip: modules ? false : "set CDKTN_MODULES to run" }, () => {
-  const version = (JSON.parse(readFileSync(join(modules!, "cdktn", "package.json"), "utf8")) as { version: string }).version;
+test("the constructs synthesize identically under cdktn", () => {
+  const version = cdktnVersion();
+  // cdktf is installed too: make sure the children really load cdktn.
+  const loaded = spawnSync(process.execPath, ["--require", CDKTN_ALIAS, "-p", 'require("cdktf/package.json").name'], { encoding: "utf8" });
+  assert.equal(loaded.stdout.trim(), "cdktn", `cdktf resolves to cdktn under the alias: ${loaded.stderr}`);
   const files = ["snapshot.test.js", "validation.test.js", "backup-paths.property.test.js"].map((f) => join(__dirname, f));
   // Without NODE_TEST_CONTEXT the child runner prints TAP instead of reporting to this one.
   const { NODE_TEST_CONTEXT: _parent, ...env } = process.env;
-  const result = spawnSync(process.execPath, ["--require", join(__dirname, "helpers", "cdktn-alias.js"), "--test", "--test-reporter=tap", ...files], {
+  const result = spawnSync(process.execPath, ["--require", CDKTN_ALIAS, "--test", "--test-reporter=tap", ...files], {
     env: { ...env, PROPERTY_CASES: "100", UPDATE_SNAPSHOTS: "" },
     encoding: "utf8",
     timeout: 300_000,

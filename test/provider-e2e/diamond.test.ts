@@ -11,10 +11,12 @@
  *
  * cdktf deploy (tofu's default parallelism 10: four routers at once, then
  * the link on r1+r2, then the two policies) -> h1 <-> h2 survives a silent
- * failure of r1-r2; `plan -detailed-exitcode` is 0; a tampered router shows
- * the resources concerned changing and apply repairs them; the link is
- * re-imported by name; three independent policies on r1 applied at once all
- * land; cdktf destroy leaves every router as before.
+ * failure of r1-r2; `plan -detailed-exitcode` is 0, and so is `srv6 plan`; a
+ * tampered router shows the resources concerned changing and apply repairs
+ * them; the link is re-imported by name; three independent policies on r1
+ * applied at once all land; cdktf destroy leaves every router as before.
+ * The `cdktn deploy` of the same app is diamond-cdktn.test.ts; the shared
+ * steps are in diamond-steps.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,17 +25,14 @@ import * as path from "node:path";
 import { uniqueLabName, withLab } from "../helpers/lab";
 import { udpDelivered } from "../helpers/udp";
 import { describe, TofuWorkspace } from "../plugin/tofu-workspace";
-import { EngineWorkspace, REPO, STACK_DIR } from "./workspace";
-import { routerFootprint } from "./router-footprint";
-
-const ROUTERS = ["r1", "r2", "r3", "r4"];
-const SRV6 = path.join(REPO, "bin/srv6");
+import { EngineWorkspace, STACK_DIR } from "./workspace";
+import { assertPlansEmpty, deployDiamond, destroyDiamond, footprints, R1_POLICY, SRV6, stackOut } from "./diamond-steps";
 
 /** Polls `srv6 status` on the synthesized stack until both ends of r1-r2 report `state`. */
 async function waitForLinkState(ws: EngineWorkspace, state: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const r = await ws.run(process.execPath, [SRV6, "status", "--json", "--stack", path.join(ws.dir, "cdktf.out")], {}, 60_000);
+    const r = await ws.run(process.execPath, [SRV6, "status", "--json", "--stack", stackOut(ws)], {}, 60_000);
     if (r.code === 0) {
       const links = (JSON.parse(r.stdout) as { links: { router: string; state: string }[] }).links;
       if (links.length === 2 && links.every((l) => l.state === state)) return true;
@@ -42,29 +41,14 @@ async function waitForLinkState(ws: EngineWorkspace, state: string, timeoutMs: n
   }
   return false;
 }
-const R1_POLICY = "r1-r2-r1-2001-db8-2--_64";
 
 test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy", { timeout: 900_000 }, async (t) => {
   await withLab("examples/lab/diamond.json", async (lab) => {
     const ws = new EngineWorkspace(lab, "tfe2e-");
     try {
       ws.useDiamondApp();
-      const before = Object.fromEntries(await Promise.all(ROUTERS.map(async (r) => [r, await routerFootprint(lab, r)] as const)));
-
-      const deploy = await ws.cdktf(["deploy", "--skip-provider-lock", "--auto-approve"]);
-      assert.equal(deploy.code, 0, `cdktf deploy: ${describe(deploy)}`);
-      t.diagnostic(`# cdktf deploy of the diamond: ${deploy.ms} ms`);
-      for (const r of ROUTERS) {
-        const record = JSON.parse(await lab.sh(r, "cat /var/lib/srv6-protect/applied.json")) as { bundle: { links: { name: string }[]; policies: { name: string }[] } };
-        if (r === "r1" || r === "r2") assert.deepEqual(record.bundle.links.map((l) => l.name), ["r1-r2"], `${r} records the link`);
-        if (r === "r1") assert.deepEqual(record.bundle.policies.map((p) => p.name), [R1_POLICY], "r1 records its policy");
-      }
-
-      // The footprint sees what we install (so "as before" after destroy means something).
-      const deployed = await routerFootprint(lab, "r1");
-      assert.match(deployed, /\n2001:db8:2::\/64 +encap bpf in/, "r1's protected route (proto 214) is in its footprint");
-      assert.match(deployed, /python3 \S*probe-sender\.py/, "r1's probe sender is in its footprint");
-      assert.match(deployed, /\/sys\/fs\/bpf\/\S+/, "pinned maps are in r1's footprint");
+      const before = await footprints(lab);
+      await deployDiamond(ws, lab, "cdktf", t);
 
       // The dataplane works: traffic survives a silent failure of r1-r2 in both directions.
       assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "h1 -> h2 before the failure");
@@ -81,8 +65,7 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
         await lab.heal("r1", "r2");
       }
 
-      let plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
-      assert.equal(plan.code, 0, `plan right after the deploy is empty: ${describe(plan)}`);
+      let plan = await assertPlansEmpty(ws, "right after the deploy");
       t.diagnostic(`# no-op tofu plan: ${plan.ms} ms`);
 
       // Tamper: r1 loses its protected route, r2's probe sender dies.
@@ -157,10 +140,7 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       assert.equal(plan.code, 0, `plan after the parallel apply is empty: ${describe(plan)}`);
 
       // cdktf destroy synthesizes the app again (without par-*) and destroys everything in state.
-      const destroy = await ws.cdktf(["destroy", "--skip-provider-lock", "--auto-approve"]);
-      assert.equal(destroy.code, 0, `cdktf destroy: ${describe(destroy)}`);
-      for (const r of ROUTERS) assert.equal(await routerFootprint(lab, r), before[r], `${r} is as it was before the deploy`);
-      assert.deepEqual(ws.leftoverSockets(), [], "every provider process shut down");
+      await destroyDiamond(ws, lab, "cdktf", before);
     } finally {
       ws.cleanup();
     }

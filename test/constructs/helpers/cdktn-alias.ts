@@ -1,16 +1,14 @@
 /**
- * Preloaded with `node --require` to run the construct tests under cdktn
- * (the maintained fork of cdktf, same API): resolves `cdktf` to `cdktn` and
- * `constructs` to the copy cdktn peers with, both from the node_modules
- * directory named by env CDKTN_MODULES (installed outside the repository).
+ * Preloaded with `node --require` to run cdktf code under cdktn (the
+ * maintained fork of cdktf, same API): resolves `cdktf` to `cdktn` and
+ * `constructs` to the copy cdktn peers with, both from CDKTN_MODULES (the
+ * repository's node_modules unless env CDKTN_MODULES names another).
  */
 import Module from "node:module";
 import { join } from "node:path";
+import { CDKTN_MODULES } from "./cdktn";
 
-const modules = process.env.CDKTN_MODULES;
-if (modules === undefined || modules === "") throw new Error("CDKTN_MODULES must name a node_modules directory holding cdktn and constructs");
-
-const ALIASES: Record<string, string> = { cdktf: join(modules, "cdktn"), constructs: join(modules, "constructs") };
+const ALIASES: Record<string, string> = { cdktf: join(CDKTN_MODULES, "cdktn"), constructs: join(CDKTN_MODULES, "constructs") };
 type Resolve = (request: string, ...rest: unknown[]) => string;
 const moduleWithResolver = Module as unknown as { _resolveFilename: Resolve };
 const original = moduleWithResolver._resolveFilename;
