@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { BenchError, BenchTimeoutError } from "../errors";
+import { missingProgramMessage, programNotFound } from "../../lab/system/tools";
 
 export interface TimedResult {
   /** Wall time from spawn to exit, in milliseconds. */
@@ -46,7 +47,8 @@ export function timedRun(argv: readonly string[], opts: TimedOptions = {}): Prom
     child.on("error", (e) => {
       clearTimeout(timer);
       running.delete(child);
-      reject(new BenchError(`cannot start ${argv[0]}`, { command: argv, cause: e }));
+      const missing = programNotFound(argv, e, null, "");
+      reject(new BenchError(missing ? missingProgramMessage(missing) : `cannot start ${argv[0]}`, { command: argv, cause: e }));
     });
     child.on("close", (code) => {
       clearTimeout(timer);

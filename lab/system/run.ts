@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { LabCommandError } from "../errors";
+import { missingProgramMessage, programNotFound } from "./tools";
 
 export interface RunResult {
   readonly stdout: string;
@@ -23,8 +24,13 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
     child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-    child.on("error", (err) => reject(new LabCommandError(argv, null, String(err), Date.now() - started, { cause: err })));
+    child.on("error", (err) => {
+      const missing = programNotFound(argv, err, null, "");
+      reject(new LabCommandError(argv, null, missing ? missingProgramMessage(missing) : String(err), Date.now() - started, { cause: err }));
+    });
     child.on("close", (code) => {
+      const missing = code !== 0 ? programNotFound(argv, undefined, code, stderr) : undefined;
+      if (missing) stderr = `${stderr.trimEnd()}\n${missingProgramMessage(missing)}\n`;
       if (code !== 0 && !opts.allowFailure) reject(new LabCommandError(argv, code, stderr, Date.now() - started));
       else resolve({ stdout, stderr, code });
     });

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plotSvg, seriesOf, writePlot } from "../../bench/failover/plot";
+import { missingProgramMessage } from "../../lab/system/tools";
 
 const records = (n: number, ms: (i: number) => number) => Array.from({ length: n }, (_, k) => ({ index: k + 1, lossMs: ms(k + 1) }));
 const doc = {
@@ -43,7 +44,7 @@ test("the SVG is well formed, log scale when ranges differ, and has every point"
   try {
     writeFileSync(join(dir, "p.svg"), svg);
     const r = spawnSync("rsvg-convert", ["-o", join(dir, "p.png"), join(dir, "p.svg")], { encoding: "utf8" });
-    assert.equal(r.status, 0, `rsvg-convert: ${r.stderr}`);
+    assert.equal(r.status, 0, r.error ? missingProgramMessage("rsvg-convert") : `rsvg-convert: ${r.stderr}`);
     assert.ok(readFileSync(join(dir, "p.png")).subarray(1, 4).toString() === "PNG", "a PNG was rendered");
   } finally {
     rmSync(dir, { recursive: true, force: true });
