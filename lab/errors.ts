@@ -35,3 +35,35 @@ export class LabCommandError extends Error {
 export class LabStateError extends Error {
   override readonly name = "LabStateError";
 }
+
+/** Where a failed step ran and what it printed: the context every lab-side error of a process carries. */
+export interface StepContext {
+  /** Lab node (router or host) the failing step ran on. */
+  readonly node?: string;
+  readonly command?: readonly string[];
+  readonly exitCode?: number | null;
+  readonly stderr?: string;
+  readonly cause?: unknown;
+}
+
+/** An error that names the node, the command, its exit code, the last lines of its stderr, and keeps the cause. */
+export class StepError extends Error {
+  override name = "StepError";
+  readonly node?: string;
+  readonly command?: readonly string[];
+  readonly exitCode?: number | null;
+  readonly stderr?: string;
+
+  constructor(message: string, ctx: StepContext = {}) {
+    const parts = [message];
+    if (ctx.node) parts.push(`on ${ctx.node}`);
+    if (ctx.command) parts.push(`command: ${ctx.command.join(" ")}`);
+    if (ctx.exitCode !== undefined && ctx.exitCode !== null) parts.push(`exit ${ctx.exitCode}`);
+    if (ctx.stderr && ctx.stderr.trim()) parts.push(`stderr: ${ctx.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    super(parts.join("; "), ctx.cause === undefined ? undefined : { cause: ctx.cause });
+    this.node = ctx.node;
+    this.command = ctx.command;
+    this.exitCode = ctx.exitCode;
+    this.stderr = ctx.stderr;
+  }
+}

@@ -11,6 +11,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withLab } from "../helpers/lab";
 import { udpDelivered } from "../helpers/udp";
+import { readPlan, linkStates } from "../../lab";
 
 test("failures: silent, one-way and carrier loss, each healed", async () => {
   await withLab("examples/lab/diamond.json", async (lab) => {
@@ -20,8 +21,17 @@ test("failures: silent, one-way and carrier loss, each healed", async () => {
     assert.match(trace, /dev eth1/, "h1 -> h2 leaves r1 over r1-r2");
     assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "all datagrams h1 -> h2 arrive on a healthy lab");
 
-    // Silent: both directions lost, carrier still up on both ends.
+    const plan = readPlan(lab.name);
+    const stateOf = async () => (await linkStates(plan)).find((l) => l.endpoints.join() === "r1:eth1,r2:eth1")!;
+    assert.equal((await stateOf()).state, "up");
+    // What a router could see of a failure: its rules, filters, links, addresses and routes.
+    const view = (router: string) => lab.sh(router, "nft list ruleset; tc filter show dev eth1 ingress; tc filter show dev eth1 egress; tc qdisc show dev eth1; ip -br link show dev eth1; ip -6 addr show dev eth1; ip -6 route show");
+    const viewBefore = await Promise.all(["r1", "r2"].map(view));
+
+    // Silent: both directions lost, carrier still up on both ends, nothing changed inside either router.
     await lab.fail("r1", "r2");
+    assert.deepEqual(await Promise.all(["r1", "r2"].map(view)), viewBefore, "a silent failure changes nothing inside r1 or r2");
+    assert.equal((await stateOf()).state, "silent");
     assert.equal(await udpDelivered(lab, "h1", "h2"), 0, "silent failure: nothing h1 -> h2");
     assert.equal(await udpDelivered(lab, "h2", "h1"), 0, "silent failure: nothing h2 -> h1");
     for (const [router, ifname] of [["r1", "eth1"], ["r2", "eth1"]] as const) {
@@ -29,12 +39,16 @@ test("failures: silent, one-way and carrier loss, each healed", async () => {
       assert.match(link, /LOWER_UP/, `${router}:${ifname} still has carrier during a silent failure`);
       assert.match(link, /\bUP\b/, `${router}:${ifname} is still up`);
     }
+    const dropped = (await stateOf()).frames;
+    assert.ok(dropped["r1:eth1"]!.dropped >= 40 && dropped["r2:eth1"]!.dropped >= 40, `the wire counted the dropped datagrams of both ends: ${JSON.stringify(dropped)}`);
     await lab.heal("r1", "r2");
+    assert.equal((await stateOf()).state, "up");
     assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "heal restores h1 -> h2");
     assert.equal(await udpDelivered(lab, "h2", "h1"), 40, "heal restores h2 -> h1");
 
     // One way: r1 -> r2 lost, r2 -> r1 still delivered.
     await lab.fail("r1", "r2", { oneWayFrom: "r1" });
+    assert.equal((await stateOf()).state, "one-way:r1");
     assert.equal(await udpDelivered(lab, "h1", "h2"), 0, "one-way failure r1 -> r2 stops h1 -> h2");
     assert.equal(await udpDelivered(lab, "h2", "h1"), 40, "one-way failure r1 -> r2 leaves h2 -> h1 intact");
     await lab.heal("r1", "r2");
@@ -42,8 +56,11 @@ test("failures: silent, one-way and carrier loss, each healed", async () => {
 
     // Carrier loss: the kernel sees it (NO-CARRIER on r2); heal restores routes too.
     await lab.fail("r1", "r2", { carrier: true });
-    const r2link = await lab.sh("r2", "ip -br link show dev eth1");
-    assert.match(r2link, /NO-CARRIER|LOWERLAYERDOWN|DOWN/, "r2 sees the carrier loss");
+    for (const router of ["r1", "r2"]) {
+      const link = await lab.sh(router, "ip -br link show dev eth1");
+      assert.match(link, /NO-CARRIER/, `${router} sees the carrier loss: ${link}`);
+    }
+    assert.equal((await stateOf()).state, "down");
     assert.equal(await udpDelivered(lab, "h2", "h1"), 0, "carrier loss stops h2 -> h1");
     await lab.heal("r1", "r2");
     assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "heal after carrier loss restores h1 -> h2 (routes re-installed)");
