@@ -18,6 +18,8 @@ export interface FailureRecord {
   /** Monotonic ns around the lab's fail command. */
   readonly injectStartNs: number;
   readonly injectEndNs: number;
+  /** Monotonic ns just before the heal. */
+  readonly healStartNs: number;
   /**
    * When the link stopped carrying traffic: the earlier of the two streams'
    * last packet through (send time). Detection is measured from here.
@@ -138,6 +140,7 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
       index: i,
       injectStartNs,
       injectEndNs,
+      healStartNs,
       failedAtNs,
       skewMs: reverseCutNs === undefined || !window ? undefined : (reverseCutNs - window.failedAtNs) / 1e6,
       detectedAtNs,
