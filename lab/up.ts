@@ -8,7 +8,7 @@ import { createRouter, startRouter, type RouterFiles } from "./nodes/router";
 import { createHost, configureHost } from "./nodes/host";
 import { generateKey } from "./nodes/identity";
 import { createLinks } from "./links";
-import { createWire } from "./wire/wire";
+import { attachWire, createWire } from "./wire/wire";
 import { run } from "./system/run";
 import { stateDir, labOfNetns } from "./system/names";
 import { labDown } from "./down";
@@ -101,6 +101,8 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
 
   await Promise.all(plan.routers.map((r) => waitForPort(r.mgmtAddress, 22, readyTimeoutMs, r.name)));
   progress("all routers accept SSH");
+  // Only now: every router's mount namespace exists, and the wire's bpffs must not be in any of them.
+  await attachWire(plan);
 
   const inventory: Inventory = {
     lab: plan.name,

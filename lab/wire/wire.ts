@@ -20,8 +20,12 @@ import { wireLinks, type WireLink } from "./ports";
 /** dist/lab/wire/wire.bpf.o, built by lab/wire/Makefile next to this file's compiled form. */
 export const WIRE_OBJECT = resolve(__dirname, "wire.bpf.o");
 
+function bpffsHolder(lab: string): string {
+  return join(stateDir(lab), "wire");
+}
+
 function bpffsDir(lab: string): string {
-  return join(stateDir(lab), "wire-bpffs");
+  return join(bpffsHolder(lab), "bpffs");
 }
 
 const pinned = (lab: string, name: "prog" | "wire_cuts" | "wire_counters"): string =>
@@ -32,17 +36,13 @@ function inWire(lab: string, argv: readonly string[]): string[] {
   return ["nsenter", `--net=/run/netns/${wireNetnsName(lab)}`, "--", ...argv];
 }
 
-/** Creates the wire namespace and loads the program; the links come with connectLinks. */
+/** Creates the wire namespace; the links come with connectLinks, the program with attachWire. */
 export async function createWire(plan: LabPlan): Promise<void> {
   if (!existsSync(WIRE_OBJECT)) throw new LabStateError(`the lab's wire program ${WIRE_OBJECT} is missing; run 'npm run build'`);
   const ns = wireNetnsName(plan.name);
   await run(["ip", "netns", "add", ns]);
   // The wire is not a node: it must not send router solicitations or MLD reports of its own.
   await run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
-  const dir = bpffsDir(plan.name);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await run(["mount", "-t", "bpf", "bpf", dir]);
-  await run(["bpftool", "prog", "load", WIRE_OBJECT, pinned(plan.name, "prog"), "type", "classifier", "pinmaps", join(dir, "maps")]);
 }
 
 /** Makes every link of the plan: each endpoint's interface is born in its namespace, facing a wire port. */
@@ -55,7 +55,25 @@ export async function connectLinks(plan: LabPlan, netnsOf: (node: string) => str
       await run(["ip", "link", "add", port.name, "index", String(port.ifindex), "netns", ns, "type", "veth", "peer", "name", end.ifname, "netns", netnsOf(end.node)]);
     }
   }
-  const ports = links.flatMap((w) => [w.a.name, w.b.name]);
+}
+
+/**
+ * Loads the program and puts it on every port. Called after the routers'
+ * sshd started: their mount namespaces are copies of this one made at that
+ * moment, and the wire's bpffs, mounted later under a private mount point,
+ * never reaches them, so no router sees the wire's maps.
+ */
+export async function attachWire(plan: LabPlan): Promise<void> {
+  const ns = wireNetnsName(plan.name);
+  const holder = bpffsHolder(plan.name);
+  const dir = bpffsDir(plan.name);
+  mkdirSync(holder, { recursive: true, mode: 0o700 });
+  await run(["mount", "--bind", holder, holder]);
+  await run(["mount", "--make-private", holder]);
+  mkdirSync(dir, { mode: 0o700 });
+  await run(["mount", "-t", "bpf", "bpf", dir]);
+  await run(["bpftool", "prog", "load", WIRE_OBJECT, pinned(plan.name, "prog"), "type", "classifier", "pinmaps", join(dir, "maps")]);
+  const ports = wireLinks(plan).flatMap((w) => [w.a.name, w.b.name]);
   await run(inWire(plan.name, ["tc", "-batch", "-"]), {
     input: ports.map((p) => `qdisc add dev ${p} clsact\nfilter add dev ${p} ingress pref 1 bpf da object-pinned ${pinned(plan.name, "prog")}\n`).join(""),
   });
@@ -113,9 +131,13 @@ async function dumpMap(lab: string, name: "wire_cuts" | "wire_counters"): Promis
 
 /** Unmounts the lab's wire bpffs (its pins go with it); the namespace goes with the lab's others. */
 export async function removeWire(lab: string): Promise<void> {
-  const dir = bpffsDir(lab);
   const mounts = readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1]);
-  if (mounts.includes(dir)) await run(["umount", dir]);
+  for (const dir of [bpffsDir(lab), bpffsHolder(lab)]) {
+    while (mounts.includes(dir)) {
+      await run(["umount", dir]);
+      mounts.splice(mounts.indexOf(dir), 1);
+    }
+  }
 }
 
 function u32Bytes(n: number): string[] {
