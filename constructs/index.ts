@@ -11,6 +11,5 @@ export { type ProtectionOptions } from "./protection";
 export { ConstructConfigError, type TopologyProblem, type TopologyProblemKind } from "./errors";
 export { type NetworkPlan, type BackupPolicyPlan, type ProtectedLinkPlan, type RouterPlan } from "./lib/plan";
 export * as resources from "./resources";
-export * as spf from "./lib/spf";
-export * as sidLayout from "./lib/sid-layout";
-export { labConnections, type LabConnection, type LabConnectionsOptions, INVENTORY_ENV } from "./lab-connections";
+export * as spf from "../model/spf";
+export * as sidLayout from "../model/sid-layout";

@@ -5,8 +5,8 @@
  * the policies.
  */
 import { Construct, type IConstruct } from "constructs";
-import { IFNAME_PATTERN, NAME_PATTERN } from "../provider/schema/resources";
-import { formatIpv6, parseIpv6 } from "../provider/net/ipv6";
+import { IFNAME_PATTERN, NAME_PATTERN } from "../model/schema";
+import { formatIpv6, parseIpv6 } from "../model/ipv6";
 import { ConstructConfigError } from "./errors";
 import type { IRouter } from "./router";
 import type { ProtectedLink } from "./resources/protected-link";

@@ -23,7 +23,7 @@ import { NetworkLink, type ILink, type LinkProps } from "./link";
 import { NetworkRouter, type IRouter, type RouterProps } from "./router";
 import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
 import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
-import { shortestRoute } from "./lib/spf";
+import { shortestRoute } from "../model/spf";
 import { BackupPolicy } from "./resources/backup-policy";
 import { ProtectedLink } from "./resources/protected-link";
 import { Router } from "./resources/router";

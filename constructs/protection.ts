@@ -1,5 +1,5 @@
 /** How a protected link is probed and when traffic moves back to it. */
-import { DEFAULTS, LIMITS } from "../provider/schema/resources";
+import { DEFAULTS, LIMITS } from "../model/schema";
 import { ConstructConfigError } from "./errors";
 
 export interface ProtectionOptions {

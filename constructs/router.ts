@@ -4,10 +4,10 @@
  * `srv6_router` resource as the child "Resource".
  */
 import { Construct, type IConstruct } from "constructs";
-import { NAME_PATTERN, routerSchema, type RouterConfig } from "../provider/schema/resources";
-import { formatPrefix, isIpv6Address, parseIpv6Prefix } from "../provider/net/ipv6";
+import { NAME_PATTERN, routerSchema, type RouterConfig } from "../model/schema";
+import { formatPrefix, isIpv6Address, parseIpv6Prefix } from "../model/ipv6";
 import { ConstructConfigError } from "./errors";
-import * as layout from "./lib/sid-layout";
+import * as layout from "../model/sid-layout";
 import { checkAttributes } from "./resources/schema-check";
 import type { Router } from "./resources/router";
 import type { ProtectedNetwork } from "./protected-network";

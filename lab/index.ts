@@ -8,3 +8,4 @@ export { readInventory, readPlan, resolveLabName } from "./state";
 export { loadTopology, parseTopology } from "./topology/load";
 export { TopologyError, LabCommandError, LabStateError } from "./errors";
 export type { Inventory, InventoryRouter, InventoryHost, InventoryLink, InventoryInterface } from "./inventory";
+export { labConnections, type LabConnection, type LabConnectionsOptions, INVENTORY_ENV } from "./connections";

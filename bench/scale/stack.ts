@@ -9,7 +9,7 @@ import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
 import { BenchError } from "../errors";
 import { expectExit, timedRun } from "../apply/process";
 import { TOPOLOGY_ENV } from "../../examples/scale/env";
-import { INVENTORY_ENV } from "../../constructs/lab-connections";
+import { INVENTORY_ENV } from "../../lab/connections";
 
 export interface StackCounts {
   readonly routers: number;

@@ -1,6 +1,6 @@
 /**
  * Resource names derived from other names. They must match NAME_PATTERN of
- * provider/schema/resources.ts (63 characters at most) and be stable.
+ * model/schema.ts (63 characters at most) and be stable.
  */
 import { createHash } from "node:crypto";
 

@@ -5,13 +5,13 @@
  * whole-topology problem found. Pure: the constructs turn the result into
  * resources, the tests check it directly.
  */
-import type { AdjacencySid } from "../../provider/schema/resources";
-import { LIMITS } from "../../provider/schema/resources";
-import { formatPrefix, parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "../../provider/net/ipv6";
+import type { AdjacencySid } from "../../model/schema";
+import { LIMITS } from "../../model/schema";
+import { formatPrefix, parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "../../model/ipv6";
 import type { TopologyProblem } from "../errors";
-import { shortestRoute, type Graph } from "./spf";
+import { shortestRoute, type Graph } from "../../model/spf";
 import { affectedDestinations, backupPath, type Segment } from "./ti-lfa";
-import * as layout from "./sid-layout";
+import * as layout from "../../model/sid-layout";
 import { backupPolicyName } from "./names";
 
 export interface RouterSpec {

@@ -16,7 +16,7 @@
  * An SRv6 End.X SID is routed to its router like the node SID, so "node P,
  * then End.X of P" is written as just "End.X of P".
  */
-import { shortestRoute, type Graph, type GraphLink, type Route } from "./spf";
+import { shortestRoute, type Graph, type GraphLink, type Route } from "../../model/spf";
 
 export type Segment =
   | { readonly kind: "node"; readonly router: string }

@@ -1,11 +1,11 @@
 /**
  * `srv6_backup_policy`. Low-level binding: attributes are exactly
- * `BackupPolicyConfig` of provider/schema/resources.ts. `router` and `link`
+ * `BackupPolicyConfig` of model/schema.ts. `router` and `link`
  * should be references (`Router.nameRef`, `ProtectedLink.nameRef`).
  */
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
-import { backupPolicySchema, type BackupPolicyConfig } from "../../provider/schema/resources";
+import { backupPolicySchema, type BackupPolicyConfig } from "../../model/schema";
 import { checkAttributes } from "./schema-check";
 
 export interface BackupPolicyResourceProps extends BackupPolicyConfig, TerraformMetaArguments {}

@@ -1,12 +1,12 @@
 /**
  * `srv6_protected_link`. Low-level binding: attributes are exactly
- * `ProtectedLinkConfig` of provider/schema/resources.ts. `router_a` and
+ * `ProtectedLinkConfig` of model/schema.ts. `router_a` and
  * `router_b` should be references (`Router.nameRef`) so Terraform creates
  * the routers first.
  */
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
-import { protectedLinkSchema, type ProtectedLinkConfig } from "../../provider/schema/resources";
+import { protectedLinkSchema, type ProtectedLinkConfig } from "../../model/schema";
 import { checkAttributes } from "./schema-check";
 
 export interface ProtectedLinkResourceProps extends ProtectedLinkConfig, TerraformMetaArguments {}

@@ -1,10 +1,10 @@
 /**
  * `srv6_router`. Low-level binding: attributes are exactly `RouterConfig` of
- * provider/schema/resources.ts (snake_case, as Terraform spells them).
+ * model/schema.ts (snake_case, as Terraform spells them).
  */
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
-import { routerSchema, type RouterConfig } from "../../provider/schema/resources";
+import { routerSchema, type RouterConfig } from "../../model/schema";
 import { checkAttributes } from "./schema-check";
 
 export interface RouterResourceProps extends RouterConfig, TerraformMetaArguments {}

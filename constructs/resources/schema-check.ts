@@ -1,13 +1,13 @@
 /**
  * Checks a low-level resource's literal attributes against the shared JSON
- * Schemas of provider/schema/resources.ts at declaration time, so a bad value
+ * Schemas of model/schema.ts at declaration time, so a bad value
  * fails `cdktf synth` with its resource and field instead of failing later
  * on a router. Attributes that are Terraform references (tokens) are only
  * known at apply time and are left to the provider.
  */
 import Ajv, { type ValidateFunction } from "ajv";
 import { Token } from "cdktf";
-import { isIpv6Address } from "../../provider/net/ipv6";
+import { isIpv6Address } from "../../model/ipv6";
 import { ConstructConfigError } from "../errors";
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -1,10 +1,10 @@
 /**
  * The `srv6` provider block. Low-level binding: attributes are exactly
- * `ProviderConfig` of provider/schema/resources.ts.
+ * `ProviderConfig` of model/schema.ts.
  */
 import { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { PROVIDER_SOURCE, PROVIDER_VERSION, providerConfigSchema, type ProviderConfig } from "../../provider/schema/resources";
+import { PROVIDER_SOURCE, PROVIDER_VERSION, providerConfigSchema, type ProviderConfig } from "../../model/schema";
 import { checkAttributes } from "./schema-check";
 
 export interface Srv6ProviderProps extends ProviderConfig {

@@ -20,7 +20,8 @@
  */
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ProtectedNetwork, labConnections } from "../../constructs";
+import { ProtectedNetwork } from "../../constructs";
+import { labConnections } from "../../lab/connections";
 
 export interface LabStackProps {
   /**

@@ -20,7 +20,8 @@
  */
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ProtectedNetwork, labConnections, type NetworkLink, type NetworkRouter } from "../../constructs";
+import { ProtectedNetwork, type NetworkLink, type NetworkRouter } from "../../constructs";
+import { labConnections } from "../../lab/connections";
 
 /** Router-router links in the lab file's order: link k uses fd00:0:0:k::/64. */
 const LINKS: readonly (readonly [string, string, string, string, number])[] = [

@@ -19,7 +19,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { LinkSpec, NodeSpec, TopologyFile } from "../../lab/topology/schema";
 import { parseTopology } from "../../lab/topology/load";
-import { seededRng } from "../../constructs/lib/seeded-random";
+import { seededRng } from "../../model/seeded-random";
 
 export interface ScaleTopologyOptions {
   /** Routers, 4 to 240 (the lab's management /24 holds 240). @default 50 */

@@ -19,7 +19,8 @@
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ProtectedNetwork, labConnections, type NetworkRouter } from "../../constructs";
+import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
+import { labConnections } from "../../lab/connections";
 import { loadTopology } from "../../lab/topology/load";
 import { planLab } from "../../lab/topology/addressing";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";

@@ -1,9 +1,9 @@
 /**
  * The lab's stand-in for a converged IGP: static routes to every locator and
- * host prefix along the shortest paths of constructs/lib/spf.ts, the same
+ * host prefix along the shortest paths of model/spf.ts, the same
  * function the backup-path computation assumes routers follow.
  */
-import { nextHopLink, type Graph } from "../../constructs/lib/spf";
+import { nextHopLink, type Graph } from "../../model/spf";
 import type { LabPlan, PlannedRouter } from "../topology/addressing";
 
 export interface BaseRoute {

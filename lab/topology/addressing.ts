@@ -9,7 +9,8 @@
  * - a router's loopback is its locator ::1.
  */
 import type { TopologyFile } from "./schema";
-import { addressInPrefix, formatIpv6, parseIpv6Prefix, subnet, formatPrefix } from "../../provider/net/ipv6";
+import type { TopologyLink } from "../../model/topology";
+import { addressInPrefix, formatIpv6, parseIpv6Prefix, subnet, formatPrefix } from "../../model/ipv6";
 import { bridgeName, mgmtVethName, netnsName } from "../system/names";
 
 export const DEFAULT_MGMT_SUBNET = "198.18.0.0/24";
@@ -52,12 +53,8 @@ export interface PlannedHost {
   readonly gateway: string;
 }
 
-export interface PlannedLink {
-  readonly a: { node: string; ifname: string; address: string };
-  readonly b: { node: string; ifname: string; address: string };
-  readonly metric: number;
+export interface PlannedLink extends TopologyLink {
   readonly subnet: string;
-  readonly betweenRouters: boolean;
 }
 
 export interface LabPlan {
@@ -69,6 +66,11 @@ export interface LabPlan {
   readonly routers: PlannedRouter[];
   readonly hosts: PlannedHost[];
   readonly links: PlannedLink[];
+}
+
+/** The i-th router's (1-based, nodes order) management address: <mgmtSubnet>.(10+i). */
+export function mgmtAddress(mgmtSubnet: string, routerIndex: number): string {
+  return `${mgmtSubnet.split("/")[0]!.split(".").slice(0, 3).join(".")}.${10 + routerIndex}`;
 }
 
 export function planLab(topo: TopologyFile, overrides: { name?: string; mgmtSubnet?: string } = {}): LabPlan {
@@ -88,7 +90,7 @@ export function planLab(topo: TopologyFile, overrides: { name?: string; mgmtSubn
       name: nodeName,
       netns: netnsName(name, nodeName),
       index: routerIndex,
-      mgmtAddress: `${mgmtBase}.${10 + routerIndex}`,
+      mgmtAddress: mgmtAddress(mgmtSubnet, routerIndex),
       mgmtVeth: mgmtVethName(name, routerIndex),
       locator: formatPrefix(locator),
       loopback: formatIpv6(addressInPrefix(locator, 1n)),

@@ -3,7 +3,7 @@ import Ajv from "ajv";
 import { topologySchema, type TopologyFile } from "./schema";
 import { findDuplicateKeys } from "./json-duplicates";
 import { TopologyError, type TopologyProblem } from "../errors";
-import { parseIpv6Prefix, prefixesOverlap, type Ipv6Prefix } from "../../provider/net/ipv6";
+import { parseIpv6Prefix, prefixesOverlap, type Ipv6Prefix } from "../../model/ipv6";
 
 const RESERVED_INTERFACES = new Set(["lo", "mgmt0"]);
 const MAX_ROUTERS = 240;

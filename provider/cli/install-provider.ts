@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../schema/resources";
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../../model/schema";
 import { UsageError, type CliIO, type Command } from "./command";
 import { ExitCode } from "./exit-codes";
 

@@ -1,5 +1,5 @@
 import type { Command } from "./command";
-import { labCommands } from "../../lab/cli";
+import { labCommands } from "./commands/lab";
 import { installProviderCommand } from "./install-provider";
 import { planCommand } from "./commands/plan";
 import { applyCommand } from "./commands/apply";

@@ -5,7 +5,7 @@
  * order; every supported router architecture is little-endian, and the map
  * helper reports its byte order so a big-endian router is refused, not misread.
  */
-import { parseIpv6, parseIpv6Prefix, formatIpv6 } from "../net/ipv6";
+import { parseIpv6, parseIpv6Prefix, formatIpv6 } from "../../model/ipv6";
 import { MAX_SEGMENTS } from "./constants";
 
 export const LINK_KEY_SIZE = 4;

@@ -16,9 +16,9 @@
  *   5. protected-prefix routes (`encap bpf in/xmit`, metric 10, proto 214)
  *   6. probe sender config and (re)start
  */
-import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../net/ipv6";
-import type { ProtectedLinkConfig, RouterConfig } from "../schema/resources";
-import { DEFAULTS } from "../schema/resources";
+import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
+import type { ProtectedLinkConfig, RouterConfig } from "../../model/schema";
+import { DEFAULTS } from "../../model/schema";
 import {
   ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
   PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, PROBE_UNIT, BPF_OBJECTS, ROUTER_TOOLS, MAP_NAMES,

@@ -1,5 +1,5 @@
 /** Inputs and outputs of the dataplane renderer. */
-import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../schema/resources";
+import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
 
 /** What the renderer must know about the router itself (observed by the engine). */
 export interface RouterFacts {

@@ -1,6 +1,6 @@
 /**
  * Validation of everything that reaches a router command: the resource
- * configs against their ajv schemas (provider/schema/resources.ts), the
+ * configs against their ajv schemas (model/schema.ts), the
  * router facts against their own schema, then the cross-resource rules the
  * renderer relies on (references, interfaces present, addresses parse).
  */
@@ -8,8 +8,8 @@ import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } fro
 import {
   routerSchema, protectedLinkSchema, backupPolicySchema,
   type RouterConfig, type ProtectedLinkConfig, type BackupPolicyConfig,
-} from "../schema/resources";
-import { isIpv6Address, parseIpv6Prefix } from "../net/ipv6";
+} from "../../model/schema";
+import { isIpv6Address, parseIpv6Prefix } from "../../model/ipv6";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import type { DataplaneInput, RouterFacts } from "./types";
 

@@ -5,7 +5,7 @@
  * record, so that Terraform can change one resource at a time.
  */
 import { createHash } from "node:crypto";
-import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../schema/resources";
+import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
 
 export interface RouterBundle {
   readonly router: string;

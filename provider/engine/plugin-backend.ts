@@ -4,7 +4,7 @@
  * behaviour users see). Loaded lazily by the plugin server after the
  * handshake; one Engine (one SSH connection per router) per provider process.
  */
-import type { ProviderConfig } from "../schema/resources";
+import type { ProviderConfig } from "../../model/schema";
 import type { ResourceBackend } from "../plugin/backend";
 import { log } from "../plugin/log";
 import { withProviderDefaults, type DesiredProvider, type DesiredRouter } from "../state/desired-state";

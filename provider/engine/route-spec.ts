@@ -9,7 +9,7 @@
  * Route keys are `dst metric` (what the kernel keys IPv6 routes on within a table).
  */
 import { basename } from "node:path";
-import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../net/ipv6";
+import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
 import type { Route } from "../observe/routes";
 
 /** The kernel's default metric of IPv6 routes. */

@@ -2,12 +2,12 @@
  * Where a backup policy's traffic goes: each segment mapped back to its
  * router (by locator) and, when the picture has every link with its metric,
  * the hops between segments as the routers will forward them: on the
- * pre-failure shortest paths of constructs/lib/spf.ts, the same rules the
+ * pre-failure shortest paths of model/spf.ts, the same rules the
  * backup paths were computed with.
  */
 import type { DesiredPolicy, DesiredState } from "../state";
-import { shortestRoute, type Graph } from "../../constructs/lib/spf";
-import { parseIpv6, parseIpv6Prefix, prefixContains } from "../net/ipv6";
+import { shortestRoute, type Graph } from "../../model/spf";
+import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { addressOwner, routerOfAddress, type NetworkModel, type PictureLink } from "./model";
 import { GraphInputError } from "./errors";
 

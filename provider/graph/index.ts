@@ -1,6 +1,6 @@
 /** `srv6 graph`: the synthesized network as an SVG picture. See docs/graph.md. */
 import type { DesiredState } from "../state";
-import type { LabPlan } from "../../lab/topology/addressing";
+import type { PhysicalTopology } from "../../model/topology";
 import { buildModel, type NetworkModel } from "./model";
 import { backupPaths, type BackupPath } from "./backup-paths";
 import { renderSvg } from "./svg";
@@ -12,8 +12,8 @@ export type { BackupPath } from "./backup-paths";
 
 export interface GraphRequest {
   readonly state: DesiredState;
-  /** The lab topology plan, when a topology file was given. */
-  readonly topology?: LabPlan;
+  /** The physical topology (e.g. a lab topology plan), when a topology file was given. */
+  readonly topology?: PhysicalTopology;
   readonly topologyFile?: string;
   /** Name of the protected link whose backup paths to draw. */
   readonly link?: string;

@@ -5,7 +5,7 @@
  * pair repels, under a cooling step limit. Same input, same picture: the
  * SVG can be committed and diffed.
  */
-import { seededRng } from "../../constructs/lib/seeded-random";
+import { seededRng } from "../../model/seeded-random";
 
 export interface LayoutInput {
   readonly nodes: readonly string[];

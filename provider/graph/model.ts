@@ -12,8 +12,8 @@
  *   backup paths are drawn segment to segment.
  */
 import type { DesiredState } from "../state";
-import type { LabPlan } from "../../lab/topology/addressing";
-import { parseIpv6, parseIpv6Prefix, prefixContains, prefixMask } from "../net/ipv6";
+import type { PhysicalTopology } from "../../model/topology";
+import { parseIpv6, parseIpv6Prefix, prefixContains, prefixMask } from "../../model/ipv6";
 import { GraphInputError } from "./errors";
 
 export interface PictureRouter {
@@ -57,7 +57,7 @@ export interface NetworkModel {
 const canonical = (address: string): string => parseIpv6(address).toString(16);
 
 /** Builds the model from the stack alone, or from the stack plus a lab topology plan. */
-export function buildModel(state: DesiredState, topology?: LabPlan): NetworkModel {
+export function buildModel(state: DesiredState, topology?: PhysicalTopology): NetworkModel {
   return topology ? fromTopology(state, topology) : fromStack(state);
 }
 
@@ -66,7 +66,7 @@ function protectedLinkOn(state: DesiredState, a: string, ifA: string, b: string,
     || (l.router_a === b && l.interface_a === ifB && l.router_b === a && l.interface_b === ifA))?.name;
 }
 
-function fromTopology(state: DesiredState, plan: LabPlan): NetworkModel {
+function fromTopology(state: DesiredState, plan: PhysicalTopology): NetworkModel {
   const stackRouters = new Map(state.routers.map((r) => [r.name, r]));
   for (const r of state.routers) {
     const inLab = plan.routers.find((p) => p.name === r.name);

@@ -20,7 +20,7 @@
  * (see diagnostics.ts): throw a BackendError to choose them, or an engine
  * error carrying router/command/exitCode/stderr/cause to have them reported.
  */
-import type { ProviderConfig, ResourceType } from "../schema/resources";
+import type { ProviderConfig, ResourceType } from "../../model/schema";
 import type { AttributePath, Diagnostic } from "./diagnostics";
 import type { TfObject } from "./values";
 

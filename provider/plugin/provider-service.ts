@@ -2,7 +2,7 @@
  * The tfplugin6.Provider RPCs, on top of a ResourceBackend. Every handler
  * returns a response (never throws): problems are diagnostics.
  */
-import { providerConfigSchema, RESOURCE_TYPES, type ProviderConfig, type ResourceType } from "../schema/resources";
+import { providerConfigSchema, RESOURCE_TYPES, type ProviderConfig, type ResourceType } from "../../model/schema";
 import type { ResourceBackend, ResourceHandler } from "./backend";
 import { diagnosticsFromError, errorDiagnostic, hasErrors } from "./diagnostics";
 import { conformObject, isResourceType, providerBlock, RESOURCE_TYPE_NAMES, resourceBlock, type BlockSchema } from "./schema";

@@ -1,9 +1,9 @@
 /**
  * The Terraform schema of the provider, derived from the shared JSON Schemas
- * in provider/schema/resources.ts (the single source of truth), plus the
+ * in model/schema.ts (the single source of truth), plus the
  * computed `id` every resource carries.
  */
-import { providerConfigSchema, RESOURCE_TYPES, type ResourceType } from "../schema/resources";
+import { providerConfigSchema, RESOURCE_TYPES, type ResourceType } from "../../model/schema";
 import { isUnknown, type TfObject, type TfValue } from "./values";
 
 /** A cty type as the protocol spells it in JSON: "string", ["list","string"], ["object",{...}]. */

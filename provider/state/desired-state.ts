@@ -10,7 +10,7 @@ import {
   type ProtectedLinkConfig,
   type ProviderConfig,
   type RouterConfig,
-} from "../schema/resources";
+} from "../../model/schema";
 import { canonicalIpv6, formatIpv6, parseIpv6Prefix } from "./ipv6";
 
 export const PROVIDER_DEFAULTS = {

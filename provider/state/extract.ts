@@ -6,7 +6,7 @@
  * the engine reads the document literally.
  */
 import type { SchemaIssue } from "../errors";
-import type { ResourceType } from "../schema/resources";
+import type { ResourceType } from "../../model/schema";
 
 export const OUR_TYPES: readonly ResourceType[] = ["srv6_router", "srv6_protected_link", "srv6_backup_policy"];
 

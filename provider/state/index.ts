@@ -7,7 +7,7 @@
  * imports nothing from provider/ssh; test/state checks that structurally.
  */
 import { SchemaError, type SchemaIssue } from "../errors";
-import { NAME_PATTERN, type BackupPolicyConfig, type ProtectedLinkConfig, type ProviderConfig, type ResourceType, type RouterConfig } from "../schema/resources";
+import { NAME_PATTERN, type BackupPolicyConfig, type ProtectedLinkConfig, type ProviderConfig, type ResourceType, type RouterConfig } from "../../model/schema";
 import { extractDocument } from "./extract";
 import { resolveReferences } from "./references";
 import { checkProviderSchema, checkResourceSchema } from "./schema-check";

@@ -1,11 +1,11 @@
 /**
- * The lenient face of provider/net/ipv6.ts for validation: parsers return
+ * The lenient face of model/ipv6.ts for validation: parsers return
  * undefined instead of throwing, and a prefix remembers whether its text had
  * host bits set (so the checks can name that mistake).
  */
-import * as net from "../net/ipv6";
+import * as net from "../../model/ipv6";
 
-export { prefixMask, prefixContains, prefixesOverlap, formatIpv6, isIpv6Address } from "../net/ipv6";
+export { prefixMask, prefixContains, prefixesOverlap, formatIpv6, isIpv6Address } from "../../model/ipv6";
 
 export interface Ipv6Prefix extends net.Ipv6Prefix {
   /** Whether the text had host bits set (e.g. fc00::1/48). */

@@ -1,12 +1,12 @@
 /**
  * Structural validation of each resource against the shared JSON Schemas
- * (provider/schema/resources.ts, the single source of truth). ajv runs with
+ * (model/schema.ts, the single source of truth). ajv runs with
  * allErrors so the user sees every problem at once. The `ipv6` format is
  * checked with node's own parser, since ajv-formats is not a dependency.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { SchemaIssue } from "../errors";
-import { RESOURCE_TYPES, providerConfigSchema, type ResourceType } from "../schema/resources";
+import { RESOURCE_TYPES, providerConfigSchema, type ResourceType } from "../../model/schema";
 import { isIpv6Address } from "./ipv6";
 
 let compiled: { byType: Record<ResourceType, ValidateFunction>; provider: ValidateFunction } | undefined;

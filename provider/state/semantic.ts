@@ -5,7 +5,7 @@
  * at the values it is given.
  */
 import type { SchemaIssue } from "../errors";
-import type { BackupPolicyConfig, ProtectedLinkConfig, RouterConfig } from "../schema/resources";
+import type { BackupPolicyConfig, ProtectedLinkConfig, RouterConfig } from "../../model/schema";
 import { parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "./ipv6";
 
 export interface Entity<T> {

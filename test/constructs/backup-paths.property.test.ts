@@ -20,8 +20,8 @@ import assert from "node:assert/strict";
 import { TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
 import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
-import { nextHopLink, shortestPath, shortestRoute, type Graph } from "../../constructs/lib/spf";
-import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../provider/net/ipv6";
+import { nextHopLink, shortestPath, shortestRoute, type Graph } from "../../model/spf";
+import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { randomConnectedGraph, seededRng, type Rng } from "./helpers/random";
 import { resourcesOf, synthJson } from "./helpers/synth";
 

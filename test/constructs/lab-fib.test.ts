@@ -12,7 +12,7 @@
  *
  * For each example app (synthesized with the lab's inventory):
  * 1. every router's kernel route to every other router's locator and to every
- *    host goes over exactly the link constructs/lib/spf.ts predicts;
+ *    host goes over exactly the link model/spf.ts predicts;
  * 2. every srv6_backup_policy: the prefix's route at its router really
  *    leaves over the protected link, and walking the segment list with
  *    `ip -6 route get SID` on each router in turn (End.X: over the declared
@@ -31,8 +31,8 @@ import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
 import type { ProtectedNetwork } from "../../constructs";
 import { graphOf } from "../../constructs/lib/plan";
-import { nextHopLink, shortestPath } from "../../constructs/lib/spf";
-import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../provider/net/ipv6";
+import { nextHopLink, shortestPath } from "../../model/spf";
+import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { repoRoot } from "./helpers/snapshot";
 import { resourcesOf, synthJson } from "./helpers/synth";
 

@@ -20,7 +20,7 @@ test("diamond example synthesizes to its snapshot", () => {
   const text = Testing.synth(stack, true);
   matchSnapshot("diamond", text);
   const json = synthJson(stack);
-  assert.deepEqual(schemaProblems(json), [], "every resource matches provider/schema/resources.ts");
+  assert.deepEqual(schemaProblems(json), [], "every resource matches model/schema.ts");
   assert.deepEqual(json.terraform?.required_providers?.srv6, { source: "srv6-protect/srv6", version: "0.1.0" });
   const policies = resourcesOf(json, "srv6_backup_policy");
   assert.deepEqual(

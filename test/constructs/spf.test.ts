@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Graph, GraphError, nextHop, shortestPath, shortestRoute } from "../../constructs/lib/spf";
+import { Graph, GraphError, nextHop, shortestPath, shortestRoute } from "../../model/spf";
 import { randomConnectedGraph, seededRng } from "./helpers/random";
 
 function bruteForce(graph: Graph, src: string, dst: string, excludeLink?: string): string[] | undefined {

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { renderDataplane } from "../../provider/dataplane/render";
-import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../provider/schema/resources";
+import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Inventory } from "../../lab/inventory";
-import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../provider/schema/resources";
+import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
 import { renderDataplane } from "../../provider/dataplane/render";
 import { decodeStatus, statusArgv, type DataplaneStatus, type LinkStatus, type MapDump } from "../../provider/dataplane/status";
 import type { DataplanePlan, RouterCommand, RouterFacts } from "../../provider/dataplane/types";
@@ -140,7 +140,7 @@ export interface DiamondOptions {
   readonly holdDownMs?: number;
 }
 
-/** SID of function `fn` in a /48 locator, as constructs/lib/sid-layout.ts lays them out. */
+/** SID of function `fn` in a /48 locator, as model/sid-layout.ts lays them out. */
 function sid(locator: string, fn: number): string {
   const base = locator.split("::/")[0]!;
   return `${base}:${fn.toString(16)}::`;

@@ -18,7 +18,7 @@
  *   typed error (router, command, exit code, stderr), changing nothing.
  */
 import * as fs from "node:fs";
-import type { ResourceType } from "../../provider/schema/resources";
+import type { ResourceType } from "../../model/schema";
 import type { AttributePath, Diagnostic, PlanResult, ResourceBackend, ResourceHandler, TfObject, TfValue } from "../../provider/plugin/backend";
 import { isUnknown } from "../../provider/plugin/backend";
 

@@ -1,7 +1,7 @@
-/** The Terraform schema derived from provider/schema/resources.ts, and shaping values to it. */
+/** The Terraform schema derived from model/schema.ts, and shaping values to it. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RESOURCE_TYPES, routerSchema } from "../../provider/schema/resources";
+import { RESOURCE_TYPES, routerSchema } from "../../model/schema";
 import { conformObject, providerBlock, RESOURCE_TYPE_NAMES, resourceBlock } from "../../provider/plugin/schema";
 import { UNKNOWN } from "../../provider/plugin/values";
 

@@ -1,7 +1,7 @@
 /** ajv errors become one diagnostic per attribute, with its path, the resource and the bad value. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { protectedLinkSchema, routerSchema } from "../../provider/schema/resources";
+import { protectedLinkSchema, routerSchema } from "../../model/schema";
 import { diagnosticsFromError, pathFromJsonPointer } from "../../provider/plugin/diagnostics";
 import { validateAgainstSchema } from "../../provider/plugin/validation";
 import { UNKNOWN, type TfObject } from "../../provider/plugin/values";

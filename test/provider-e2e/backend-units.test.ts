@@ -20,7 +20,7 @@ import { withRenderDiagnostics } from "../../provider/engine/plugin/render-error
 import { DataplaneInputError, DataplaneValidationError } from "../../provider/dataplane/errors";
 import { Srv6Error } from "../../provider/errors";
 import { BackendError } from "../../provider/plugin/backend";
-import type { RouterConfig } from "../../provider/schema/resources";
+import type { RouterConfig } from "../../model/schema";
 import type { TfObject } from "../../provider/plugin/values";
 import { UNKNOWN } from "../../provider/plugin/values";
 

@@ -17,7 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RouterConfig } from "../../schema/resources";
+import type { RouterConfig } from "../../../model/schema";
 import { stableJson } from "../bundle";
 
 const CONNECTION_KEYS: (keyof RouterConfig)[] = ["name", "host", "port", "user", "private_key_file", "known_hosts_file", "host_key_sha256", "jump_host", "sudo"];

@@ -9,7 +9,7 @@
  * normalized form; what goes back to Terraform keeps the user's spelling
  * wherever the router agrees with it (the host's consistency rule).
  */
-import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../schema/resources";
+import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { withLinkDefaults, withPolicyDefaults, withRouterDefaults } from "../../state/desired-state";
 import { bundleFor, stableJson } from "../bundle";
 import { isUnknown, type TfObject, type TfValue } from "../../plugin/values";

@@ -15,7 +15,7 @@
  * apply re-installs it; right after an apply, Read finds no drift and plan
  * is empty.
  */
-import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../schema/resources";
+import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { BackendError, UNKNOWN, isUnknown, type AttributePath, type PlanResult, type ResourceHandler, type TfObject } from "../../plugin/backend";
 import { containsUnknown } from "../../plugin/values";
 import { resourceBlock } from "../../plugin/schema";

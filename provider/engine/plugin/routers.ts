@@ -13,7 +13,7 @@
  * Reads observe through the same engine: plan the router's recorded bundle
  * and report the changes that plan would make (that is drift).
  */
-import type { RouterConfig } from "../../schema/resources";
+import type { RouterConfig } from "../../../model/schema";
 import { Srv6Error } from "../../errors";
 import type { Engine, RouterPlan } from "../engine";
 import { PlanConflictError } from "../errors";

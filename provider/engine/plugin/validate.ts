@@ -6,7 +6,7 @@
  * (does the router exist, is the last segment a decap SID) are left to the
  * apply, where the routers' records are known.
  */
-import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../schema/resources";
+import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { checkSemantics, type Entity } from "../../state";
 import type { SchemaIssue } from "../../errors";
 import type { AttributePath, Diagnostic } from "../../plugin/diagnostics";

@@ -2,8 +2,8 @@
  * Random connected topologies from a seeded PRNG, so a failing property
  * case can be replayed from its seed.
  */
-import type { Graph, GraphLink } from "../../../constructs/lib/spf";
-import { seededRng, type Rng } from "../../../constructs/lib/seeded-random";
+import type { Graph, GraphLink } from "../../../model/spf";
+import { seededRng, type Rng } from "../../../model/seeded-random";
 
 export { seededRng, type Rng };
 

@@ -1,8 +1,8 @@
 /** Synthesis helpers shared by the construct tests. */
 import { Testing, TerraformStack } from "cdktf";
 import Ajv from "ajv";
-import { isIpv6Address } from "../../../provider/net/ipv6";
-import { RESOURCE_TYPES, providerConfigSchema } from "../../../provider/schema/resources";
+import { isIpv6Address } from "../../../model/ipv6";
+import { RESOURCE_TYPES, providerConfigSchema } from "../../../model/schema";
 
 export interface SynthesizedStack {
   provider?: { srv6?: Record<string, unknown>[] };

@@ -1,5 +1,6 @@
 /**
- * SSH connection settings of the built-in lab's routers, for example apps.
+ * SSH connection settings of the built-in lab's routers, for example apps
+ * (their router props): the lab's own naming and addressing rules.
  *
  * Looks, in order, at the inventory file named by env SRV6_INVENTORY, at the
  * lab's own `/run/srv6-lab/<lab>/inventory.json`, and otherwise falls back
@@ -8,14 +9,23 @@
  * before the lab is up.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { Inventory } from "../lab/inventory";
-import { ConstructConfigError } from "./errors";
-import type { RouterProps } from "./router";
+import type { Inventory } from "./inventory";
+import { LabStateError } from "./errors";
+import { stateDir } from "./system/names";
+import { mgmtAddress } from "./topology/addressing";
 
 export const INVENTORY_ENV = "SRV6_INVENTORY";
-export const LAB_STATE_ROOT = "/run/srv6-lab";
 
-export type LabConnection = Pick<RouterProps, "host" | "port" | "user" | "sudo" | "privateKeyFile" | "knownHostsFile" | "hostKeySha256">;
+/** How to reach a lab router: the fields a construct's router props take, by the same names. */
+export interface LabConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly sudo: boolean;
+  readonly privateKeyFile: string;
+  readonly knownHostsFile: string;
+  readonly hostKeySha256?: string;
+}
 
 export interface LabRouterDefaults {
   readonly name: string;
@@ -43,23 +53,22 @@ export interface LabConnectionsOptions {
 export function labConnections(opts: LabConnectionsOptions): Record<string, LabConnection> {
   const env = opts.env ?? process.env;
   const fromEnv = env[INVENTORY_ENV];
-  const conventional = `${LAB_STATE_ROOT}/${opts.lab}/inventory.json`;
+  const conventional = `${stateDir(opts.lab)}/inventory.json`;
   const file = opts.inventory === false ? undefined
     : opts.inventory !== undefined ? opts.inventory
     : fromEnv !== undefined && fromEnv !== "" ? fromEnv
     : existsSync(conventional) ? conventional : undefined;
   if (file !== undefined) return fromInventory(file, opts);
-  const base = opts.mgmtSubnet.split("/")[0]!.split(".").slice(0, 3).join(".");
-  const stateDir = `${LAB_STATE_ROOT}/${opts.lab}`;
+  const dir = stateDir(opts.lab);
   return Object.fromEntries(opts.routers.map((r, i) => {
     const user = r.user ?? "root";
     return [r.name, {
-      host: `${base}.${10 + i + 1}`,
+      host: mgmtAddress(opts.mgmtSubnet, i + 1),
       port: 22,
       user,
       sudo: user !== "root",
-      privateKeyFile: `${stateDir}/id_ed25519`,
-      knownHostsFile: `${stateDir}/known_hosts`,
+      privateKeyFile: `${dir}/id_ed25519`,
+      knownHostsFile: `${dir}/known_hosts`,
     }];
   }));
 }
@@ -69,14 +78,13 @@ function fromInventory(file: string, opts: LabConnectionsOptions): Record<string
   try {
     inventory = JSON.parse(readFileSync(file, "utf8")) as Inventory;
   } catch (err) {
-    throw new ConstructConfigError(`lab inventory ${file}`, INVENTORY_ENV, file, `cannot read it as JSON: ${(err as Error).message}`);
+    throw new LabStateError(`lab inventory ${file} (${INVENTORY_ENV}): cannot read it as JSON: ${(err as Error).message}`, { cause: err });
   }
   const result: Record<string, LabConnection> = {};
   for (const { name } of opts.routers) {
-    const r = inventory.routers?.[name];
+    const r = Object.hasOwn(inventory.routers ?? {}, name) ? inventory.routers[name] : undefined;
     if (r === undefined) {
-      throw new ConstructConfigError(`lab inventory ${file}`, `routers.${name}`, undefined,
-        `router "${name}" is missing; is this the inventory of lab "${opts.lab}" (it says "${inventory.lab}")?`);
+      throw new LabStateError(`lab inventory ${file}: routers.${name}: router "${name}" is missing; is this the inventory of lab "${opts.lab}" (it says "${inventory.lab}")?`);
     }
     result[name] = {
       host: r.host, port: r.port, user: r.user, sudo: r.sudo,

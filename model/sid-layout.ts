@@ -15,7 +15,7 @@
  * ends, so a SID never changes when links are added after it. Function 0
  * stays free for the router's own addresses (the lab puts locator::1 on lo).
  */
-import { addressInPrefix, formatIpv6, parseIpv6Prefix, type Ipv6Prefix } from "../../provider/net/ipv6";
+import { addressInPrefix, formatIpv6, parseIpv6Prefix, type Ipv6Prefix } from "./ipv6";
 
 export const FUNCTION_BITS = 16;
 export const NODE_FUNCTION = 0x0001;

@@ -1,6 +1,6 @@
-import type { Command } from "../../provider/cli/command";
-import { parse, writeJson } from "../../provider/cli/args";
-import { readInventory } from "../state";
+import type { Command } from "../../command";
+import { parse, writeJson } from "../../args";
+import { readInventory } from "../../../../lab/state";
 
 export const labInventoryCommand: Command = {
   path: ["lab", "inventory"],

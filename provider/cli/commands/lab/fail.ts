@@ -1,6 +1,6 @@
-import type { Command } from "../../provider/cli/command";
-import { parse } from "../../provider/cli/args";
-import { labFail } from "../failures";
+import type { Command } from "../../command";
+import { parse } from "../../args";
+import { labFail } from "../../../../lab/failures";
 
 export const labFailCommand: Command = {
   path: ["lab", "fail"],

@@ -1,7 +1,7 @@
-import type { Command } from "../../provider/cli/command";
-import { parse, writeJson } from "../../provider/cli/args";
-import { labDown, listLabs } from "../down";
-import { resolveLabName } from "../state";
+import type { Command } from "../../command";
+import { parse, writeJson } from "../../args";
+import { labDown, listLabs } from "../../../../lab/down";
+import { resolveLabName } from "../../../../lab/state";
 
 export const labDownCommand: Command = {
   path: ["lab", "down"],

@@ -1,6 +1,6 @@
-import type { Command } from "../../provider/cli/command";
-import { parse, writeJson } from "../../provider/cli/args";
-import { allLabStatus, labStatus } from "../status";
+import type { Command } from "../../command";
+import { parse, writeJson } from "../../args";
+import { allLabStatus, labStatus } from "../../../../lab/status";
 
 export const labStatusCommand: Command = {
   path: ["lab", "status"],

@@ -1,6 +1,6 @@
-import type { Command } from "../../provider/cli/command";
-import { parse } from "../../provider/cli/args";
-import { labHeal } from "../failures";
+import type { Command } from "../../command";
+import { parse } from "../../args";
+import { labHeal } from "../../../../lab/failures";
 
 export const labHealCommand: Command = {
   path: ["lab", "heal"],

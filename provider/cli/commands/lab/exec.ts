@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import type { Command } from "../../provider/cli/command";
-import { UsageError } from "../../provider/cli/command";
-import { nodeArgv } from "../exec";
+import type { Command } from "../../command";
+import { UsageError } from "../../command";
+import { nodeArgv } from "../../../../lab/exec";
 
 export const labExecCommand: Command = {
   path: ["lab", "exec"],

@@ -1,6 +1,6 @@
-import type { Command } from "../../provider/cli/command";
-import { parse, writeJson } from "../../provider/cli/args";
-import { labUp } from "../up";
+import type { Command } from "../../command";
+import { parse, writeJson } from "../../args";
+import { labUp } from "../../../../lab/up";
 
 export const labUpCommand: Command = {
   path: ["lab", "up"],

@@ -1,4 +1,4 @@
-import type { Command } from "../../provider/cli/command";
+import type { Command } from "../../command";
 import { labUpCommand } from "./up";
 import { labDownCommand } from "./down";
 import { labStatusCommand } from "./status";
