@@ -13,6 +13,7 @@ import type { Inventory } from "./inventory";
 import { LabStateError } from "./errors";
 import { stateDir } from "./system/names";
 import { mgmtAddress } from "./topology/addressing";
+import { connectionDefaults } from "../model/schema";
 
 export const INVENTORY_ENV = "SRV6_INVENTORY";
 
@@ -60,17 +61,12 @@ export function labConnections(opts: LabConnectionsOptions): Record<string, LabC
     : existsSync(conventional) ? conventional : undefined;
   if (file !== undefined) return fromInventory(file, opts);
   const dir = stateDir(opts.lab);
-  return Object.fromEntries(opts.routers.map((r, i) => {
-    const user = r.user ?? "root";
-    return [r.name, {
-      host: mgmtAddress(opts.mgmtSubnet, i + 1),
-      port: 22,
-      user,
-      sudo: user !== "root",
-      privateKeyFile: `${dir}/id_ed25519`,
-      knownHostsFile: `${dir}/known_hosts`,
-    }];
-  }));
+  return Object.fromEntries(opts.routers.map((r, i) => [r.name, {
+    host: mgmtAddress(opts.mgmtSubnet, i + 1),
+    ...connectionDefaults({ user: r.user }),
+    privateKeyFile: `${dir}/id_ed25519`,
+    knownHostsFile: `${dir}/known_hosts`,
+  }]));
 }
 
 function fromInventory(file: string, opts: LabConnectionsOptions): Record<string, LabConnection> {

@@ -14,6 +14,7 @@ import { stateDir, labOfNetns } from "./system/names";
 import { labDown } from "./down";
 import { LabStateError } from "./errors";
 import type { Inventory } from "./inventory";
+import { connectionDefaults } from "../model/schema";
 
 export interface UpOptions {
   /** Overrides the topology's name (tests use unique names). */
@@ -111,9 +112,7 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
     knownHostsFile,
     routers: Object.fromEntries(plan.routers.map((r) => [r.name, {
       host: r.mgmtAddress,
-      port: 22,
-      user: r.user,
-      sudo: r.user !== "root",
+      ...connectionDefaults({ user: r.user }),
       privateKeyFile,
       knownHostsFile,
       hostKeySha256: files.get(r.name)!.hostKeySha256,

@@ -89,6 +89,20 @@ export const DEFAULTS = {
   hold_down_ms: 1000,
 } as const;
 
+/** The provider block's defaults. */
+export const PROVIDER_DEFAULTS = {
+  parallelism: 16,
+  connect_timeout_ms: 10000,
+  command_timeout_ms: 60000,
+  accept_new_host_keys: false,
+} as const;
+
+/** How a router is reached when its config leaves port, user or sudo out: port 22, root, and sudo for anyone else. */
+export function connectionDefaults(c: { readonly port?: number | null; readonly user?: string | null; readonly sudo?: boolean | null }): { port: number; user: string; sudo: boolean } {
+  const user = c.user ?? DEFAULTS.user;
+  return { port: c.port ?? DEFAULTS.port, user, sudo: c.sudo ?? user !== "root" };
+}
+
 export const LIMITS = {
   probe_interval_ms: { minimum: 1, maximum: 10000 },
   multiplier: { minimum: 2, maximum: 255 },

@@ -10,6 +10,7 @@
  */
 import type { TopologyFile } from "./schema";
 import type { TopologyLink } from "../../model/topology";
+import { loopbackAddress } from "../../model/sid-layout";
 import { addressInPrefix, formatIpv6, parseIpv6Prefix, subnet, formatPrefix } from "../../model/ipv6";
 import { bridgeName, mgmtVethName, netnsName } from "../system/names";
 
@@ -93,7 +94,7 @@ export function planLab(topo: TopologyFile, overrides: { name?: string; mgmtSubn
       mgmtAddress: mgmtAddress(mgmtSubnet, routerIndex),
       mgmtVeth: mgmtVethName(name, routerIndex),
       locator: formatPrefix(locator),
-      loopback: formatIpv6(addressInPrefix(locator, 1n)),
+      loopback: loopbackAddress(locator),
       user: spec.user === "srv6ops" ? "srv6ops" : "root",
       interfaces: [],
     });

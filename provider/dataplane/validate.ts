@@ -4,11 +4,9 @@
  * router facts against their own schema, then the cross-resource rules the
  * renderer relies on (references, interfaces present, addresses parse).
  */
-import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from "ajv";
-import {
-  routerSchema, protectedLinkSchema, backupPolicySchema,
-  type RouterConfig, type ProtectedLinkConfig, type BackupPolicyConfig,
-} from "../../model/schema";
+import type { JSONSchemaType } from "ajv";
+import { routerSchema, protectedLinkSchema, backupPolicySchema, type RouterConfig } from "../../model/schema";
+import { schemaViolations } from "../../model/schema-check";
 import { isIpv6Address, parseIpv6Prefix } from "../../model/ipv6";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import type { DataplaneInput, RouterFacts } from "./types";
@@ -33,44 +31,18 @@ const factsSchema: JSONSchemaType<RouterFacts> = {
   },
 };
 
-let compiled: {
-  router: ValidateFunction<RouterConfig>;
-  link: ValidateFunction<ProtectedLinkConfig>;
-  policy: ValidateFunction<BackupPolicyConfig>;
-  facts: ValidateFunction<RouterFacts>;
-} | undefined;
-
-function validators() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, formats: { ipv6: isIpv6Address } });
-    compiled = {
-      router: ajv.compile(routerSchema),
-      link: ajv.compile(protectedLinkSchema),
-      policy: ajv.compile(backupPolicySchema),
-      facts: ajv.compile(factsSchema),
-    };
-  }
-  return compiled;
-}
-
-function schemaErrors(resource: string, value: unknown, errors: ErrorObject[] | null | undefined): DataplaneInputError[] {
-  return (errors ?? []).map((e) => {
-    const field = (e.instancePath.replace(/^\//, "").replace(/\//g, ".") || (e.params as { missingProperty?: string }).missingProperty) ?? "(root)";
-    let bad: unknown = value;
-    for (const part of e.instancePath.split("/").filter(Boolean)) bad = (bad as Record<string, unknown> | undefined)?.[part];
-    return new DataplaneInputError(resource, field, bad, e.message ?? "invalid");
-  });
+function schemaErrors(resource: string, schema: object, value: unknown): DataplaneInputError[] {
+  return schemaViolations(schema, value).map((v) => new DataplaneInputError(resource, v.field || "(root)", v.value, v.reasons.join(" and ")));
 }
 
 /** Throws DataplaneValidationError listing every problem; returns the router being rendered. */
 export function validateInput(input: DataplaneInput): RouterConfig {
-  const v = validators();
   const errors: DataplaneInputError[] = [];
   const name = (x: { name?: unknown }) => (typeof x?.name === "string" ? x.name : "?");
-  for (const r of input.routers) if (!v.router(r)) errors.push(...schemaErrors(`srv6_router.${name(r)}`, r, v.router.errors));
-  for (const l of input.links) if (!v.link(l)) errors.push(...schemaErrors(`srv6_protected_link.${name(l)}`, l, v.link.errors));
-  for (const p of input.policies) if (!v.policy(p)) errors.push(...schemaErrors(`srv6_backup_policy.${name(p)}`, p, v.policy.errors));
-  if (!v.facts(input.facts)) errors.push(...schemaErrors(`facts.${input.router}`, input.facts, v.facts.errors));
+  for (const r of input.routers) errors.push(...schemaErrors(`srv6_router.${name(r)}`, routerSchema, r));
+  for (const l of input.links) errors.push(...schemaErrors(`srv6_protected_link.${name(l)}`, protectedLinkSchema, l));
+  for (const p of input.policies) errors.push(...schemaErrors(`srv6_backup_policy.${name(p)}`, backupPolicySchema, p));
+  errors.push(...schemaErrors(`facts.${input.router}`, factsSchema, input.facts));
   if (errors.length) throw new DataplaneValidationError(input.router, errors);
 
   const routers = new Map(input.routers.map((r) => [r.name, r]));

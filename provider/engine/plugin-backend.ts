@@ -4,7 +4,7 @@
  * behaviour users see). Loaded lazily by the plugin server after the
  * handshake; one Engine (one SSH connection per router) per provider process.
  */
-import type { ProviderConfig } from "../../model/schema";
+import { connectionDefaults, type ProviderConfig } from "../../model/schema";
 import type { ResourceBackend } from "../plugin/backend";
 import { log } from "../plugin/log";
 import { withProviderDefaults, type DesiredProvider, type DesiredRouter } from "../state/desired-state";
@@ -26,8 +26,7 @@ export function createBackend(): ResourceBackend {
       throw new Srv6Error(`no SSH settings known for router ${name}: declare srv6_router.${name} in this configuration (its host, user and keys are what the provider connects with)`, { router: name });
     }
     directory.markOpened(name, c);
-    const user = c.user ?? "root";
-    const router = { ...c, port: c.port ?? 22, user, sudo: c.sudo ?? user !== "root" } as DesiredRouter;
+    const router = { ...c, ...connectionDefaults(c) } as DesiredRouter;
     return routerConnectionOptions(router, provider);
   };
   const engineNow = (): Engine => {

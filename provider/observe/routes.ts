@@ -13,7 +13,7 @@
  * Pure: text in, data out. Addresses are returned in canonical form.
  */
 import { ParseError } from "../errors";
-import { canonicalIpv6, formatIpv6, parseIpv6Prefix } from "../state/ipv6";
+import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "../state/ipv6";
 
 /** A BPF program as iproute2 names it on a route: `file.o:[section]`. */
 export interface BpfProgramRef {
@@ -113,7 +113,7 @@ export function parseBpfProgramRef(raw: string): BpfProgramRef {
 function canonicalDst(dst: string): string {
   if (dst === "default") return "::/0";
   const withLength = dst.includes("/") ? dst : `${dst}/128`;
-  const p = parseIpv6Prefix(withLength);
+  const p = tryParseIpv6Prefix(withLength);
   return p ? `${formatIpv6(p.network)}/${p.length}` : dst;
 }
 

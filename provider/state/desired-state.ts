@@ -5,20 +5,17 @@
  */
 import {
   DEFAULTS,
+  PROVIDER_DEFAULTS,
+  connectionDefaults,
   type AdjacencySid,
   type BackupPolicyConfig,
   type ProtectedLinkConfig,
   type ProviderConfig,
   type RouterConfig,
 } from "../../model/schema";
-import { canonicalIpv6, formatIpv6, parseIpv6Prefix } from "./ipv6";
+import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "./ipv6";
+import { loopbackAddress } from "../../model/sid-layout";
 
-export const PROVIDER_DEFAULTS = {
-  parallelism: 16,
-  connect_timeout_ms: 10000,
-  command_timeout_ms: 60000,
-  accept_new_host_keys: false,
-} as const;
 
 export type DesiredProvider = Required<ProviderConfig>;
 
@@ -51,13 +48,13 @@ export interface DesiredState {
 }
 
 function canonicalPrefix(text: string): string {
-  const p = parseIpv6Prefix(text);
+  const p = tryParseIpv6Prefix(text);
   return p ? `${formatIpv6(p.network)}/${p.length}` : text;
 }
 
-function locatorAddress(locator: string, host: bigint): string {
-  const p = parseIpv6Prefix(locator);
-  return p ? formatIpv6(p.network | host) : locator;
+function locatorLoopback(locator: string): string {
+  const p = tryParseIpv6Prefix(locator);
+  return p ? loopbackAddress(p) : locator;
 }
 
 export function withProviderDefaults(c: ProviderConfig): DesiredProvider {
@@ -70,15 +67,12 @@ export function withProviderDefaults(c: ProviderConfig): DesiredProvider {
 }
 
 export function withRouterDefaults(c: RouterConfig, logicalId: string): DesiredRouter {
-  const user = c.user ?? DEFAULTS.user;
   return {
     ...c,
     logicalId,
-    port: c.port ?? DEFAULTS.port,
-    user,
-    sudo: c.sudo ?? user !== "root",
+    ...connectionDefaults(c),
     locator: canonicalPrefix(c.locator),
-    source_address: c.source_address ? canonicalIpv6(c.source_address) : locatorAddress(c.locator, 1n),
+    source_address: c.source_address ? canonicalIpv6(c.source_address) : locatorLoopback(c.locator),
     node_sid: canonicalIpv6(c.node_sid),
     decap_sid: canonicalIpv6(c.decap_sid),
     adjacency_sids: (c.adjacency_sids ?? []).map((a) => ({ ...a, sid: canonicalIpv6(a.sid), nexthop: canonicalIpv6(a.nexthop) })),

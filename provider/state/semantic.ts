@@ -5,8 +5,8 @@
  * at the values it is given.
  */
 import type { SchemaIssue } from "../errors";
-import type { BackupPolicyConfig, ProtectedLinkConfig, RouterConfig } from "../../model/schema";
-import { parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "./ipv6";
+import { connectionDefaults, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "../../model/schema";
+import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "./ipv6";
 
 export interface Entity<T> {
   /** `type.name` used in messages. */
@@ -46,14 +46,14 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const endpoints = new Map<string, string>();
   for (const e of input.routers) {
     const r = e.config;
-    const locator = parseIpv6Prefix(r.locator);
+    const locator = tryParseIpv6Prefix(r.locator);
     if (!locator) add(e.label, "locator", r.locator, "must be an IPv6 prefix address/length");
     else if (locator.length < LOCATOR_LENGTH.min || locator.length > LOCATOR_LENGTH.max) add(e.label, "locator", r.locator, `prefix length must be between ${LOCATOR_LENGTH.min} and ${LOCATOR_LENGTH.max}`);
     else if (locator.hostBitsSet) add(e.label, "locator", r.locator, "has host bits set: write the network address (e.g. fc00:0:1::/48)");
     const usable = locator && !locator.hostBitsSet && locator.length >= LOCATOR_LENGTH.min && locator.length <= LOCATOR_LENGTH.max ? locator : undefined;
     if (!routers.has(r.name)) routers.set(r.name, { e, locator: usable });
 
-    const endpoint = `${r.host}:${r.port ?? 22}`;
+    const endpoint = `${r.host}:${connectionDefaults(r).port}`;
     const other = endpoints.get(endpoint);
     if (other) add(e.label, "host", r.host, `same SSH endpoint ${endpoint} as ${other}: each router needs its own host/port`);
     else endpoints.set(endpoint, e.label);
@@ -61,7 +61,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     if (usable) {
       const inside = (field: string, value: string | undefined) => {
         if (value === undefined) return;
-        const a = parseIpv6(value);
+        const a = tryParseIpv6(value);
         if (a !== undefined && !prefixContains(usable, a)) add(e.label, field, value, `must lie inside the router's locator ${r.locator}`);
       };
       inside("node_sid", r.node_sid);
@@ -71,7 +71,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     }
     const pairs = new Map<string, number>();
     (r.adjacency_sids ?? []).forEach((a, i) => {
-      const key = `${a.interface} ${parseIpv6(a.nexthop)}`;
+      const key = `${a.interface} ${tryParseIpv6(a.nexthop)}`;
       const first = pairs.get(key);
       if (first !== undefined) add(e.label, `adjacency_sids[${i}]`, a, `same interface and nexthop as adjacency_sids[${first}]: one End.X SID per adjacency`);
       else pairs.set(key, i);
@@ -92,19 +92,19 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const knownRouters = () => [...routers.keys()].join(", ") || "(none)";
   const inLocatorOf = (routerName: string, label: string, field: string, value: string) => {
     const r = routers.get(routerName);
-    const a = parseIpv6(value);
+    const a = tryParseIpv6(value);
     if (r?.locator && a !== undefined && !prefixContains(r.locator, a)) add(label, field, value, `must lie inside the locator ${r.e.config.locator} of router ${routerName}`);
   };
   const adjacencyOf = (routerName: string, sid: string) => {
     const r = routers.get(routerName);
-    const v = parseIpv6(sid);
-    return r?.e.config.adjacency_sids?.map((a, index) => ({ a, index })).find(({ a }) => parseIpv6(a.sid) === v);
+    const v = tryParseIpv6(sid);
+    return r?.e.config.adjacency_sids?.map((a, index) => ({ a, index })).find(({ a }) => tryParseIpv6(a.sid) === v);
   };
 
   // --- SIDs unique network-wide ------------------------------------------
   const sids = new Map<bigint, string>();
   const claimSid = (label: string, field: string, value: string) => {
-    const v = parseIpv6(value);
+    const v = tryParseIpv6(value);
     if (v === undefined) return;
     const first = sids.get(v);
     if (first) add(label, field, value, `SID already used by ${first}; every SID must be unique in the network`);
@@ -127,7 +127,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       if (!routerExists(router)) add(e.label, `router_${side}`, router, `unknown router: no srv6_router named '${router}' (known: ${knownRouters()})`);
     }
     if (l.router_a === l.router_b) add(e.label, "router_b", l.router_b, "a protected link needs two different routers");
-    if (parseIpv6(l.peer_address_a) === parseIpv6(l.peer_address_b)) add(e.label, "peer_address_b", l.peer_address_b, "must differ from peer_address_a: each end has its own address on the link");
+    if (tryParseIpv6(l.peer_address_a) === tryParseIpv6(l.peer_address_b)) add(e.label, "peer_address_b", l.peer_address_b, "must differ from peer_address_a: each end has its own address on the link");
 
     for (const side of ["a", "b"] as const) {
       const self = side === "a" ? l.router_a : l.router_b;
@@ -151,7 +151,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       const adj = adjacencyOf(peer, ret);
       if (adj) {
         if (adj.a.interface !== peerIface) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, which leaves over ${adj.a.interface}; it must leave over the link's interface ${peerIface}`);
-        else if (parseIpv6(adj.a.nexthop) !== parseIpv6(peerNexthop)) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, whose nexthop ${adj.a.nexthop} is not the link's peer address ${peerNexthop}`);
+        else if (tryParseIpv6(adj.a.nexthop) !== tryParseIpv6(peerNexthop)) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, whose nexthop ${adj.a.nexthop} is not the link's peer address ${peerNexthop}`);
       } else {
         claimSid(e.label, `return_sid_${side}`, ret);
       }
@@ -166,7 +166,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
           const self = side === "a" ? l.config.router_a : l.config.router_b;
           const iface = side === "a" ? l.config.interface_a : l.config.interface_b;
           const peerAddr = side === "a" ? l.config.peer_address_a : l.config.peer_address_b;
-          if (self === e.config.name && iface === a.interface && parseIpv6(peerAddr) !== parseIpv6(a.nexthop)) {
+          if (self === e.config.name && iface === a.interface && tryParseIpv6(peerAddr) !== tryParseIpv6(a.nexthop)) {
             add(e.label, `adjacency_sids[${i}].nexthop`, a.nexthop, `interface ${a.interface} is the protected link ${l.label}, whose peer address is ${peerAddr}; the End.X nexthop must be that address`);
           }
         }
@@ -177,11 +177,11 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   // --- backup policies ---------------------------------------------------
   const decapSids = new Map<bigint, string>();
   for (const e of input.routers) {
-    const v = parseIpv6(e.config.decap_sid);
+    const v = tryParseIpv6(e.config.decap_sid);
     if (v !== undefined) decapSids.set(v, e.config.name);
   }
   for (const sid of input.invalidRouterDecapSids) {
-    const v = parseIpv6(sid);
+    const v = tryParseIpv6(sid);
     if (v !== undefined && !decapSids.has(v)) decapSids.set(v, "(invalid router)");
   }
   const prefixesByRouter = new Map<string, { e: Entity<BackupPolicyConfig>; p: Ipv6Prefix }[]>();
@@ -193,7 +193,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     if (link && p.router !== link.config.router_a && p.router !== link.config.router_b) {
       add(e.label, "router", p.router, `must be an end of link ${p.link} (${link.config.router_a} or ${link.config.router_b})`);
     }
-    const prefix = parseIpv6Prefix(p.prefix);
+    const prefix = tryParseIpv6Prefix(p.prefix);
     if (!prefix) add(e.label, "prefix", p.prefix, "must be an IPv6 prefix address/length with length 0..128");
     else if (prefix.hostBitsSet) add(e.label, "prefix", p.prefix, "has host bits set: write the network address of the prefix");
     else {
@@ -206,7 +206,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     if (p.segments.length === 0) add(e.label, "segments", p.segments, "must list at least one segment");
     else {
       const last = p.segments[p.segments.length - 1];
-      const owner = decapSids.get(parseIpv6(last) ?? -1n);
+      const owner = decapSids.get(tryParseIpv6(last) ?? -1n);
       if (owner === undefined) add(e.label, `segments[${p.segments.length - 1}]`, last, `the last segment must be the decap_sid (End.DT6) of a router; known decap SIDs: ${input.routers.map((r) => r.config.decap_sid).join(", ") || "(none)"}`);
       else if (owner === p.router) add(e.label, `segments[${p.segments.length - 1}]`, last, `is router ${p.router}'s own decap SID: the backup path must end on another router`);
     }

@@ -93,11 +93,11 @@ test("a bad configuration shows our diagnostics with attribute paths and changes
       assert.match(iface.snippet?.code ?? "", /interface_a\s+= "eth0; reboot"/);
 
       const mult = find('Invalid srv6_protected_link "l12": multiplier');
-      assert.match(mult.detail, /got 1, which must be >= 2/);
+      assert.match(mult.detail, /got 1, which must be between 2 and 255/);
       assert.equal(mult.range?.start.line, lineOf(CONFIG, "multiplier"));
 
       const nested = find('Invalid srv6_router "r2": adjacency_sids[1].nexthop');
-      assert.match(nested.detail, /"fe80::zz".*valid ipv6 address/s);
+      assert.match(nested.detail, /"fe80::zz".*valid IPv6 address/s);
       assert.equal(nested.address, "srv6_router.r2");
 
       // router_a is unknown (r1's id): it must not be reported.

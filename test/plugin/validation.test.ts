@@ -28,9 +28,9 @@ test("a bad nested value is reported at its path with the value and the rule", (
   assert.deepEqual(iface.path, [{ attribute: "adjacency_sids" }, { index: 0 }, { attribute: "interface" }]);
   assert.match(iface.detail, /got "eth1 \$\(reboot\)", which must match the pattern/);
   const nexthop = diags.find((d) => d.summary.endsWith("adjacency_sids[0].nexthop"))!;
-  assert.match(nexthop.detail, /must match the pattern .* and must be a valid ipv6 address/, "both rules in one diagnostic");
+  assert.match(nexthop.detail, /must match the pattern .* and must be a valid IPv6 address/, "both rules in one diagnostic");
   const port = diags.find((d) => d.summary.endsWith(": port"))!;
-  assert.match(port.detail, /got 70000, which must be <= 65535\. SSH port/);
+  assert.match(port.detail, /got 70000, which must be between 1 and 65535\. SSH port/);
   assert.equal(diags.length, 3);
 });
 
