@@ -29,6 +29,12 @@ export interface LabStackProps {
    * @default env SRV6_INVENTORY, else /run/srv6-lab/diamond/inventory.json if present
    */
   readonly inventory?: string | false;
+  /** @default 10 */
+  readonly probeIntervalMs?: number;
+  /** @default 3 */
+  readonly multiplier?: number;
+  /** @default 1000 */
+  readonly holdDownMs?: number;
 }
 
 export class DiamondStack extends TerraformStack {
@@ -42,7 +48,9 @@ export class DiamondStack extends TerraformStack {
       mgmtSubnet: "198.18.0.0/24",
       routers: [{ name: "r1" }, { name: "r2" }, { name: "r3" }, { name: "r4", user: "srv6ops" }],
     });
-    const net = new ProtectedNetwork(this, "diamond", { probeIntervalMs: 10, multiplier: 3, holdDownMs: 1000 });
+    const net = new ProtectedNetwork(this, "diamond", {
+      probeIntervalMs: props.probeIntervalMs ?? 10, multiplier: props.multiplier ?? 3, holdDownMs: props.holdDownMs ?? 1000,
+    });
     this.network = net;
 
     const r1 = net.addRouter("r1", { ...ssh.r1!, locator: "fc00:0:1::/48", prefixes: ["2001:db8:1::/64"] });

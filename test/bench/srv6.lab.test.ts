@@ -1,6 +1,6 @@
 /**
- * The benchmark's srv6-protect adapter on the lab: the dataplane (1 ms x 3)
- * installed through its lab entry point, one silent failure of r1-r2 while
+ * The benchmark's srv6-protect adapter on the lab: examples/diamond (1 ms x 3)
+ * deployed by `srv6 apply`, one silent failure of r1-r2 while
  * the meter streams h1 -> h2; detection must come from r1's link_state map
  * and the traffic must come back by the SRv6 backup via r3.
  *

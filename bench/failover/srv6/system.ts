@@ -1,59 +1,80 @@
 /**
- * Our eBPF dataplane as a FailoverSystem, installed on the diamond with the
- * dataplane's own lab entry point (test/helpers/dataplane.ts: the exact
- * commands provider/dataplane renders, run through the lab). It protects
- * r1-r2 from both ends (h2's prefix on r1, h1's on r2).
+ * srv6-protect as a FailoverSystem, installed the way an operator installs
+ * it: the diamond's constructs (examples/diamond, with the setting's timers)
+ * synthesized into a stack, then `srv6 apply` over SSH; `srv6 destroy`
+ * removes it. It protects r1-r2 from both ends (h2's prefix on r1, h1's on
+ * r2), as the constructs compute it.
  *
- * Detection is read from the pinned link_state map on the upstream router:
- * last_failover_ns is bpf_ktime_get_ns(), the same CLOCK_MONOTONIC as the
- * meter, stamped by the program that flips the link down, i.e. the moment
- * traffic starts taking the backup. False failovers are the failovers
- * counter of both ends.
+ * Detection is read from the pinned link_state map on the upstream router
+ * (the engine's own map reader): last_failover_ns is bpf_ktime_get_ns(), the
+ * same CLOCK_MONOTONIC as the meter, stamped by the program that flips the
+ * link down, i.e. the moment traffic starts taking the backup. False
+ * failovers are the failovers counter of both ends.
  */
-import type { Inventory } from "../../../lab/inventory";
-import type { RunResult } from "../../../lab/system/run";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { DiamondStack } from "../../../examples/diamond/main";
+import { PACKAGE_ROOT } from "../../../provider/engine/router-scripts";
+import { decodeStatus, statusArgv, type LinkStatus, type MapDump } from "../../../provider/dataplane/status";
 import { BenchError, BenchTimeoutError } from "../../errors";
+import { expectExit, timedRun } from "../../apply/process";
 import type { FailoverSystem, Setting } from "../system";
 import type { SystemContext } from "../systems";
 import { sleep } from "../frr/daemons";
-import {
-  diamondDesiredState, installDataplane, linkStatus, type InstalledDataplane, type LabLike,
-} from "../../../test/helpers/dataplane";
 
-/** Hold-down before traffic returns to a healed link (the dataplane's lab default). */
+/** Hold-down before traffic returns to a healed link. */
 export const HOLD_DOWN_MS = 300;
 
 export class Srv6ProtectSystem implements FailoverSystem {
   /** Past the hold-down, so the return to the link is over. */
   readonly settleMs = HOLD_DOWN_MS + 500;
-  private installed?: InstalledDataplane;
-  private readonly labLike: LabLike;
+  private workDir?: string;
+  private installed = false;
+  private readonly ifindex = new Map<string, number>();
 
-  constructor(readonly setting: Setting, private readonly ctx: SystemContext) {
-    const lab = ctx.lab;
-    this.labLike = {
-      inventory: lab.inventory,
-      // The dataplane helper checks exit codes itself.
-      exec: (node, argv, opts): Promise<RunResult> => lab.exec(node, argv, { ...opts, allowFailure: true }),
-    };
-  }
+  constructor(readonly setting: Setting, private readonly ctx: SystemContext) {}
 
   private get link() {
     return this.ctx.link;
   }
 
+  private srv6(verb: string): string[] {
+    return [process.execPath, join(PACKAGE_ROOT, "bin", "srv6"), verb, "--stack", join(this.workDir!, "cdktf.out"), "--inventory", join(this.ctx.lab.inventory.stateDir, "inventory.json"), "--json"];
+  }
+
   async install(progress: (line: string) => void): Promise<void> {
-    const inv: Inventory = this.ctx.lab.inventory;
     const { a, aIf, b, bIf } = this.link;
+    const inv = this.ctx.lab.inventory;
     if (!(a === "r1" && b === "r2" && aIf === "eth1" && bIf === "eth1" && inv.hosts.h1 && inv.hosts.h2 && inv.routers.r3 && inv.routers.r4)) {
-      throw new BenchError(`srv6-protect: the benchmark installs the dataplane on the diamond topology protecting r1:eth1-r2:eth1 only (got ${a}:${aIf}-${b}:${bIf})`);
+      throw new BenchError(`srv6-protect: the benchmark deploys examples/diamond, protecting r1:eth1-r2:eth1 only (got ${a}:${aIf}-${b}:${bIf})`);
     }
-    const desired = diamondDesiredState(inv, {
-      intervalMs: this.setting.intervalMs, multiplier: this.setting.multiplier, holdDownMs: HOLD_DOWN_MS,
+    this.workDir = mkdtempSync(join(tmpdir(), "srv6-bench-failover-"));
+    const app = new App({ outdir: join(this.workDir, "cdktf.out") });
+    new DiamondStack(app, "diamond", {
+      inventory: join(inv.stateDir, "inventory.json"),
+      probeIntervalMs: this.setting.intervalMs, multiplier: this.setting.multiplier, holdDownMs: HOLD_DOWN_MS,
     });
-    this.installed = await installDataplane(this.labLike, desired);
-    progress(`srv6-protect: dataplane installed (probes ${this.setting.intervalMs} ms x ${this.setting.multiplier}, hold-down ${HOLD_DOWN_MS} ms); waiting for probes`);
+    app.synth();
+    const argv = this.srv6("apply");
+    const r = expectExit(await timedRun(argv, { timeoutMs: 300_000 }), argv, "srv6 apply");
+    this.installed = true;
+    progress(`srv6-protect: examples/diamond applied by srv6 apply in ${(r.ms / 1000).toFixed(2)} s (probes ${this.setting.intervalMs} ms x ${this.setting.multiplier}, hold-down ${HOLD_DOWN_MS} ms); waiting for probes`);
     await this.waitHealthy(30_000);
+  }
+
+  private async linkStatus(router: string, ifname: string): Promise<LinkStatus> {
+    let ifindex = this.ifindex.get(`${router}:${ifname}`);
+    if (ifindex === undefined) {
+      const out = await this.ctx.lab.exec(router, ["ip", "-j", "link", "show", "dev", ifname]);
+      ifindex = (JSON.parse(out.stdout) as { ifindex: number }[])[0]!.ifindex;
+      this.ifindex.set(`${router}:${ifname}`, ifindex);
+    }
+    const dump = await this.ctx.lab.exec(router, statusArgv());
+    const st = decodeStatus(JSON.parse(dump.stdout) as MapDump).links.find((l) => l.ifindex === ifindex);
+    if (!st?.state) throw new BenchError(`srv6-protect: no link state for ${ifname} (ifindex ${ifindex})`, { node: router });
+    return st;
   }
 
   async waitHealthy(timeoutMs: number): Promise<void> {
@@ -62,7 +83,7 @@ export class Srv6ProtectSystem implements FailoverSystem {
     while (Date.now() < deadline) {
       last = "";
       for (const [node, ifname] of [[this.link.a, this.link.aIf], [this.link.b, this.link.bIf]] as const) {
-        const st = (await linkStatus(this.labLike, node, ifname)).state!;
+        const st = (await this.linkStatus(node, ifname)).state!;
         if (st.down) last ||= `${node}:${ifname} is down`;
         else if (st.probesSeen === 0n) last ||= `${node}:${ifname} has seen no probe yet`;
       }
@@ -73,7 +94,7 @@ export class Srv6ProtectSystem implements FailoverSystem {
   }
 
   async detectedAt(sinceNs: number): Promise<number | undefined> {
-    const st = (await linkStatus(this.labLike, this.link.a, this.link.aIf)).state!;
+    const st = (await this.linkStatus(this.link.a, this.link.aIf)).state!;
     const at = Number(st.lastFailoverNs);
     return st.failovers > 0n && at >= sinceNs ? at : undefined;
   }
@@ -81,20 +102,25 @@ export class Srv6ProtectSystem implements FailoverSystem {
   async downCount(): Promise<number> {
     let n = 0n;
     for (const [node, ifname] of [[this.link.a, this.link.aIf], [this.link.b, this.link.bIf]] as const) {
-      n += (await linkStatus(this.labLike, node, ifname)).state!.failovers;
+      n += (await this.linkStatus(node, ifname)).state!.failovers;
     }
     return Number(n);
   }
 
   async uninstall(): Promise<string[]> {
-    if (!this.installed) return [];
+    const problems: string[] = [];
     try {
-      await this.installed.remove();
-      return [];
+      if (this.installed) {
+        const argv = this.srv6("destroy");
+        expectExit(await timedRun(argv, { timeoutMs: 300_000 }), argv, "srv6 destroy");
+      }
     } catch (err) {
-      return [`removing the dataplane: ${(err as Error).message}`];
+      problems.push(`srv6 destroy: ${(err as Error).message}`);
     } finally {
-      this.installed = undefined;
+      this.installed = false;
+      if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
+      this.workDir = undefined;
     }
+    return problems;
   }
 }
