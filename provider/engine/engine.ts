@@ -18,7 +18,7 @@ import { STAGING_DIR } from "./record";
 import { RUN_DIR, STATE_DIR } from "../dataplane/constants";
 import { PACKAGE_ROOT } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
-import type { TxnStatus } from "./errors";
+import { ApplyAbortedError, type TxnStatus } from "./errors";
 
 export interface EngineOptions {
   /** SSH settings of each router by name. */
@@ -229,7 +229,7 @@ export class Engine {
           status = await awaitTransaction(conn, txn.id);
         }
         if (go === "abort" && !results.has(router)) {
-          fail(router, new Srv6Error(`apply on ${router} aborted because another router failed; ${router} kept its previous configuration`, { router }), status);
+          fail(router, new ApplyAbortedError(router), status);
           return;
         }
         checkCommitted(router, status);

@@ -15,6 +15,7 @@ export interface TxnStatus {
 /** The router refused or undid the transaction; it holds its previous configuration. */
 export class ApplyError extends Srv6Error {
   override readonly name: string = "ApplyError";
+  override readonly kind: string = "apply";
   constructor(message: string, readonly status: TxnStatus, ctx: Srv6ErrorContext = {}) {
     super(message, ctx);
   }
@@ -23,14 +24,26 @@ export class ApplyError extends Srv6Error {
 /** Another apply holds the router's lock. */
 export class RouterLockedError extends ApplyError {
   override readonly name = "RouterLockedError";
+  override readonly kind = "router-locked";
 }
 
 /** The router's applied record changed since the plan: plan again. */
 export class PlanConflictError extends ApplyError {
   override readonly name = "PlanConflictError";
+  override readonly kind = "plan-conflict";
 }
 
 /** The connection was lost while the router applied: it finishes or reverts on its own. */
 export class ApplyInterruptedError extends Srv6Error {
   override readonly name = "ApplyInterruptedError";
+  override readonly kind = "apply-interrupted";
+}
+
+/** This router was ready, but another router of the apply failed: nothing changed here. */
+export class ApplyAbortedError extends Srv6Error {
+  override readonly name = "ApplyAbortedError";
+  override readonly kind = "apply-aborted";
+  constructor(router: string) {
+    super(`apply on ${router} aborted because another router failed; ${router} kept its previous configuration`, { router });
+  }
 }

@@ -16,7 +16,7 @@
 import type { RouterConfig } from "../../../model/schema";
 import { Srv6Error } from "../../errors";
 import type { Engine, RouterPlan } from "../engine";
-import { PlanConflictError } from "../errors";
+import { ApplyAbortedError, PlanConflictError } from "../errors";
 import { bundleFor, stableJson, type RouterBundle, type StateLike } from "../bundle";
 import { minimalObserveRequest, observeRouter } from "../observe";
 import type { AppliedRecord } from "../record";
@@ -163,8 +163,7 @@ export class RouterStates {
     // A conflict anywhere means "read again"; otherwise the router that really failed comes first.
     const conflict = failed.find((r) => r.error instanceof PlanConflictError);
     if (conflict) throw conflict.error;
-    const aborted = /aborted because another router failed/;
-    throw (failed.find((r) => !aborted.test(r.error!.message)) ?? failed[0]!).error;
+    throw (failed.find((r) => !(r.error instanceof ApplyAbortedError)) ?? failed[0]!).error;
   }
 
   /** Removes everything we installed on the router (the router resource's delete). */
