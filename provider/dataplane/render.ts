@@ -19,6 +19,7 @@
 import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
 import type { ProtectedLinkConfig, RouterConfig } from "../../model/schema";
 import { DEFAULTS } from "../../model/schema";
+import { loopbackAddress } from "../../model/sid-layout";
 import {
   ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
   PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, PROBE_UNIT, BPF_OBJECTS, ROUTER_TOOLS, MAP_NAMES,
@@ -69,9 +70,7 @@ function linkEnds(input: DataplaneInput): LinkEnd[] {
 }
 
 export function sourceAddress(r: RouterConfig): string {
-  if (r.source_address) return canon(r.source_address);
-  const loc = parseIpv6Prefix(r.locator, { allowHostBits: true });
-  return formatIpv6((loc.network & ~((1n << BigInt(128 - loc.length)) - 1n)) + 1n);
+  return r.source_address ? canon(r.source_address) : loopbackAddress(parseIpv6Prefix(r.locator, { allowHostBits: true }));
 }
 
 /** The probe sender's configuration for this router (deterministic order). */
