@@ -101,3 +101,39 @@ export function subnet(p: Ipv6Prefix, length: number, index: bigint): Ipv6Prefix
   }
   return { network: p.network + (index << BigInt(128 - length)), length };
 }
+
+/**
+ * The lenient face, for validation that reports instead of throwing: the
+ * try- parsers return undefined, and a prefix remembers whether its text
+ * had host bits set (so the checks can name that mistake).
+ */
+export interface CheckedIpv6Prefix extends Ipv6Prefix {
+  /** Whether the text had host bits set (e.g. fc00::1/48). */
+  readonly hostBitsSet: boolean;
+}
+
+/** The address as a 128-bit integer; undefined when not an IPv6 address. */
+export function tryParseIpv6(text: string): bigint | undefined {
+  try {
+    return typeof text === "string" ? parseIpv6(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `addr/len` with 0 <= len <= 128, host bits allowed but noted; undefined when malformed. */
+export function tryParseIpv6Prefix(text: string): CheckedIpv6Prefix | undefined {
+  try {
+    if (typeof text !== "string") return undefined;
+    const p = parseIpv6Prefix(text, { allowHostBits: true });
+    return { ...p, hostBitsSet: tryParseIpv6(text.split("/")[0]!) !== p.network };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Canonical text of an address given as text; the input unchanged when it is not IPv6. */
+export function canonicalIpv6(text: string): string {
+  const v = tryParseIpv6(text);
+  return v === undefined ? text : formatIpv6(v);
+}

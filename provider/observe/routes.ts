@@ -13,7 +13,7 @@
  * Pure: text in, data out. Addresses are returned in canonical form.
  */
 import { ParseError } from "../errors";
-import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "../state/ipv6";
+import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "../../model/ipv6";
 
 /** A BPF program as iproute2 names it on a route: `file.o:[section]`. */
 export interface BpfProgramRef {

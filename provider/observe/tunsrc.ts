@@ -1,6 +1,6 @@
 /** Parses `ip sr tunsrc show`: `tunsrc addr fc00:0:1::1`; `::` means unset. Pure. */
 import { ParseError } from "../errors";
-import { canonicalIpv6, isIpv6Address } from "../state/ipv6";
+import { canonicalIpv6, isIpv6Address } from "../../model/ipv6";
 import type { ParseContext } from "./routes";
 
 /** The SRv6 encapsulation source address, or undefined when none is set (`::`). */

@@ -13,7 +13,7 @@ import {
   type ProviderConfig,
   type RouterConfig,
 } from "../../model/schema";
-import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "./ipv6";
+import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "../../model/ipv6";
 import { loopbackAddress } from "../../model/sid-layout";
 
 

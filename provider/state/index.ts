@@ -11,7 +11,7 @@ import { NAME_PATTERN, type BackupPolicyConfig, type ProtectedLinkConfig, type P
 import { extractDocument } from "./extract";
 import { resolveReferences } from "./references";
 import { checkProviderSchema, checkResourceSchema } from "./schema-check";
-import { checkSemantics, type Entity } from "./semantic";
+import { checkSemantics, type Entity } from "../../model/network-rules";
 import { locateStack, readStackDocument, type StackLocation } from "./stack-file";
 import {
   withLinkDefaults,
@@ -98,4 +98,4 @@ export function validateResource(type: ResourceType, config: unknown): SchemaIss
 }
 
 export { checkProviderSchema } from "./schema-check";
-export { checkSemantics, type SemanticInput, type Entity } from "./semantic";
+export { checkSemantics, type SemanticInput, type Entity } from "../../model/network-rules";

@@ -4,9 +4,9 @@
  * coherence of links, adjacency SIDs and backup policies. Pure: it only looks
  * at the values it is given.
  */
-import type { SchemaIssue } from "../errors";
-import { connectionDefaults, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "../../model/schema";
-import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "./ipv6";
+import type { SchemaIssue } from "./issue";
+import { connectionDefaults, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
+import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, type CheckedIpv6Prefix } from "./ipv6";
 
 export interface Entity<T> {
   /** `type.name` used in messages. */
@@ -42,7 +42,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   }
 
   // --- routers -----------------------------------------------------------
-  const routers = new Map<string, { e: Entity<RouterConfig>; locator?: Ipv6Prefix }>();
+  const routers = new Map<string, { e: Entity<RouterConfig>; locator?: CheckedIpv6Prefix }>();
   const endpoints = new Map<string, string>();
   for (const e of input.routers) {
     const r = e.config;
@@ -184,7 +184,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     const v = tryParseIpv6(sid);
     if (v !== undefined && !decapSids.has(v)) decapSids.set(v, "(invalid router)");
   }
-  const prefixesByRouter = new Map<string, { e: Entity<BackupPolicyConfig>; p: Ipv6Prefix }[]>();
+  const prefixesByRouter = new Map<string, { e: Entity<BackupPolicyConfig>; p: CheckedIpv6Prefix }[]>();
   for (const e of input.policies) {
     const p = e.config;
     if (!routerExists(p.router)) add(e.label, "router", p.router, `unknown router: no srv6_router named '${p.router}' (known: ${knownRouters()})`);
