@@ -16,7 +16,7 @@
  * problems (bridge links, overlaps, SID collisions, reused interfaces,
  * unreachable prefixes) are reported together through node.addValidation.
  */
-import { Aspects, TerraformStack, type IAspect } from "cdktf";
+import { Aspects, TerraformStack, Token, type IAspect } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { ConstructConfigError } from "./errors";
 import { NetworkLink, type ILink, type LinkProps } from "./link";
@@ -24,6 +24,8 @@ import { NetworkRouter, type IRouter, type RouterProps } from "./router";
 import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
 import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
 import { shortestRoute } from "../model/spf";
+import { checkSemantics } from "../model/network-rules";
+import { formatIssue } from "../model/issue";
 import { BackupPolicy } from "./resources/backup-policy";
 import { ProtectedLink } from "./resources/protected-link";
 import { Router } from "./resources/router";
@@ -61,7 +63,7 @@ export class ProtectedNetwork extends Construct {
     this.defaults = defaults;
     this.provider = provider ?? defaultProvider(this) ?? new Srv6Provider(this, "Provider");
     Aspects.of(this).add(new EmitResources(this));
-    this.node.addValidation({ validate: () => this.plan().problems.map((p) => p.message) });
+    this.node.addValidation({ validate: () => this.validatePlan() });
   }
 
   /** Declares a router. The id is the router's name. */
@@ -174,6 +176,42 @@ export class ProtectedNetwork extends Construct {
   /** Computes SIDs, protected links, backup policies and problems for the network as declared now. */
   plan(): NetworkPlan {
     return this.emitted ?? planNetwork(this.spec());
+  }
+
+  /**
+   * The plan's own problems; when there are none, the whole-network rules
+   * the CLI and the Terraform provider apply (model/network-rules.ts), on
+   * the resources this network emits, so the three can never disagree.
+   * Values that are Terraform references are known only at apply: then the
+   * provider checks them.
+   */
+  private validatePlan(): string[] {
+    const plan = this.plan();
+    if (plan.problems.length) return plan.problems.map((p) => p.message);
+    const input = {
+      routers: plan.routers.map((r) => ({
+        label: `srv6_router.${r.name}`,
+        config: { ...this.routerList.find((x) => x.routerName === r.name)!.baseConfig, node_sid: r.nodeSid, decap_sid: r.decapSid, adjacency_sids: r.adjacencySids },
+      })),
+      links: plan.links.map((l) => ({
+        label: `srv6_protected_link.${l.name}`,
+        config: {
+          name: l.name,
+          router_a: l.a.router, interface_a: l.a.interface, peer_address_a: l.a.peerAddress, monitor_sid_a: l.a.monitorSid, return_sid_a: l.a.returnSid,
+          router_b: l.b.router, interface_b: l.b.interface, peer_address_b: l.b.peerAddress, monitor_sid_b: l.b.monitorSid, return_sid_b: l.b.returnSid,
+          probe_interval_ms: l.probeIntervalMs, multiplier: l.multiplier, hold_down_ms: l.holdDownMs,
+        },
+      })),
+      policies: plan.policies.map((p) => ({
+        label: `srv6_backup_policy.${p.name}`,
+        config: { name: p.name, router: p.router, link: p.link, prefix: p.prefix, segments: p.segments },
+      })),
+      invalidRouterNames: new Set<string>(),
+      invalidLinkNames: new Set<string>(),
+      invalidRouterDecapSids: [],
+    };
+    if (Token.isUnresolved(JSON.stringify(input.routers.map((r) => r.config)))) return [];
+    return checkSemantics(input).map((i) => `network ${this.node.path}: ${formatIssue(i)}`);
   }
 
   /** @internal Emits the low-level resources; runs once, when synthesis starts. */

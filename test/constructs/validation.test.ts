@@ -181,3 +181,12 @@ test("two networks in one stack share the provider and may not reuse names", () 
   assert.equal(json.provider.srv6.length, 1);
   assert.deepEqual(Object.keys(json.resource.srv6_router!).sort(), ["r1", "r2"]);
 });
+
+test("synth applies the whole-network rules the CLI and the provider apply (model/network-rules.ts)", () => {
+  // Two routers behind one SSH endpoint: the construct plan has no opinion, the rule book does.
+  const { stack, net } = triangle({ r2: { host: "192.0.2.1" } });
+  net.protectAll();
+  assert.deepEqual(net.plan().problems, [], "nothing the construct plan itself checks");
+  assert.throws(() => Testing.synth(stack, true), (err: Error) =>
+    /srv6_router\.r2\.host = "192\.0\.2\.1": same SSH endpoint 192\.0\.2\.1:22 as srv6_router\.r1/.test(err.message), "synth fails with the rule book's message");
+});
