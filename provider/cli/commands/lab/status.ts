@@ -16,7 +16,7 @@ export const labStatusCommand: Command = {
       for (const r of s.routers) io.stdout.write(`  ${r.name.padEnd(8)} ${r.host.padEnd(16)} ${r.user.padEnd(9)} ${r.sshd.padEnd(8)} ${r.sshReachable ? "ok" : "unreachable"}\n`);
       io.stdout.write("  LINK                          STATE        DROPPED IN THE WIRE\n");
       for (const l of s.links) {
-        const dropped = l.endpoints.map((e) => `${e.split(":")[0]}->: ${l.frames[e]?.dropped ?? 0}`).join(", ");
+        const dropped = l.endpoints.map((e) => `from ${e.split(":")[0]}: ${l.frames[e]?.dropped ?? 0}`).join(", ");
         io.stdout.write(`  ${l.endpoints.join(" -- ").padEnd(29)} ${l.state.padEnd(12)} ${dropped}\n`);
       }
     }
