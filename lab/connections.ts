@@ -9,7 +9,7 @@
  * before the lab is up.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { Inventory } from "./inventory";
+import type { Inventory, InventoryRouter } from "./inventory";
 import { LabStateError } from "./errors";
 import { stateDir } from "./system/names";
 import { mgmtAddress } from "./topology/addressing";
@@ -17,16 +17,8 @@ import { connectionDefaults } from "../model/schema";
 
 export const INVENTORY_ENV = "SRV6_INVENTORY";
 
-/** How to reach a lab router: the fields a construct's router props take, by the same names. */
-export interface LabConnection {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly sudo: boolean;
-  readonly privateKeyFile: string;
-  readonly knownHostsFile: string;
-  readonly hostKeySha256?: string;
-}
+/** How to reach a lab router: the fields a construct's router props take, by the same names (no host key before the lab is up). */
+export type LabConnection = Pick<InventoryRouter, "host" | "port" | "user" | "sudo" | "privateKeyFile" | "knownHostsFile"> & Partial<Pick<InventoryRouter, "hostKeySha256">>;
 
 export interface LabRouterDefaults {
   readonly name: string;
