@@ -13,7 +13,7 @@ import { run } from "./system/run";
 import { readPlan } from "./state";
 import { baseRouteBatch, baseRoutes } from "./routing/base-routes";
 import { LabStateError } from "./errors";
-import { readWire, setCarrier, setCut } from "./wire/wire";
+import { hasCarrier, readWire, setCarrier, setCut } from "./wire/wire";
 import { CUT_BOTH, CUT_FROM_A, CUT_FROM_B } from "./wire/ports";
 import type { LabPlan } from "./topology/addressing";
 
@@ -53,9 +53,9 @@ export async function labHeal(lab: string | undefined, a: string, b: string): Pr
   const plan = readPlan(lab);
   const index = findLink(plan, a, b);
   const link = plan.links[index]!;
-  const before = (await readWire(plan))[index]!;
+  const carrier = await hasCarrier(plan, index);
   await setCut(plan.name, index, 0);
-  if (before.carrier) return;
+  if (carrier) return;
   await setCarrier(plan, index, true);
   // Routes through a device that lost carrier may be gone (nexthop objects are deleted): put the lab's back.
   for (const end of [link.a, link.b]) {

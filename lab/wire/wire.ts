@@ -48,13 +48,13 @@ export async function createWire(plan: LabPlan): Promise<void> {
 /** Makes every link of the plan: each endpoint's interface is born in its namespace, facing a wire port. */
 export async function connectLinks(plan: LabPlan, netnsOf: (node: string) => string): Promise<void> {
   const ns = wireNetnsName(plan.name);
-  const links = wireLinks(plan);
-  for (const w of links) {
+  // One ip process for all of them: two veth pairs per link.
+  const lines = wireLinks(plan).flatMap((w) => {
     const l = plan.links[w.index]!;
-    for (const [port, end] of [[w.a, l.a], [w.b, l.b]] as const) {
-      await run(["ip", "link", "add", port.name, "index", String(port.ifindex), "netns", ns, "type", "veth", "peer", "name", end.ifname, "netns", netnsOf(end.node)]);
-    }
-  }
+    return ([[w.a, l.a], [w.b, l.b]] as const).map(([port, end]) =>
+      `link add ${port.name} index ${port.ifindex} netns ${ns} type veth peer name ${end.ifname} netns ${netnsOf(end.node)}\n`);
+  });
+  await run(["ip", "-batch", "-"], { input: lines.join("") });
 }
 
 /**
@@ -104,13 +104,7 @@ export interface WireLinkState {
 
 /** What the wire holds for every link of the plan, read in three commands. */
 export async function readWire(plan: LabPlan): Promise<WireLinkState[]> {
-  const [cuts, counters, ports] = await Promise.all([
-    dumpMap(plan.name, "wire_cuts"),
-    dumpMap(plan.name, "wire_counters"),
-    run(["ip", "-n", wireNetnsName(plan.name), "-j", "link", "show"]),
-  ]);
-  const down = new Set((JSON.parse(ports.stdout || "[]") as { ifname: string; flags: string[] }[])
-    .filter((l) => !l.flags.includes("UP")).map((l) => l.ifname));
+  const [cuts, counters, down] = await Promise.all([dumpMap(plan.name, "wire_cuts"), dumpMap(plan.name, "wire_counters"), portsDown(plan.name)]);
   const count = (port: number) => {
     const v = counters.get(port) as { passed?: number; dropped?: number } | undefined;
     return { passed: v?.passed ?? 0, dropped: v?.dropped ?? 0 };
@@ -121,6 +115,20 @@ export async function readWire(plan: LabPlan): Promise<WireLinkState[]> {
     fromA: count(2 * w.index),
     fromB: count(2 * w.index + 1),
   }));
+}
+
+/** Wire ports that are down (a carrier failure). */
+async function portsDown(lab: string): Promise<Set<string>> {
+  const ports = await run(["ip", "-n", wireNetnsName(lab), "-j", "link", "show"]);
+  return new Set((JSON.parse(ports.stdout || "[]") as { ifname: string; flags: string[] }[])
+    .filter((l) => !l.flags.includes("UP")).map((l) => l.ifname));
+}
+
+/** False while a carrier failure holds the link's wire ports down. */
+export async function hasCarrier(plan: LabPlan, link: number): Promise<boolean> {
+  const w = wireLinks(plan)[link]!;
+  const down = await portsDown(plan.name);
+  return !down.has(w.a.name) && !down.has(w.b.name);
 }
 
 async function dumpMap(lab: string, name: "wire_cuts" | "wire_counters"): Promise<Map<number, unknown>> {
