@@ -13,7 +13,7 @@ step it did, in reverse order.
                                      print the state when final (exit 0
                                      committed, 1 not committed), or when
                                      waiting at barrier NAME (exit 4), or at
-                                     the timeout (exit 3)
+                                     the timeout (exit 3); WAIT_EXIT below
   srv6p-apply.py signal ID NAME      let the transaction pass barrier NAME,
                                      or NAME=abort: roll it back
   srv6p-apply.py status ID           print the current state
@@ -27,18 +27,20 @@ management access cannot confirm, and the router reverts by itself.
 A transaction (TXN.json, or "-" for stdin):
   {"id": "...", "controller": "...", "lockTimeoutS": 30,
    "expectRecord": {"path": "...", "sha256": "..." | null} | null,
-   "steps": [{"name": "...", "do": [argv...], "undo": [argv...] | null,
-              "input": "stdin for do" | null, "undoInput": "..." | null}
-             | {"name": "...", "installFiles": [{"src": path, "dst": path, "mode": 420}]}
+   "steps": [{"name": "...", "do": [COMMAND...], "undo": [COMMAND...]}
+             | {"name": "...", "installFiles": [{"src": path, "dst": path, "mode": 420}], "undo": [COMMAND...]}
              | {"name": "...", "writeFile": {"path": path, "content": text, "mode": 420}}
              | {"name": "...", "barrier": "go", "timeoutS": 30}],
-   (any argv step may say "mayFail": true: removal steps tolerate "already gone")
-   "rollback": [{"name": "...", "do": [argv...], "input": ...}]}
+   "rollback": [{"name": "...", "do": [COMMAND...]}]}
+  COMMAND = {"argv": [...], "input": "stdin" | absent, "mayFail": true | absent}
+  (mayFail: a failure is recorded and tolerated; removal tolerates "already gone")
 
-Steps run without a shell. On failure (or a missing signal), the steps
-done are undone in reverse (files and records are restored from backups),
-then the `rollback` steps run, each tolerated if it fails: they bring the
-router back to the configuration it had before.
+Commands run without a shell. On failure (or a missing signal), the steps
+done are undone in reverse: files and records are restored from backups,
+then each step's own `undo` commands run (the controller makes them put the
+piece back as the previous apply had it). Then the `rollback` steps run,
+each tolerated if it fails (only controllers whose previous record has no
+per-step undo send any).
 
 One apply at a time per router: an exclusive flock on
 /run/srv6-protect/apply.lock, waited for up to lockTimeoutS. With
@@ -63,7 +65,10 @@ STEP_TIMEOUT_S = 60
 KEEP_TRANSACTIONS = 20
 EXIT_USAGE = 2
 
-FINAL_STATES = ("committed", "rolled-back", "rollback-failed", "reverted-unconfirmed", "locked", "conflict", "invalid")
+# The outcomes, shared with the controller (provider/engine/apply-outcomes.ts;
+# test/engine/apply-outcomes.test.ts checks that both say the same).
+FINAL_STATES = ("committed", "rolled-back", "rollback-failed", "reverted-unconfirmed", "locked", "conflict")
+WAIT_EXIT = {"committed": 0, "not-committed": 1, "usage": EXIT_USAGE, "timeout": 3, "at-barrier": 4}
 
 
 def fail_usage(message):
@@ -106,18 +111,21 @@ def validate(txn):
             files = step["installFiles"]
             if not isinstance(files, list) or not all(isinstance(f.get("src"), str) and isinstance(f.get("dst"), str) and os.path.isabs(f["dst"]) for f in files):
                 return "steps[%d].installFiles needs absolute src/dst paths" % i
+            if not isinstance(step.get("undo", []), list):
+                return "steps[%d].undo must be a list of commands" % i
             continue
         if "writeFile" in step:
             w = step["writeFile"]
             if not isinstance(w.get("path"), str) or not os.path.isabs(w["path"]) or not isinstance(w.get("content"), str):
                 return "steps[%d].writeFile needs an absolute path and a content" % i
             continue
+        if not isinstance(step.get("do"), list) or not step["do"]:
+            return "steps[%d].do must be a non-empty list of commands" % i
         for key in ("do", "undo"):
-            argv = step.get(key)
-            if argv is None and key == "undo":
-                continue
-            if not isinstance(argv, list) or not argv or not all(isinstance(a, str) and "\0" not in a for a in argv):
-                return "steps[%d].%s must be a non-empty list of strings" % (i, key)
+            for c in step.get(key) or []:
+                argv = c.get("argv") if isinstance(c, dict) else None
+                if not isinstance(argv, list) or not argv or not all(isinstance(a, str) and "\0" not in a for a in argv):
+                    return "steps[%d].%s: each command needs an argv, a non-empty list of strings" % (i, key)
     return None
 
 
@@ -217,23 +225,39 @@ def wait_barrier(step, status_path, result):
             "durationMs": int((time.monotonic() - started) * 1000)}
 
 
-def do_step(step, backup_dir, index):
+def run_commands(commands, tolerated):
+    """Run commands in order; the first failure of one without mayFail stops
+    them and is returned; tolerated failures are appended to `tolerated`."""
+    started = time.monotonic()
+    for c in commands:
+        r = run_argv(c["argv"], c.get("input"))
+        if r["code"] != 0:
+            if not c.get("mayFail"):
+                return r
+            tolerated.append({"argv": c["argv"], "code": r["code"], "stderr": r["stderr"][-300:]})
+    return {"argv": [], "code": 0, "stdout": "", "stderr": "", "durationMs": int((time.monotonic() - started) * 1000)}
+
+
+def do_step(step, backup_dir, index, tolerated):
     if "installFiles" in step or "writeFile" in step:
         return run_builtin(step, backup_dir, index)
-    return run_argv(step["do"], step.get("input"))
+    return run_commands(step["do"], tolerated)
 
 
-def undo_step(step):
+def undo_step(step, tolerate_all=False):
+    """Put back what the step changed: restore its files, then run its undo
+    commands. Returns None when there was nothing to undo."""
+    if "_restores" not in step and not step.get("undo"):
+        return None
     if "_restores" in step:
         try:
             for entry in reversed(step["_restores"]):
                 restore(entry)
-            return {"code": 0, "stderr": ""}
         except OSError as e:
             return {"code": 1, "stderr": str(e)}
-    if step.get("undo") is None:
-        return None
-    return run_argv(step["undo"], step.get("undoInput"))
+    commands = [dict(c, mayFail=True) for c in step.get("undo") or []] if tolerate_all else step.get("undo") or []
+    r = run_commands(commands, [])
+    return {"code": r["code"], "stderr": r["stderr"], "argv": r["argv"]}
 
 
 def acquire_lock(timeout_s, holder):
@@ -266,10 +290,10 @@ def undo_steps(steps, done, result, rollback):
     for step in reversed(steps[:done]):
         r = undo_step(step)
         if r is not None and r["code"] != 0:
-            failures.append({"step": step.get("name"), "code": r["code"], "stderr": r["stderr"]})
+            failures.append({"step": step.get("name"), "argv": r.get("argv"), "code": r["code"], "stderr": r["stderr"]})
     tolerated = 0
     for step in rollback:
-        r = run_argv(step["do"], step.get("input"))
+        r = run_commands([dict(c, mayFail=False) for c in step["do"]], [])
         if r["code"] != 0:
             tolerated += 1
     result["undone"] = done
@@ -304,18 +328,18 @@ def work(txn, status_path):
     os.makedirs(backup_dir, exist_ok=True)
     done = 0
     for step in steps:
+        tolerated = []
         if "barrier" in step:
             r = wait_barrier(step, status_path, result)
         else:
-            r = do_step(step, backup_dir, done)
-        if r["code"] != 0 and step.get("mayFail"):
-            result.setdefault("toleratedFailures", []).append({"step": step.get("name"), "code": r["code"], "stderr": r["stderr"][-300:]})
-            r = dict(r, code=0)
+            r = do_step(step, backup_dir, done, tolerated)
+        for t in tolerated:
+            result.setdefault("toleratedFailures", []).append(dict(t, step=step.get("name")))
         if r["code"] != 0:
             result["failedStep"] = dict(r, step=step.get("name"), index=done)
-            # A failed step may have done part of its work (an `ip -batch`
-            # stops at its first bad line): undo it too, tolerating failure.
-            partial = undo_step(step)
+            # A failed step may have done part of its work (an earlier
+            # command of it ran): undo it too, tolerating failure.
+            partial = undo_step(step, tolerate_all=True)
             if partial is not None:
                 result["failedStepUndo"] = {"code": partial["code"], "stderr": partial["stderr"]}
             ok = undo_steps(steps, done, result, rollback)
@@ -403,10 +427,10 @@ def cmd_wait(txn_id, timeout_s, barrier=None):
         if status.get("state") in FINAL_STATES or at_barrier or time.monotonic() >= deadline:
             print(json.dumps(status))
             if status.get("state") == "committed":
-                return 0
+                return WAIT_EXIT["committed"]
             if at_barrier:
-                return 4
-            return 1 if status.get("state") in FINAL_STATES else 3
+                return WAIT_EXIT["at-barrier"]
+            return WAIT_EXIT["not-committed"] if status.get("state") in FINAL_STATES else WAIT_EXIT["timeout"]
         time.sleep(0.02)
 
 

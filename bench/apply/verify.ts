@@ -10,22 +10,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DataplanePlan } from "../../provider/dataplane/types";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
+import { ROUTE_PROTOCOL } from "../../provider/dataplane/constants";
 import type { BenchLab } from "../lab";
-
-/** Route protocol number srv6-protect marks its routes with (see the plan's `proto` arguments). */
-function routeProtocol(plan: DataplanePlan): string | undefined {
-  for (const c of plan.install) {
-    const i = c.argv.indexOf("proto");
-    if (c.argv[0] === "ip" && c.argv.includes("route") && i > 0) return c.argv[i + 1];
-  }
-  return undefined;
-}
 
 /** Destinations of the IPv6 routes the plan installs, as `ip -j` prints them (a /128 without its length). */
 export function expectedRoutes(plan: DataplanePlan): string[] {
-  const dsts = plan.install
-    .filter((c) => c.argv[0] === "ip" && c.argv[1] === "-6" && c.argv[2] === "route" && (c.argv[3] === "replace" || c.argv[3] === "add"))
-    .map((c) => normalizeDst(c.argv[4]!));
+  const dsts = plan.operations.flatMap((op) => (op.kind === "route" ? [normalizeDst(op.route.dst)] : []));
   return [...new Set(dsts)].sort();
 }
 
@@ -33,12 +23,10 @@ export function normalizeDst(dst: string): string {
   return dst.endsWith("/128") ? dst.slice(0, -4) : dst;
 }
 
-/** The probe sender's pid file, if the plan starts one. */
+/** The probe sender's pid file, if the plan starts a supervised one. */
 export function probePidfile(plan: DataplanePlan): string | undefined {
-  const start = plan.install.find((c) => c.argv.some((a) => a.endsWith("probe-sender.py")) && c.argv.includes("start"));
-  if (!start) return undefined;
-  const i = start.argv.indexOf("--pidfile");
-  return i > 0 ? start.argv[i + 1] : undefined;
+  for (const op of plan.operations) if (op.kind === "probe-sender" && op.config && op.runner.type === "supervised") return op.runner.pidfile;
+  return undefined;
 }
 
 function sha256OfLocal(localPath: string): string {
@@ -52,13 +40,10 @@ interface RouterView {
 }
 
 async function observe(lab: BenchLab, router: string, plan: DataplanePlan): Promise<RouterView> {
-  const proto = routeProtocol(plan);
   const routes: string[] = [];
-  if (proto) {
-    const r = await lab.exec(router, ["ip", "-j", "-6", "route", "show", "proto", proto]);
-    const parsed = JSON.parse(r.stdout.trim() || "[]") as { dst: string }[];
-    routes.push(...parsed.map((x) => normalizeDst(x.dst)));
-  }
+  const r = await lab.exec(router, ["ip", "-j", "-6", "route", "show", "proto", String(ROUTE_PROTOCOL)]);
+  const parsed = JSON.parse(r.stdout.trim() || "[]") as { dst: string }[];
+  routes.push(...parsed.map((x) => normalizeDst(x.dst)));
   const files = new Map<string, string>();
   const paths = plan.files.map((f) => f.remotePath);
   if (paths.length) {

@@ -1,8 +1,9 @@
 /**
- * The renderer: desired state + router facts -> the exact commands (argv
- * arrays) that install or remove one router's dataplane. Pure and
- * deterministic: same input, same output, nothing read from anywhere, so the
- * engine can diff plans and tests can run it without a router.
+ * The renderer: a router's layout (router-layout.ts) + its facts -> the typed
+ * operations (operations.ts) that make up its dataplane, in install order.
+ * Pure and deterministic: same input, same output, nothing read from
+ * anywhere, so the engine can diff plans and tests can run it without a
+ * router.
  *
  * Install order on a router (each step needs the previous ones):
  *   1. directories, sysctls, `ip sr tunsrc`
@@ -15,240 +16,229 @@
  *      desired are deleted, so a re-apply converges)
  *   5. protected-prefix routes (`encap bpf in/xmit`, metric 10, proto 214)
  *   6. probe sender config and (re)start
+ * Removal runs the operations' remove commands in the reverse order.
  */
-import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
-import type { ProtectedLinkConfig, RouterConfig } from "../../model/schema";
 import { DEFAULTS } from "../../model/schema";
-import { loopbackAddress } from "../../model/sid-layout";
 import {
-  ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
+  PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
   PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, PROBE_UNIT, BPF_OBJECTS, ROUTER_TOOLS, MAP_NAMES,
-  TC_FILTER_PREF, TC_FILTER_HANDLE, NEIGH_RETRANS_MS,
+  TC_FILTER_PREF, TC_FILTER_HANDLE,
 } from "./constants";
-import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "./layout";
-import { validateInput } from "./validate";
+import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "./map-layout";
+import { validateFacts } from "./validate";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
-import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFile, ProbeSenderConfig } from "./types";
+import { layoutRouter, objectPath, toolPath, hostRoute, type LinkEnd, type RouterLayout } from "./router-layout";
+import { installCommands, removeCommands, routeOperation, tolerant, type BpfProgram, type Operation } from "./operations";
+import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFacts, ProbeSenderConfig } from "./types";
 
-const PROTO = String(ROUTE_PROTOCOL);
-const obj = (o: { file: string }) => `${BPF_DIR}/${o.file}`;
-const tool = (t: string) => `${BIN_DIR}/${t}`;
-const host = (a: string) => `${formatIpv6(parseIpv6(a))}/128`;
-const canon = (a: string) => formatIpv6(parseIpv6(a));
+export { sourceAddress } from "./router-layout";
 
-/** One end of a link, seen from the router being rendered. */
-interface LinkEnd {
-  readonly link: ProtectedLinkConfig;
-  readonly ifname: string;
-  readonly ifindex: number;
-  /** The neighbour's address on the link (next hop). */
-  readonly peer: string;
-  readonly monitorSid: string;
-  /** End.X SID on the neighbour that sends our probes back. */
-  readonly returnSid: string;
-  /** End.X SID on us that sends the neighbour's probes back to it. */
-  readonly peerReturnSid: string;
-}
-
-function linkEnds(input: DataplaneInput): LinkEnd[] {
-  const ends: LinkEnd[] = [];
-  for (const link of [...input.links].sort((x, y) => x.name.localeCompare(y.name))) {
-    for (const [me, other] of [["a", "b"], ["b", "a"]] as const) {
-      if (link[`router_${me}`] !== input.router) continue;
-      const ifname = link[`interface_${me}`];
-      ends.push({
-        link, ifname,
-        ifindex: input.facts.ifindex[ifname]!,
-        peer: canon(link[`peer_address_${me}`]),
-        monitorSid: canon(link[`monitor_sid_${me}`]),
-        returnSid: canon(link[`return_sid_${me}`]),
-        peerReturnSid: canon(link[`return_sid_${other}`]),
-      });
-    }
-  }
-  return ends;
-}
-
-export function sourceAddress(r: RouterConfig): string {
-  return r.source_address ? canon(r.source_address) : loopbackAddress(parseIpv6Prefix(r.locator, { allowHostBits: true }));
-}
+const program = (o: { file: string }, section: string): BpfProgram => ({ object: objectPath(o), section });
+const intervalUs = (e: LinkEnd) => (e.link.probe_interval_ms ?? DEFAULTS.probe_interval_ms) * 1000;
 
 /** The probe sender's configuration for this router (deterministic order). */
-function probeConfig(me: RouterConfig, ends: readonly LinkEnd[]): ProbeSenderConfig {
+function probeConfig(l: RouterLayout): ProbeSenderConfig {
   return {
-    probes: ends.map((e) => ({
-      link: e.link.name,
-      interface: e.ifname,
-      segments: [e.returnSid, e.monitorSid, sourceAddress(me)],
-      intervalUs: (e.link.probe_interval_ms ?? DEFAULTS.probe_interval_ms) * 1000,
-    })),
+    probes: l.ends.map((e) => ({ link: e.link.name, interface: e.ifname, segments: [e.returnSid, e.monitorSid, l.source], intervalUs: intervalUs(e) })),
   };
 }
 
-export function renderDataplane(input: DataplaneInput): DataplanePlan {
-  const me = validateInput(input);
-  const routerRes = `srv6_router.${me.name}`;
-  const counters = input.facts.seg6localCounters ?? true;
-  const count = counters ? ["count"] : [];
-  const ends = linkEnds(input);
-  const policies = input.policies.filter((p) => p.router === me.name).sort((x, y) => x.name.localeCompare(y.name));
-  const install: RouterCommand[] = [];
-  const remove: RouterCommand[] = [];
-  let stage: CommandStage = "sids";
-  const cmd = (resource: string, description: string, argv: string[], input?: string): void => {
-    install.push({ stage, resource, description, argv, ...(input !== undefined ? { input } : {}) });
-  };
-  const undo = (resource: string, description: string, argv: string[]): void => {
-    remove.unshift({ stage, resource, description, argv, ignoreFailure: true });
-  };
+/** Collects operations in install order; `stage` is the stage of those added next. */
+class OperationList {
+  readonly ops: Operation[] = [];
+  stage: CommandStage = "sids";
 
-  // 1. Base.
-  const ifnames = [...new Set([...ends.map((e) => e.ifname), ...(me.adjacency_sids ?? []).map((a) => a.interface)])].sort();
-  cmd(routerRes, "create state and run directories", ["mkdir", "-p", BPF_DIR, BIN_DIR, RUN_DIR]);
-  cmd(routerRes, "enable IPv6 forwarding and SRv6", [
-    "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.all.seg6_enabled=1",
-    ...ifnames.map((i) => `net.ipv6.conf.${i}.seg6_enabled=1`),
-    // After a silent failure the neighbour entry of the peer is FAILED; the
-    // kernel retries resolution every retrans_time (1 s by default), which
-    // would add up to a second to the return after heal. 100 ms on the
-    // protected point-to-point links bounds that delay.
-    ...ends.map((e) => `net.ipv6.neigh.${e.ifname}.retrans_time_ms=${NEIGH_RETRANS_MS}`),
-  ]);
-  for (const e of ends) {
+  command(resource: string, description: string, argv: string[], input?: string): RouterCommand {
+    return { stage: this.stage, resource, description, argv, ...(input !== undefined ? { input } : {}) };
+  }
+
+  tolerant(resource: string, description: string, argv: string[]): RouterCommand {
+    return tolerant(this.stage, resource, description, argv);
+  }
+
+  add(op: Operation): void {
+    this.ops.push(op);
+  }
+}
+
+function baseOperations(list: OperationList, l: RouterLayout): void {
+  const routerRes = `srv6_router.${l.router.name}`;
+  // Files are placed by the engine before any command; they go last on removal.
+  list.add({
+    kind: "files", key: "files", stage: "sids", resource: routerRes, description: `${l.files.length} pushed files`, files: l.files, usesFiles: false,
+    install: [],
+    remove: [
+      list.tolerant(routerRes, "remove pushed files", ["rm", "-f", ...l.files.map((f) => f.remotePath)]),
+      list.tolerant(routerRes, "remove our directories if empty", ["rmdir", "--ignore-fail-on-non-empty", BPF_DIR, BIN_DIR]),
+      // iproute2 made tc/globals (and the ip, xdp links to it) when it first pinned
+      // our maps; if nothing else lives there now, take them away again.
+      list.tolerant(routerRes, "remove iproute2's empty pin directories", ["rmdir", "--ignore-fail-on-non-empty", PIN_DIR, PIN_DIR.replace(/\/globals$/, "")]),
+      list.tolerant(routerRes, "remove links left dangling in bpffs", ["find", "/sys/fs/bpf", "-maxdepth", "1", "-xtype", "l", "-delete"]),
+    ],
+  });
+  const dirs = [BPF_DIR, BIN_DIR, RUN_DIR];
+  list.add({ kind: "directories", key: "directories", stage: "sids", resource: routerRes, description: "create state and run directories", paths: dirs, usesFiles: false,
+    install: [list.command(routerRes, "create state and run directories", ["mkdir", "-p", ...dirs])], remove: [] });
+  list.add({
+    kind: "sysctls", key: "sysctls", stage: "sids", resource: routerRes, description: "enable IPv6 forwarding and SRv6", values: l.sysctls, usesFiles: false,
+    install: [list.command(routerRes, "enable IPv6 forwarding and SRv6", ["sysctl", "-q", "-w", ...l.sysctls.map(([k, v]) => `${k}=${v}`)])],
     // Back to what a new interface gets: the default retrans_time (only the
     // initial network namespace shows neigh/default; elsewhere it is the kernel's 1000 ms).
-    undo(`srv6_protected_link.${e.link.name}`, `reset neighbour retransmit time on ${e.ifname}`, [
+    remove: [...l.ends].reverse().map((e) => list.tolerant(`srv6_protected_link.${e.link.name}`, `reset neighbour retransmit time on ${e.ifname}`, [
       "sh", "-c", 'v=$(cat /proc/sys/net/ipv6/neigh/default/retrans_time_ms 2>/dev/null || echo 1000); sysctl -q -w "net.ipv6.neigh.$1.retrans_time_ms=$v"', "sh", e.ifname,
-    ]);
-  }
-  const src = sourceAddress(me);
-  cmd(routerRes, `SRv6 encapsulation source ${src}`, ["ip", "sr", "tunsrc", "set", src]);
-  undo(routerRes, "reset SRv6 encapsulation source", ["ip", "sr", "tunsrc", "set", "::"]);
+    ])),
+  });
+  list.add({
+    kind: "tunsrc", key: "tunsrc", stage: "sids", resource: routerRes, description: `SRv6 encapsulation source ${l.source}`, address: l.source, usesFiles: false,
+    install: [list.command(routerRes, `SRv6 encapsulation source ${l.source}`, ["ip", "sr", "tunsrc", "set", l.source])],
+    remove: [list.tolerant(routerRes, "reset SRv6 encapsulation source", ["ip", "sr", "tunsrc", "set", "::"])],
+  });
+}
 
-  // 2. SIDs.
-  const sid = (resource: string, description: string, s: string, behaviour: string[], dev: string): void => {
-    cmd(resource, description, ["ip", "-6", "route", "replace", host(s), "proto", PROTO, "encap", "seg6local", "action", ...behaviour, "dev", dev]);
-    undo(resource, `remove ${description}`, ["ip", "-6", "route", "del", host(s), "proto", PROTO]);
-  };
-  const sidDev = input.facts.sidDevice ?? ends[0]?.ifname ?? [...(me.adjacency_sids ?? []).map((a) => a.interface)].sort()[0];
+function sidOperations(list: OperationList, l: RouterLayout, facts: RouterFacts): void {
+  const me = l.router;
+  const routerRes = `srv6_router.${me.name}`;
+  const count = facts.seg6localCounters ?? true;
+  const sidDev = facts.sidDevice ?? l.ends[0]?.ifname ?? [...(me.adjacency_sids ?? []).map((a) => a.interface)].sort()[0];
   if (!sidDev) {
     throw new DataplaneValidationError(me.name, [new DataplaneInputError(`facts.${me.name}`, "sidDevice", undefined,
       "router has no protected link or adjacency interface to carry its node and decap SIDs; name one in facts.sidDevice")]);
   }
-  sid(routerRes, `node SID ${canon(me.node_sid)} (End)`, me.node_sid, ["End", ...count], sidDev);
-  sid(routerRes, `decap SID ${canon(me.decap_sid)} (End.DT6)`, me.decap_sid, ["End.DT6", "table", "254", ...count], sidDev);
-  const endX = new Map<string, { nexthop: string; ifname: string; resource: string }>();
-  for (const a of me.adjacency_sids ?? []) endX.set(canon(a.sid), { nexthop: canon(a.nexthop), ifname: a.interface, resource: routerRes });
-  for (const e of ends) {
-    const res = `srv6_protected_link.${e.link.name}`;
-    const field = e.link.router_a === me.name ? "return_sid_b" : "return_sid_a";
-    const prior = endX.get(e.peerReturnSid);
-    if (prior && (prior.nexthop !== e.peer || prior.ifname !== e.ifname)) {
-      throw new DataplaneValidationError(me.name, [new DataplaneInputError(res, field, e.peerReturnSid,
-        `${prior.resource} already makes this SID an End.X via ${prior.nexthop} dev ${prior.ifname}; a return SID must send back over the link (via ${e.peer} dev ${e.ifname})`)]);
-    }
-    endX.set(e.peerReturnSid, { nexthop: e.peer, ifname: e.ifname, resource: res });
+  const node = hostRoute(me.node_sid);
+  const decap = hostRoute(me.decap_sid);
+  list.add(routeOperation(list.stage, routerRes, `node SID ${node.slice(0, -4)} (End)`, { dst: node, dev: sidDev, encap: { type: "seg6local", action: "End", count } }));
+  list.add(routeOperation(list.stage, routerRes, `decap SID ${decap.slice(0, -4)} (End.DT6)`, { dst: decap, dev: sidDev, encap: { type: "seg6local", action: "End.DT6", table: 254, count } }));
+  for (const x of l.endX) {
+    list.add(routeOperation(list.stage, x.resource, `adjacency SID ${x.sid} (End.X via ${x.nexthop} dev ${x.ifname})`,
+      { dst: `${x.sid}/128`, dev: x.ifname, encap: { type: "seg6local", action: "End.X", nh6: x.nexthop, count } }));
   }
-  for (const [s, x] of [...endX.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    sid(x.resource, `adjacency SID ${s} (End.X via ${x.nexthop} dev ${x.ifname})`, s, ["End.X", "nh6", x.nexthop, ...count], x.ifname);
-  }
-
-  // 3. Per link end: stamper, monitor, return route.
-  stage = "local";
-  for (const e of ends) {
-    const res = `srv6_protected_link.${e.link.name}`;
-    cmd(res, `clsact qdisc on ${e.ifname}`, ["tc", "qdisc", "replace", "dev", e.ifname, "clsact"]);
-    cmd(res, `probe stamper on ${e.ifname} egress`, [
-      "tc", "filter", "replace", "dev", e.ifname, "egress", "pref", String(TC_FILTER_PREF), "handle", `0x${TC_FILTER_HANDLE.toString(16)}`,
-      "bpf", "da", "obj", obj(BPF_OBJECTS.probeEgress), "sec", BPF_OBJECTS.probeEgress.sections.tcEgress,
-    ]);
-    undo(res, `remove clsact from ${e.ifname} unless someone else's filters use it`, [
-      "sh", "-c", 'tc filter show dev "$1" egress | grep -q . || tc filter show dev "$1" ingress | grep -q . || tc qdisc del dev "$1" clsact', "sh", e.ifname,
-    ]);
-    undo(res, `remove probe stamper from ${e.ifname}`, [
-      "tc", "filter", "del", "dev", e.ifname, "egress", "pref", String(TC_FILTER_PREF), "handle", `0x${TC_FILTER_HANDLE.toString(16)}`, "bpf",
-    ]);
-    sid(res, `monitor SID ${e.monitorSid} (End.BPF)`, e.monitorSid,
-      ["End.BPF", "endpoint", "obj", obj(BPF_OBJECTS.monitor), "sec", BPF_OBJECTS.monitor.sections.endBpf], e.ifname);
-    cmd(res, `probes to ${e.returnSid} leave over ${e.ifname}`, ["ip", "-6", "route", "replace", host(e.returnSid), "via", e.peer, "dev", e.ifname, "proto", PROTO]);
-    undo(res, `remove probe route to ${e.returnSid}`, ["ip", "-6", "route", "del", host(e.returnSid), "via", e.peer, "dev", e.ifname, "proto", PROTO]);
-  }
-
-  // 4. Map contents, synced in one call (maps exist once any object is loaded).
-  const linkEnd = new Map(ends.map((e) => [e.link.name, e]));
-  if (ends.length) {
-    const linkEntries = ends.map((e) => ({
-      key: encodeLinkKey(e.ifindex).toString("hex"),
-      value: encodeLinkConfig({
-        multiplier: e.link.multiplier ?? DEFAULTS.multiplier,
-        intervalUs: (e.link.probe_interval_ms ?? DEFAULTS.probe_interval_ms) * 1000,
-        holdDownNs: BigInt(e.link.hold_down_ms ?? DEFAULTS.hold_down_ms) * 1_000_000n,
-      }).toString("hex"),
-    }));
-    const backupEntries = policies.map((p) => ({
-      key: encodeBackupKey(formatPrefix(parseIpv6Prefix(p.prefix))).toString("hex"),
-      value: encodeBackup({ linkIfindex: linkEnd.get(p.link)!.ifindex, source: src, segments: p.segments.map(canon) }).toString("hex"),
-    }));
-    const ops = [
-      { op: "sync", map: MAP_NAMES.linkConfig, entries: linkEntries },
-      { op: "sync", map: MAP_NAMES.backups, entries: backupEntries },
-      // State of links no longer protected here goes; live counters of the others stay.
-      { op: "retain", map: MAP_NAMES.linkState, keys: linkEntries.map((e) => e.key) },
-    ];
-    cmd(routerRes, `write ${linkEntries.length} link config(s) and ${backupEntries.length} backup path(s) to the pinned maps`,
-      ["python3", tool(ROUTER_TOOLS.maps), "apply"], JSON.stringify(ops) + "\n");
-    undo(routerRes, "unpin the dataplane maps", ["rm", "-f", ...Object.values(MAP_NAMES).map((m) => `${PIN_DIR}/${m}`)]);
-  }
-
-  // 5. Protected-prefix routes.
-  for (const p of policies) {
-    const e = linkEnd.get(p.link);
-    const res = `srv6_backup_policy.${p.name}`;
-    if (!e) continue; // validateInput guarantees the router is an end of the link
-    const prefix = formatPrefix(parseIpv6Prefix(p.prefix));
-    cmd(res, `protected route ${prefix} via ${e.peer} dev ${e.ifname} (backup ${p.segments.map(canon).join(",")})`, [
-      "ip", "-6", "route", "replace", prefix, "via", e.peer, "dev", e.ifname, "proto", PROTO, "metric", String(PROTECTED_ROUTE_METRIC),
-      "encap", "bpf", "in", "obj", obj(BPF_OBJECTS.reroute), "sec", BPF_OBJECTS.reroute.sections.lwtIn,
-      "xmit", "obj", obj(BPF_OBJECTS.reroute), "sec", BPF_OBJECTS.reroute.sections.lwtXmit, "headroom", String(XMIT_HEADROOM),
-    ]);
-    undo(res, `remove protected route ${prefix}`, ["ip", "-6", "route", "del", prefix, "proto", PROTO, "metric", String(PROTECTED_ROUTE_METRIC)]);
-  }
-
-  // 6. Probe sender.
-  stage = "probes";
-  const probes = probeConfig(me, ends);
-  const senderRes = routerRes;
-  const sender = tool(ROUTER_TOOLS.probeSender);
-  if (input.facts.systemd) {
-    install.push({ stage, resource: senderRes, description: "stop the previous probe sender unit", argv: ["systemctl", "stop", PROBE_UNIT], ignoreFailure: true });
-    install.push({ stage, resource: senderRes, description: "forget the previous unit's failures", argv: ["systemctl", "reset-failed", PROBE_UNIT], ignoreFailure: true });
-  }
-  if (ends.length) {
-    cmd(senderRes, `probe sender config (${ends.length} link end(s))`, ["python3", sender, "install-config", "--config", PROBE_CONFIG_FILE], JSON.stringify(probes, null, 1) + "\n");
-    if (input.facts.systemd) {
-      cmd(senderRes, "start the probe sender (systemd transient unit)", [
-        "systemd-run", "--unit", PROBE_UNIT, "--collect", "--property", "Restart=always", "--property", "RestartSec=200ms",
-        "python3", sender, "run", "--config", PROBE_CONFIG_FILE,
-      ]);
-    } else {
-      cmd(senderRes, "start the supervised probe sender", ["python3", sender, "start", "--config", PROBE_CONFIG_FILE, "--pidfile", PROBE_PIDFILE, "--log", PROBE_LOGFILE]);
-    }
-  } else if (!input.facts.systemd) {
-    install.push({ stage, resource: senderRes, description: "no protected links: stop the probe sender", argv: ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE], ignoreFailure: true });
-  }
-  undo(senderRes, "remove the probe sender config and log", ["rm", "-f", PROBE_CONFIG_FILE, PROBE_LOGFILE]);
-  undo(senderRes, "stop the probe sender", input.facts.systemd ? ["systemctl", "stop", PROBE_UNIT] : ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE]);
-
-  const files: RouterFile[] = [
-    ...Object.values(BPF_OBJECTS).map((o) => ({ localPath: `dist/bpf/${o.file}`, remotePath: obj(o), mode: 0o644 })),
-    ...Object.values(ROUTER_TOOLS).map((t) => ({ localPath: `router/${t}`, remotePath: tool(t), mode: 0o755 })),
-  ];
-  remove.push({ stage: "sids", resource: routerRes, description: "remove pushed files", argv: ["rm", "-f", ...files.map((f) => f.remotePath)], ignoreFailure: true });
-  remove.push({ stage: "sids", resource: routerRes, description: "remove our directories if empty", argv: ["rmdir", "--ignore-fail-on-non-empty", BPF_DIR, BIN_DIR], ignoreFailure: true });
-  // iproute2 made tc/globals (and the ip, xdp links to it) when it first pinned
-  // our maps; if nothing else lives there now, take them away again.
-  remove.push({ stage: "sids", resource: routerRes, description: "remove iproute2's empty pin directories", argv: ["rmdir", "--ignore-fail-on-non-empty", PIN_DIR, PIN_DIR.replace(/\/globals$/, "")], ignoreFailure: true });
-  remove.push({ stage: "sids", resource: routerRes, description: "remove links left dangling in bpffs", argv: ["find", "/sys/fs/bpf", "-maxdepth", "1", "-xtype", "l", "-delete"], ignoreFailure: true });
-  return { router: me.name, files, install, remove, probeConfig: probes };
 }
 
+function linkEndOperations(list: OperationList, l: RouterLayout): void {
+  const stamper = program(BPF_OBJECTS.probeEgress, BPF_OBJECTS.probeEgress.sections.tcEgress);
+  for (const e of l.ends) {
+    const res = `srv6_protected_link.${e.link.name}`;
+    const handle = `0x${TC_FILTER_HANDLE.toString(16)}`;
+    list.add({
+      kind: "clsact", key: `clsact ${e.ifname}`, stage: list.stage, resource: res, description: `clsact qdisc on ${e.ifname}`, ifname: e.ifname, usesFiles: false,
+      install: [list.command(res, `clsact qdisc on ${e.ifname}`, ["tc", "qdisc", "replace", "dev", e.ifname, "clsact"])],
+      remove: [list.tolerant(res, `remove clsact from ${e.ifname} unless someone else's filters use it`, [
+        "sh", "-c", 'tc filter show dev "$1" egress | grep -q . || tc filter show dev "$1" ingress | grep -q . || tc qdisc del dev "$1" clsact', "sh", e.ifname,
+      ])],
+    });
+    list.add({
+      kind: "tc-filter", key: `tc-filter ${e.ifname} egress`, stage: list.stage, resource: res, description: `probe stamper on ${e.ifname} egress`,
+      ifname: e.ifname, direction: "egress", pref: TC_FILTER_PREF, handle: TC_FILTER_HANDLE, program: stamper, usesFiles: true,
+      install: [list.command(res, `probe stamper on ${e.ifname} egress`, [
+        "tc", "filter", "replace", "dev", e.ifname, "egress", "pref", String(TC_FILTER_PREF), "handle", handle,
+        "bpf", "da", "obj", stamper.object, "sec", stamper.section,
+      ])],
+      remove: [list.tolerant(res, `remove probe stamper from ${e.ifname}`, ["tc", "filter", "del", "dev", e.ifname, "egress", "pref", String(TC_FILTER_PREF), "handle", handle, "bpf"])],
+    });
+    list.add(routeOperation(list.stage, res, `monitor SID ${e.monitorSid} (End.BPF)`, {
+      dst: `${e.monitorSid}/128`, dev: e.ifname,
+      encap: { type: "seg6local", action: "End.BPF", program: program(BPF_OBJECTS.monitor, BPF_OBJECTS.monitor.sections.endBpf), count: false },
+    }));
+    list.add(routeOperation(list.stage, res, `probes to ${e.returnSid} leave over ${e.ifname}`, { dst: `${e.returnSid}/128`, via: e.peer, dev: e.ifname },
+      `remove probe route to ${e.returnSid}`));
+  }
+}
+
+function mapOperation(list: OperationList, l: RouterLayout, facts: RouterFacts): void {
+  if (!l.ends.length) return;
+  const routerRes = `srv6_router.${l.router.name}`;
+  const ifindex = (e: LinkEnd) => facts.ifindex[e.ifname]!;
+  const linkEntries = l.ends.map((e) => ({
+    key: encodeLinkKey(ifindex(e)).toString("hex"),
+    value: encodeLinkConfig({
+      multiplier: e.link.multiplier ?? DEFAULTS.multiplier,
+      intervalUs: intervalUs(e),
+      holdDownNs: BigInt(e.link.hold_down_ms ?? DEFAULTS.hold_down_ms) * 1_000_000n,
+    }).toString("hex"),
+  }));
+  const backupEntries = l.prefixes.map((p) => ({
+    key: encodeBackupKey(p.prefix).toString("hex"),
+    value: encodeBackup({ linkIfindex: ifindex(p.end), source: l.source, segments: p.segments }).toString("hex"),
+  }));
+  const sync = [{ map: MAP_NAMES.linkConfig, entries: linkEntries }, { map: MAP_NAMES.backups, entries: backupEntries }];
+  // State of links no longer protected here goes; live counters of the others stay.
+  const retainKeys = [{ map: MAP_NAMES.linkState, keys: linkEntries.map((e) => e.key) }];
+  const input = [...sync.map((s) => ({ op: "sync", ...s })), ...retainKeys.map((r) => ({ op: "retain", ...r }))];
+  const description = `write ${linkEntries.length} link config(s) and ${backupEntries.length} backup path(s) to the pinned maps`;
+  list.add({
+    kind: "maps", key: "maps", stage: list.stage, resource: routerRes, description, sync, retainKeys, usesFiles: true,
+    install: [list.command(routerRes, description, ["python3", toolPath(ROUTER_TOOLS.maps), "apply"], JSON.stringify(input) + "\n")],
+    remove: [list.tolerant(routerRes, "unpin the dataplane maps", ["rm", "-f", ...Object.values(MAP_NAMES).map((m) => `${PIN_DIR}/${m}`)])],
+  });
+}
+
+function protectedRouteOperations(list: OperationList, l: RouterLayout): void {
+  const reroute = BPF_OBJECTS.reroute;
+  for (const p of l.prefixes) {
+    const e = p.end;
+    list.add(routeOperation(list.stage, `srv6_backup_policy.${p.policy.name}`, `protected route ${p.prefix} via ${e.peer} dev ${e.ifname} (backup ${p.segments.join(",")})`, {
+      dst: p.prefix, metric: PROTECTED_ROUTE_METRIC, via: e.peer, dev: e.ifname,
+      encap: { type: "bpf", in: program(reroute, reroute.sections.lwtIn), xmit: program(reroute, reroute.sections.lwtXmit), headroom: XMIT_HEADROOM },
+    }, `remove protected route ${p.prefix}`));
+  }
+}
+
+/** One operation: the sender's config and its (re)start belong together, so that undoing one never leaves the other. */
+function probeSenderOperation(list: OperationList, l: RouterLayout, facts: RouterFacts): void {
+  const res = `srv6_router.${l.router.name}`;
+  const sender = toolPath(ROUTER_TOOLS.probeSender);
+  const install: RouterCommand[] = [];
+  if (facts.systemd) {
+    install.push(list.tolerant(res, "stop the previous probe sender unit", ["systemctl", "stop", PROBE_UNIT]));
+    install.push(list.tolerant(res, "forget the previous unit's failures", ["systemctl", "reset-failed", PROBE_UNIT]));
+  }
+  const config = l.ends.length ? probeConfig(l) : undefined;
+  const configText = config ? JSON.stringify(config, null, 1) + "\n" : undefined;
+  if (config) {
+    install.push(list.command(res, `probe sender config (${l.ends.length} link end(s))`, ["python3", sender, "install-config", "--config", PROBE_CONFIG_FILE], configText));
+    install.push(facts.systemd
+      ? list.command(res, "start the probe sender (systemd transient unit)", [
+        "systemd-run", "--unit", PROBE_UNIT, "--collect", "--property", "Restart=always", "--property", "RestartSec=200ms",
+        "python3", sender, "run", "--config", PROBE_CONFIG_FILE,
+      ])
+      : list.command(res, "start the supervised probe sender", ["python3", sender, "start", "--config", PROBE_CONFIG_FILE, "--pidfile", PROBE_PIDFILE, "--log", PROBE_LOGFILE]));
+  } else if (!facts.systemd) {
+    install.push(list.tolerant(res, "no protected links: stop the probe sender", ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE]));
+  }
+  list.add({
+    kind: "probe-sender", key: "probe-sender", stage: list.stage, resource: res, description: config ? `probe sender for ${l.ends.length} link end(s)` : "no probe sender",
+    ...(config ? { config, configText } : {}), usesFiles: true, install,
+    runner: facts.systemd ? { type: "systemd", unit: PROBE_UNIT } : { type: "supervised", pidfile: PROBE_PIDFILE },
+    remove: [
+      list.tolerant(res, "stop the probe sender", facts.systemd ? ["systemctl", "stop", PROBE_UNIT] : ["python3", sender, "stop", "--pidfile", PROBE_PIDFILE]),
+      list.tolerant(res, "remove the probe sender config and log", ["rm", "-f", PROBE_CONFIG_FILE, PROBE_LOGFILE]),
+    ],
+  });
+}
+
+/** The operations of a laid-out router on a router with these facts. */
+export function renderLayout(layout: RouterLayout, facts: RouterFacts): DataplanePlan {
+  validateFacts(layout, facts);
+  const list = new OperationList();
+  baseOperations(list, layout);
+  sidOperations(list, layout, facts);
+  list.stage = "local";
+  linkEndOperations(list, layout);
+  mapOperation(list, layout, facts);
+  protectedRouteOperations(list, layout);
+  list.stage = "probes";
+  probeSenderOperation(list, layout, facts);
+  const ops = list.ops;
+  return {
+    router: layout.router.name,
+    operations: ops,
+    files: layout.files,
+    install: installCommands(ops),
+    remove: removeCommands(ops),
+    probeConfig: probeConfig(layout),
+  };
+}
+
+export function renderDataplane(input: DataplaneInput): DataplanePlan {
+  return renderLayout(layoutRouter(input), input.facts);
+}

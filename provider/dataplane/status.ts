@@ -6,7 +6,7 @@ import { BIN_DIR, MAP_NAMES, ROUTER_TOOLS } from "./constants";
 import {
   decodeLinkKey, decodeLinkConfig, decodeLinkState, decodeBackupKey, decodeBackup, decodeReasonCount,
   type LinkConfigValue, type LinkStateValue, type BackupValue,
-} from "./layout";
+} from "./map-layout";
 import { reasonName } from "./reasons";
 
 /** The raw shape printed by `srv6p-maps.py dump NAME...`. */

@@ -1,5 +1,6 @@
 /** Inputs and outputs of the dataplane renderer. */
 import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
+import type { Operation } from "./operations";
 
 /** What the renderer must know about the router itself (observed by the engine). */
 export interface RouterFacts {
@@ -77,11 +78,13 @@ export interface ProbeSenderConfig {
 
 export interface DataplanePlan {
   readonly router: string;
+  /** The dataplane, piece by piece, in install order: what the engine plans, applies and undoes with. */
+  readonly operations: readonly Operation[];
   /** Pushed first, in this order. */
   readonly files: readonly RouterFile[];
-  /** Run in order; any failure means: run `remove`, report. */
+  /** Every operation's install commands, in order (for runners without transactions: tests, the Ansible baseline). */
   readonly install: readonly RouterCommand[];
-  /** Removes everything `install` creates, in reverse order; each step tolerates "absent". */
+  /** Removes everything `install` creates, last operation first; each step tolerates "absent". */
   readonly remove: readonly RouterCommand[];
   readonly probeConfig: ProbeSenderConfig;
 }

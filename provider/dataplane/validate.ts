@@ -10,6 +10,7 @@ import { schemaViolations } from "../../model/schema-check";
 import { isIpv6Address, parseIpv6Prefix } from "../../model/ipv6";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import type { DataplaneInput, RouterFacts } from "./types";
+import type { RouterLayout } from "./router-layout";
 
 const factsSchema: JSONSchemaType<RouterFacts> = {
   $id: "srv6_router_facts",
@@ -35,14 +36,16 @@ function schemaErrors(resource: string, schema: object, value: unknown): Datapla
   return schemaViolations(schema, value).map((v) => new DataplaneInputError(resource, v.field || "(root)", v.value, v.reasons.join(" and ")));
 }
 
-/** Throws DataplaneValidationError listing every problem; returns the router being rendered. */
-export function validateInput(input: DataplaneInput): RouterConfig {
+/**
+ * The desired state's part (schemas, references, addresses): throws
+ * DataplaneValidationError listing every problem; returns the router being rendered.
+ */
+export function validateResources(input: Omit<DataplaneInput, "facts">): RouterConfig {
   const errors: DataplaneInputError[] = [];
   const name = (x: { name?: unknown }) => (typeof x?.name === "string" ? x.name : "?");
   for (const r of input.routers) errors.push(...schemaErrors(`srv6_router.${name(r)}`, routerSchema, r));
   for (const l of input.links) errors.push(...schemaErrors(`srv6_protected_link.${name(l)}`, protectedLinkSchema, l));
   for (const p of input.policies) errors.push(...schemaErrors(`srv6_backup_policy.${name(p)}`, backupPolicySchema, p));
-  errors.push(...schemaErrors(`facts.${input.router}`, factsSchema, input.facts));
   if (errors.length) throw new DataplaneValidationError(input.router, errors);
 
   const routers = new Map(input.routers.map((r) => [r.name, r]));
@@ -64,9 +67,6 @@ export function validateInput(input: DataplaneInput): RouterConfig {
     (r.adjacency_sids ?? []).forEach((a, i) => {
       addr(res, `adjacency_sids.${i}.sid`, a.sid);
       addr(res, `adjacency_sids.${i}.nexthop`, a.nexthop);
-      if (r.name === me.name && input.facts.ifindex[a.interface] === undefined) {
-        errors.push(new DataplaneInputError(res, `adjacency_sids.${i}.interface`, a.interface, `router ${r.name} has no such interface (facts list: ${Object.keys(input.facts.ifindex).join(", ") || "none"})`));
-      }
     });
   }
   for (const l of input.links) {
@@ -75,10 +75,6 @@ export function validateInput(input: DataplaneInput): RouterConfig {
       const router = l[`router_${end}`];
       if (!routers.has(router)) errors.push(new DataplaneInputError(res, `router_${end}`, router, "no srv6_router with this name"));
       for (const f of [`peer_address_${end}`, `monitor_sid_${end}`, `return_sid_${end}`] as const) addr(res, f, l[f]);
-      const ifname = l[`interface_${end}`];
-      if (router === me.name && input.facts.ifindex[ifname] === undefined) {
-        errors.push(new DataplaneInputError(res, `interface_${end}`, ifname, `router ${router} has no such interface (facts list: ${Object.keys(input.facts.ifindex).join(", ") || "none"})`));
-      }
     }
     if (l.router_a === l.router_b) errors.push(new DataplaneInputError(res, "router_b", l.router_b, "a link needs two different routers"));
   }
@@ -93,10 +89,26 @@ export function validateInput(input: DataplaneInput): RouterConfig {
     prefix(res, "prefix", p.prefix);
     p.segments.forEach((s, i) => addr(res, `segments.${i}`, s));
   }
-  const sidDev = input.facts.sidDevice;
-  if (sidDev !== undefined && (sidDev === "lo" || input.facts.ifindex[sidDev] === undefined)) {
-    errors.push(new DataplaneInputError(`facts.${me.name}`, "sidDevice", sidDev, sidDev === "lo" ? "Linux turns routes over lo into reject routes; name a real interface" : "no such interface on the router"));
-  }
   if (errors.length) throw new DataplaneValidationError(input.router, errors);
   return me;
+}
+
+/** The router's facts against what the layout needs: every interface it names exists. */
+export function validateFacts(layout: RouterLayout, facts: RouterFacts): void {
+  const me = layout.router;
+  const errors = schemaErrors(`facts.${me.name}`, factsSchema, facts);
+  if (errors.length) throw new DataplaneValidationError(me.name, errors);
+  const missing = (ifname: string) => facts.ifindex[ifname] === undefined;
+  const known = () => `router ${me.name} has no such interface (facts list: ${Object.keys(facts.ifindex).join(", ") || "none"})`;
+  (me.adjacency_sids ?? []).forEach((a, i) => {
+    if (missing(a.interface)) errors.push(new DataplaneInputError(`srv6_router.${me.name}`, `adjacency_sids.${i}.interface`, a.interface, known()));
+  });
+  for (const e of layout.ends) {
+    if (missing(e.ifname)) errors.push(new DataplaneInputError(`srv6_protected_link.${e.link.name}`, `interface_${e.side}`, e.ifname, known()));
+  }
+  const sidDev = facts.sidDevice;
+  if (sidDev !== undefined && (sidDev === "lo" || missing(sidDev))) {
+    errors.push(new DataplaneInputError(`facts.${me.name}`, "sidDevice", sidDev, sidDev === "lo" ? "Linux turns routes over lo into reject routes; name a real interface" : "no such interface on the router"));
+  }
+  if (errors.length) throw new DataplaneValidationError(me.name, errors);
 }

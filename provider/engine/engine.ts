@@ -5,7 +5,8 @@
  */
 import { ConnectionPool, type RouterConnection, type RouterConnectionOptions } from "../ssh";
 import { Srv6Error } from "../errors";
-import { renderDataplane } from "../dataplane/render";
+import { renderLayout } from "../dataplane/render";
+import { layoutRouter } from "../dataplane/router-layout";
 import type { DataplanePlan } from "../dataplane/types";
 import { bundleFor, type RouterBundle, type StateLike } from "./bundle";
 import { observeRequest, observeRouter, minimalObserveRequest, type Observation } from "./observe";
@@ -14,7 +15,7 @@ import { diffRouter, type Change } from "./diff";
 import { preflightProblems, PreflightError } from "./preflight";
 import { applyTransaction, destroyTransaction, goTimeoutSFor, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
 import { startTransaction, awaitTransaction, signalTransaction, checkCommitted } from "./txn-runner";
-import { STAGING_DIR } from "./record";
+import { STAGING_DIR, recordedRemoval } from "./record";
 import { RUN_DIR, STATE_DIR } from "../dataplane/constants";
 import { PACKAGE_ROOT } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
@@ -89,8 +90,6 @@ function sidDevice(bundle: RouterBundle, have: Observation): string | undefined 
   return up[0];
 }
 
-const PLACEHOLDER_DEVICE = "srv6p-any";
-
 // $1 run dir, $2 state dir. Directories may be mount points (the lab's): rmdir may fail.
 // iproute2 creates its pin directories on first load; remove them only when empty.
 const CLEANUP_SCRIPT = 'rm -rf "$1/txn" "$1/apply.lock"; rmdir "$2/bpf" "$2/bin" "$2/staging" 2>/dev/null; rmdir "$2" "$1" 2>/dev/null; '
@@ -124,15 +123,13 @@ export class Engine {
     const router = bundle.router;
     try {
       this.progress(router, "observing");
-      // What to look at depends only on names, not on the router's facts.
-      const placeholder = Object.fromEntries([...ownInterfaces(bundle), PLACEHOLDER_DEVICE].map((i, k) => [i, k + 1]));
-      const request = bundle.routers.some((r) => r.name === router)
-        ? observeRequest(renderDataplane({ ...bundle, facts: { ifindex: placeholder, systemd: false, sidDevice: ownInterfaces(bundle).length ? undefined : PLACEHOLDER_DEVICE } }))
-        : minimalObserveRequest();
-      const observation = await observeRouter(conn, router, request);
+      // What to look at depends only on the desired state, not on the router's facts.
+      const layout = bundle.routers.some((r) => r.name === router) ? layoutRouter(bundle) : undefined;
+      const observation = await observeRouter(conn, router, observeRequest(layout));
       const problems = preflightProblems(observation.facts);
       if (problems.length) return { router, bundle, observation, changes: [], error: new PreflightError(router, problems) };
-      const plan = renderDataplane({ ...bundle, facts: { ifindex: observation.facts.ifindex, systemd: observation.facts.systemd, sidDevice: sidDevice(bundle, observation) } });
+      // Without its srv6_router the layout is refused, naming what is missing.
+      const plan = renderLayout(layout ?? layoutRouter(bundle), { ifindex: observation.facts.ifindex, systemd: observation.facts.systemd, sidDevice: sidDevice(bundle, observation) });
       const expectation = expectationOf(plan);
       const changes = diffRouter(router, expectation, observation);
       this.progress(router, changes.length ? `${changes.length} change(s)` : "up to date");
@@ -248,7 +245,8 @@ export class Engine {
     const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => {
       const have = await observeRouter(conn, router, minimalObserveRequest());
       if (!have.applied && have.ownRoutes.length === 0) return { router, changes: 0 };
-      const txn = destroyTransaction(have, have.applied?.remove ?? [], opts);
+      const removal = recordedRemoval(have.applied);
+      const txn = destroyTransaction(have, removal, opts);
       this.progress(router, `removing (transaction ${txn.id})`);
       await startTransaction(conn, txn);
       const status = await awaitTransaction(conn, txn.id);
@@ -256,7 +254,7 @@ export class Engine {
       // The transaction logs and the lock file outlive the transaction itself; once
       // nothing of ours is left, leave the router as it was before us.
       await conn.run(["sh", "-c", CLEANUP_SCRIPT, "sh", RUN_DIR, STATE_DIR]);
-      return { router, changes: (have.applied?.remove?.length ?? 0) + have.ownRoutes.length, status };
+      return { router, changes: removal.length + have.ownRoutes.length, status };
     });
     return outcomes.map((o) => (o.ok ? o.value : { router: o.router, changes: 0, error: o.error }));
   }

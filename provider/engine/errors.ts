@@ -1,9 +1,10 @@
 /** Errors of plan/apply, on top of the transport's (provider/errors.ts). */
 import { Srv6Error, type Srv6ErrorContext } from "../errors";
+import type { TxnState } from "./apply-outcomes";
 
 export interface TxnStatus {
   readonly id: string;
-  readonly state: string;
+  readonly state: TxnState;
   readonly failedStep?: { step?: string; argv: string[]; code: number; stderr: string; index: number };
   readonly holder?: { id?: string; controller?: string; since?: number } | null;
   readonly undone?: number;

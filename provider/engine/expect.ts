@@ -1,14 +1,14 @@
 /**
  * What a router must show once its rendered plan is installed: the files with
  * their hashes, sysctls, tunsrc, routes, tc filters, map entries and the
- * probe sender. Derived from the renderer's own commands, so the engine never
- * keeps a second description of the dataplane.
+ * probe sender. Read from the renderer's typed operations, so the engine
+ * never keeps a second description of the dataplane.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DataplanePlan, RouterCommand } from "../dataplane/types";
+import type { DataplanePlan } from "../dataplane/types";
 import { PACKAGE_ROOT } from "./router-scripts";
-import { specFromArgv, routeKey, type RouteSpec } from "./route-spec";
+import { specFromDesired, programName, routeKey, type RouteSpec } from "./route-spec";
 import { sha256 } from "./bundle";
 
 export interface ExpectedRoute extends RouteSpec {
@@ -38,37 +38,43 @@ export function localFileSha256(localPath: string): string {
   return h;
 }
 
-function basename(p: string): string {
-  return p.slice(p.lastIndexOf("/") + 1);
-}
-
-function tcFilterOf(c: RouterCommand): { ifname: string; pref: number; handle: string; name: string } | undefined {
-  const a = c.argv;
-  if (a[0] !== "tc" || a[1] !== "filter" || a[2] !== "replace") return undefined;
-  const at = (w: string) => a[a.indexOf(w) + 1]!;
-  return { ifname: at("dev"), pref: Number(at("pref")), handle: at("handle"), name: `${basename(at("obj"))}:[${at("sec")}]` };
-}
-
 export function expectationOf(plan: DataplanePlan): Expectation {
-  const files = new Map(plan.files.map((f) => [f.remotePath, { sha256: localFileSha256(f.localPath), localPath: f.localPath, mode: f.mode }]));
+  const files = new Map<string, { sha256: string; localPath: string; mode: number }>();
   const sysctls = new Map<string, string>();
   const routes = new Map<string, ExpectedRoute>();
   const tcFilters = new Map<string, { pref: number; handle: string; name: string; resource: string }>();
   const maps = new Map<string, Map<string, string>>();
   let tunsrc: string | undefined;
   let probeConfigSha256: string | undefined;
-  for (const c of plan.install) {
-    const a = c.argv;
-    const spec = specFromArgv(a);
-    if (spec) routes.set(routeKey(spec), { ...spec, resource: c.resource, description: c.description });
-    else if (a[0] === "sysctl") for (const kv of a.filter((x) => x.includes("="))) { const [k, v] = kv.split("="); sysctls.set(k!, v!); }
-    else if (a[0] === "ip" && a[1] === "sr" && a[2] === "tunsrc") tunsrc = a[4];
-    else if (tcFilterOf(c)) { const t = tcFilterOf(c)!; tcFilters.set(t.ifname, { ...t, resource: c.resource }); }
-    else if (a.includes("apply") && a.some((x) => x.endsWith("srv6p-maps.py"))) {
-      for (const op of JSON.parse(c.input ?? "[]") as { op: string; map: string; entries: { key: string; value: string }[] }[]) {
-        if (op.op === "sync") maps.set(op.map, new Map(op.entries.map((e) => [e.key, e.value])));
+  for (const op of plan.operations) {
+    switch (op.kind) {
+      case "files":
+        for (const f of op.files) files.set(f.remotePath, { sha256: localFileSha256(f.localPath), localPath: f.localPath, mode: f.mode });
+        break;
+      case "sysctls":
+        for (const [k, v] of op.values) sysctls.set(k, v);
+        break;
+      case "tunsrc":
+        tunsrc = op.address;
+        break;
+      case "route": {
+        const spec = specFromDesired(op.route);
+        routes.set(routeKey(spec), { ...spec, resource: op.resource, description: op.description });
+        break;
       }
-    } else if (a.includes("install-config")) probeConfigSha256 = sha256(c.input ?? "");
+      case "tc-filter":
+        tcFilters.set(op.ifname, { pref: op.pref, handle: `0x${op.handle.toString(16)}`, name: programName(op.program.object, op.program.section), resource: op.resource });
+        break;
+      case "maps":
+        for (const m of op.sync) maps.set(m.map, new Map(m.entries.map((e) => [e.key, e.value])));
+        break;
+      case "probe-sender":
+        if (op.configText !== undefined) probeConfigSha256 = sha256(op.configText);
+        break;
+      case "directories":
+      case "clsact":
+        break;
+    }
   }
   return { files, sysctls, tunsrc, routes, tcFilters, maps, probeConfigSha256 };
 }

@@ -1,5 +1,5 @@
 /** Per link end liveness and counters, decoded from an observation's maps. */
-import { decodeLinkState, encodeLinkKey, type LinkStateValue } from "../dataplane/layout";
+import { decodeLinkState, encodeLinkKey, type LinkStateValue } from "../dataplane/map-layout";
 import { MAP_NAMES } from "../dataplane/constants";
 import type { RouterBundle } from "./bundle";
 import type { Observation } from "./observe";

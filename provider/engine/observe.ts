@@ -7,10 +7,10 @@ import { parseRoutes } from "../observe/routes";
 import { parseTunsrc } from "../observe/tunsrc";
 import type { RouterConnection } from "../ssh";
 import { MAP_NAMES, ROUTE_PROTOCOL, PROBE_PIDFILE, PROBE_CONFIG_FILE, BIN_DIR, ROUTER_TOOLS, RUN_DIR } from "../dataplane/constants";
-import type { DataplanePlan } from "../dataplane/types";
+import { routeDestinations, type RouterLayout } from "../dataplane/router-layout";
 import { pythonArgv } from "./router-scripts";
-import { specFromArgv, specFromRoute, type RouteSpec } from "./route-spec";
-import { APPLIED_RECORD, LOCK_FILE, type AppliedRecord } from "./record";
+import { specFromRoute, type RouteSpec } from "./route-spec";
+import { APPLIED_RECORD, LOCK_FILE, type AnyAppliedRecord } from "./record";
 
 export interface ObserveRequest {
   readonly routeDsts: string[];
@@ -70,27 +70,18 @@ export interface Observation {
   /** CLOCK_MONOTONIC of the router when the maps were read. */
   readonly monotonicNs?: bigint;
   readonly probeSender: ProbeSenderState;
-  readonly applied: AppliedRecord | null;
+  readonly applied: AnyAppliedRecord | null;
   readonly appliedSha256: string | null;
   readonly lock: unknown;
 }
 
-/** What to look at on a router, from its rendered plan (names and paths only). */
-export function observeRequest(plan: DataplanePlan): ObserveRequest {
-  const dsts = new Set<string>();
-  const interfaces = new Set<string>();
-  const sysctls = new Set<string>();
-  for (const c of plan.install) {
-    const spec = specFromArgv(c.argv);
-    if (spec) dsts.add(spec.dst);
-    if (c.argv[0] === "tc" && c.argv[1] === "filter") interfaces.add(c.argv[c.argv.indexOf("dev") + 1]!);
-    if (c.argv[0] === "sysctl") for (const a of c.argv) if (a.includes("=")) sysctls.add(a.split("=")[0]!);
-  }
+/** What to look at on a router, from its layout (names and paths only: no facts needed yet). */
+export function observeRequest(layout: RouterLayout | undefined): ObserveRequest {
   return {
-    routeDsts: [...dsts].sort(),
-    interfaces: [...interfaces].sort(),
-    sysctls: [...sysctls].sort(),
-    files: plan.files.map((f) => f.remotePath),
+    routeDsts: layout ? [...new Set(routeDestinations(layout))].sort() : [],
+    interfaces: layout ? [...new Set(layout.ends.map((e) => e.ifname))].sort() : [],
+    sysctls: layout ? [...new Set(layout.sysctls.map(([k]) => k))].sort() : [],
+    files: (layout?.files ?? []).map((f) => f.remotePath),
     mapsTool: `${BIN_DIR}/${ROUTER_TOOLS.maps}`,
     maps: [MAP_NAMES.linkConfig, MAP_NAMES.backups, MAP_NAMES.linkState],
     pidfile: PROBE_PIDFILE,
@@ -103,7 +94,7 @@ export function observeRequest(plan: DataplanePlan): ObserveRequest {
 
 /** Request for a router we only know by name (destroy, drift of orphans). */
 export function minimalObserveRequest(): ObserveRequest {
-  return { ...observeRequest({ router: "", files: [], install: [], remove: [], probeConfig: { probes: [] } }) };
+  return observeRequest(undefined);
 }
 
 export async function observeRouter(conn: RouterConnection, router: string, req: ObserveRequest): Promise<Observation> {
@@ -160,7 +151,7 @@ export function parseObservation(router: string, text: string): Observation {
     maps,
     monotonicNs,
     probeSender: raw.probeSender as ProbeSenderState,
-    applied: (raw.applied ?? null) as AppliedRecord | null,
+    applied: (raw.applied ?? null) as AnyAppliedRecord | null,
     appliedSha256: (raw.appliedSha256 ?? null) as string | null,
     lock: raw.lock ?? null,
   };

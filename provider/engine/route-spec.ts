@@ -1,7 +1,7 @@
 /**
  * One comparable text per route, whether it comes from the renderer's
- * `ip -6 route replace ...` argv (desired) or from `ip -j route show`
- * (observed), so plan and drift compare like with like:
+ * typed route operation (desired) or from `ip -j route show` (observed), so
+ * plan and drift compare like with like:
  *
  *   fc00:0:1:1::/128 dev eth1 metric 1024 seg6local End
  *   2001:db8:2::/64 via fd00:0:0:1::2 dev eth1 metric 10 bpf in reroute.bpf.o:[lwt_in] xmit reroute.bpf.o:[lwt_xmit]
@@ -10,7 +10,8 @@
  */
 import { basename } from "node:path";
 import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
-import type { Route } from "../observe/routes";
+import type { KernelRoute } from "../observe/routes";
+import type { DesiredRoute } from "../dataplane/operations";
 
 /** The kernel's default metric of IPv6 routes. */
 export const DEFAULT_IPV6_METRIC = 1024;
@@ -29,66 +30,38 @@ export function routeKey(r: { dst: string; metric: number }): string {
 const canonDst = (d: string): string => formatPrefix(parseIpv6Prefix(d.includes("/") ? d : `${d}/128`, { allowHostBits: true }));
 const canonAddr = (a: string): string => formatIpv6(parseIpv6(a));
 const table = (t: string): string => (t === "254" ? "main" : t);
-const program = (file: string, sec: string): string => `${basename(file)}:[${sec}]`;
+/** How iproute2 names a program loaded from an object file: `reroute.bpf.o:[lwt_in]`. */
+export const programName = (file: string, sec: string): string => `${basename(file)}:[${sec}]`;
 
-/** Parses the argv of `ip -6 route replace|add DST ...` as the renderer writes it. */
-export function specFromArgv(argv: readonly string[]): RouteSpec | undefined {
-  const i = argv.findIndex((a, k) => argv[k - 1] === "route" && (a === "replace" || a === "add"));
-  if (argv[0] !== "ip" || i < 0) return undefined;
-  const words = argv.slice(i + 1);
-  const dst = canonDst(words[0]!);
-  let via: string | undefined;
-  let dev = "";
-  let metric = DEFAULT_IPV6_METRIC;
+/** A route we install, as the router will show it (`count` and `headroom` are not printed back by iproute2 6.1). */
+export function specFromDesired(r: DesiredRoute): RouteSpec {
   const encap: string[] = [];
-  for (let k = 1; k < words.length; k++) {
-    const w = words[k]!;
-    if (w === "via") via = canonAddr(words[++k]!);
-    else if (w === "dev") dev = words[++k]!;
-    else if (w === "metric") metric = Number(words[++k]);
-    else if (w === "proto") k++;
-    else if (w === "encap") {
-      const type = words[++k]!;
-      if (type === "seg6local") {
-        k += 2; // "action" ACTION
-        encap.push("seg6local", words[k]!);
-        while (k + 1 < words.length && words[k + 1] !== "dev") {
-          const p = words[++k]!;
-          if (p === "nh6") encap.push("nh6", canonAddr(words[++k]!));
-          else if (p === "table") encap.push("table", table(words[++k]!));
-          else if (p === "endpoint") { k += 2; const file = words[k]!; k += 2; encap.push("endpoint", program(file, words[k]!)); }
-          // "count" changes nothing iproute2 6.1 shows: not compared.
-        }
-      } else if (type === "bpf") {
-        encap.push("bpf");
-        while (k + 1 < words.length && ["in", "out", "xmit", "headroom"].includes(words[k + 1]!)) {
-          const hook = words[++k]!;
-          if (hook === "headroom") { k++; continue; } // not printed by iproute2 6.1
-          k += 2; const file = words[k]!; k += 2;
-          encap.push(hook, program(file, words[k]!));
-        }
-      } else if (type === "seg6") {
-        k += 2; const mode = words[k]!; k += 2;
-        encap.push("seg6", mode, "segs", words[k]!.split(",").map(canonAddr).join(","));
-      }
-    }
+  const e = r.encap;
+  if (e?.type === "seg6local") {
+    encap.push("seg6local", e.action);
+    if (e.nh6 !== undefined) encap.push("nh6", canonAddr(e.nh6));
+    if (e.table !== undefined) encap.push("table", table(String(e.table)));
+    if (e.program !== undefined) encap.push("endpoint", programName(e.program.object, e.program.section));
+  } else if (e?.type === "bpf") {
+    encap.push("bpf", "in", programName(e.in.object, e.in.section), "xmit", programName(e.xmit.object, e.xmit.section));
   }
-  return { dst, metric, text: [via ? `via ${via}` : "", `dev ${dev}`, ...encap].filter(Boolean).join(" ") };
+  const text = [r.via !== undefined ? `via ${canonAddr(r.via)}` : "", `dev ${r.dev}`, ...encap].filter(Boolean).join(" ");
+  return { dst: canonDst(r.dst), metric: r.metric ?? DEFAULT_IPV6_METRIC, text };
 }
 
-export function specFromRoute(r: Route): RouteSpec {
+export function specFromRoute(r: KernelRoute): RouteSpec {
   const encap: string[] = [];
   const e = r.encap;
   if (e.type === "seg6local") {
     encap.push("seg6local", e.action);
     if (e.nh6) encap.push("nh6", e.nh6);
     if (e.table) encap.push("table", table(e.table));
-    if (e.endpoint) encap.push("endpoint", e.endpoint.object ? `${basename(e.endpoint.object)}:[${e.endpoint.section}]` : e.endpoint.raw);
+    if (e.endpoint) encap.push("endpoint", e.endpoint.object ? programName(e.endpoint.object, e.endpoint.section!) : e.endpoint.raw);
   } else if (e.type === "bpf") {
     encap.push("bpf");
     for (const hook of ["in", "out", "xmit"] as const) {
       const p = e[hook];
-      if (p) encap.push(hook, p.object ? `${basename(p.object)}:[${p.section}]` : p.raw);
+      if (p) encap.push(hook, p.object ? programName(p.object, p.section!) : p.raw);
     }
   } else if (e.type === "seg6") {
     encap.push("seg6", e.mode, "segs", e.segs.join(","));

@@ -9,32 +9,45 @@
  * So no probe or backup path ever points at a SID that does not exist yet,
  * and a router without its "go" (another router failed, or the controller
  * is gone) undoes step 1: each router ends with its old or its new
- * configuration. A rollback restores the previous configuration: the new
- * plan's removal steps, then the previous record's install steps.
+ * configuration.
+ *
+ * Every step is one operation and carries its own undo (operations.ts:
+ * undoCommands): back to the operation as the previous apply installed it
+ * (from the router's applied record), or away if it is new. A failed
+ * transaction undoes exactly the steps that ran, in reverse. Putting the
+ * previous files back also re-installs the previous operations that load
+ * them, so the old programs run again, not the new ones from the old paths.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { DataplanePlan, RouterCommand } from "../dataplane/types";
+import type { DataplanePlan } from "../dataplane/types";
+import { undoCommands, type Operation } from "../dataplane/operations";
 import type { Observation } from "./observe";
 import type { Expectation } from "./expect";
 import type { RouterBundle } from "./bundle";
 import { stableJson } from "./bundle";
-import { APPLIED_RECORD, STAGING_DIR, type AppliedRecord } from "./record";
+import { APPLIED_RECORD, STAGING_DIR, recordOperation, type AppliedRecord, type RecordedCommand, type RecordedOperation } from "./record";
 import { ROUTE_PROTOCOL } from "../dataplane/constants";
 import { routeKey } from "./route-spec";
 import { foreignRoutes } from "./diff";
 
+/** One command of a step, run without a shell. */
+export interface StepCommand {
+  readonly argv: readonly string[];
+  readonly input?: string;
+  /** A failure is recorded and tolerated (removal: "already gone" is fine). */
+  readonly mayFail?: boolean;
+}
+
 export interface Step {
   readonly name: string;
-  readonly do?: readonly string[];
-  readonly undo?: readonly string[] | null;
-  readonly input?: string;
+  readonly do?: readonly StepCommand[];
+  /** Takes the step back, run in reverse step order when a later step fails. */
+  readonly undo?: readonly StepCommand[];
   readonly installFiles?: { src: string; dst: string; mode: number }[];
   readonly writeFile?: { path: string; content: string; mode: number };
   readonly barrier?: string;
   readonly timeoutS?: number;
-  /** A failure is recorded and tolerated (removal steps: "already gone" is fine). */
-  readonly mayFail?: boolean;
 }
 
 export interface Transaction {
@@ -43,6 +56,10 @@ export interface Transaction {
   readonly lockTimeoutS: number;
   readonly expectRecord: { path: string; sha256: string | null };
   readonly steps: Step[];
+  /**
+   * Run after the undo when the previous record is of version 1 (whole
+   * command lists, no operations to undo to): its install commands.
+   */
   readonly rollback: Step[];
 }
 
@@ -73,67 +90,85 @@ export function stagedPath(sha256: string): string {
   return `${STAGING_DIR}/${sha256}`;
 }
 
-const step = (c: Pick<RouterCommand, "argv" | "input" | "description">): Step => ({ name: c.description, do: [...c.argv], ...(c.input !== undefined ? { input: c.input } : {}) });
+const stepCommand = (c: RecordedCommand): StepCommand => ({ argv: [...c.argv], ...(c.input !== undefined ? { input: c.input } : {}), ...(c.ignoreFailure ? { mayFail: true } : {}) });
+const commands = (cs: readonly RecordedCommand[]): StepCommand[] => cs.map(stepCommand);
 
 export function newTransactionId(): string {
   return `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(4).toString("hex")}`;
 }
 
+/** The previous apply's operations by key (none for a version 1 record or a first apply). */
+function previousOperations(have: Observation): Map<string, RecordedOperation> {
+  const record = have.applied;
+  return new Map(record?.version === 2 ? record.operations.map((o) => [o.key, o]) : []);
+}
+
+function operationStep(op: Operation, previous: Map<string, RecordedOperation>): Step {
+  return { name: op.description, do: commands(op.install), undo: commands(undoCommands(op, previous.get(op.key))) };
+}
+
 export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want: Expectation, have: Observation, opts: TransactionOptions = {}): Transaction {
   const id = newTransactionId();
-  const pushedFiles = new Set(plan.files.map((f) => f.remotePath));
-  // Rolling back must not delete the files the previous configuration loads.
-  const removal = plan.remove.filter((c) => !(c.argv[0] === "rm" && c.argv.some((a) => pushedFiles.has(a))));
-  const previous = have.applied;
-  const rollback: Step[] = [...removal.map(step), ...(previous ? previous.install.map(step) : [])];
+  const previous = previousOperations(have);
+  const legacy = have.applied?.version === 1 ? have.applied : undefined;
   const base = {
     controller: `${hostname()} pid ${process.pid}`,
     lockTimeoutS: opts.lockTimeoutS ?? 30,
     expectRecord: { path: APPLIED_RECORD, sha256: have.appliedSha256 },
-    rollback,
+    rollback: legacy ? legacy.install.map((c) => ({ name: c.description, do: [stepCommand(c)] })) : [],
   };
+  const installing = plan.operations.filter((op) => op.install.length > 0);
 
   const changedFiles = [...want.files].filter(([path, f]) => have.files[path] !== f.sha256);
-  const steps: Step[] = [...plan.install.filter((c) => c.stage === "sids").map(step), { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? goTimeoutSFor(1) }];
+  const steps: Step[] = [...installing.filter((op) => op.stage === "sids").map((op) => operationStep(op, previous)),
+    { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? goTimeoutSFor(1) }];
   if (changedFiles.length) {
-    steps.push({ name: `install ${changedFiles.length} file(s)`, installFiles: changedFiles.map(([path, f]) => ({ src: stagedPath(f.sha256), dst: path, mode: f.mode })) });
+    // The applier puts the previous files back itself; then the previous programs are loaded from them again.
+    const reload = [...previous.values()].filter((o) => o.usesFiles).flatMap((o) => commands(o.install));
+    steps.push({ name: `install ${changedFiles.length} file(s)`, installFiles: changedFiles.map(([path, f]) => ({ src: stagedPath(f.sha256), dst: path, mode: f.mode })), undo: reload });
     // Undo restores from the transaction's own backups, not from staging.
-    steps.push({ name: "clear the staging directory", do: ["rm", "-rf", STAGING_DIR] });
+    steps.push({ name: "clear the staging directory", do: [{ argv: ["rm", "-rf", STAGING_DIR] }] });
   }
-  steps.push(...plan.install.filter((c) => c.stage !== "sids").map(step));
+  steps.push(...installing.filter((op) => op.stage !== "sids").map((op) => operationStep(op, previous)));
   // What the previous configuration had and this one does not.
-  const keep = new Set(plan.remove.map((c) => stableJson(c.argv)));
-  for (const c of previous?.remove ?? []) if (!keep.has(stableJson(c.argv))) steps.push({ ...step(c), name: `remove: ${c.description}`, mayFail: true });
+  const keys = new Set(plan.operations.map((op) => op.key));
+  for (const o of previous.values()) {
+    if (!keys.has(o.key) && o.remove.length) steps.push({ name: `remove: ${o.description}`, do: commands(o.remove).map((c) => ({ ...c, mayFail: true })), undo: commands(o.install) });
+  }
+  if (legacy) {
+    const keep = new Set(plan.remove.map((c) => stableJson(c.argv)));
+    for (const c of legacy.remove ?? []) if (!keep.has(stableJson(c.argv))) steps.push({ name: `remove: ${c.description}`, do: [{ ...stepCommand(c), mayFail: true }] });
+  }
+  // Neither kind below can be put back: we do not know how it was made.
   for (const f of foreignRoutes(want, have)) {
     const o = f.route;
-    steps.push({ name: `remove foreign route on ${o.dst} (proto ${o.protocol})`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", o.protocol] });
+    steps.push({ name: `remove foreign route on ${o.dst} (proto ${o.protocol})`, do: [{ argv: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", o.protocol] }] });
   }
   for (const o of have.ownRoutes) {
     if (!want.routes.has(routeKey(o))) {
-      // mayFail: the previous record's removal steps above may already have taken it away.
-      steps.push({ name: `remove route ${o.dst} (ours, no longer desired)`, do: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", String(ROUTE_PROTOCOL)], mayFail: true });
+      // mayFail: the previous operations' removal steps above may already have taken it away.
+      steps.push({ name: `remove route ${o.dst} (ours, no longer desired)`, do: [{ argv: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", String(ROUTE_PROTOCOL)], mayFail: true }] });
     }
   }
   const record: AppliedRecord = {
-    version: 1,
+    version: 2,
     bundle,
-    install: plan.install.map((c) => ({ argv: c.argv, ...(c.input !== undefined ? { input: c.input } : {}), description: c.description })),
-    remove: plan.remove.map((c) => ({ argv: c.argv, description: c.description })),
+    operations: plan.operations.map(recordOperation),
     committedAt: new Date().toISOString(),
     by: base.controller,
   };
   steps.push({ name: "record the applied configuration", writeFile: { path: APPLIED_RECORD, content: `${JSON.stringify(record)}\n`, mode: 0o644 } });
   if (opts.confirmTimeoutS) steps.push({ name: "wait for the controller's confirmation", barrier: "confirm", timeoutS: opts.confirmTimeoutS });
-  return { ...base, id, steps: steps };
+  return { ...base, id, steps };
 }
 
 /** Removes everything the router's record says we installed, and the record itself. */
-export function destroyTransaction(have: Observation, removal: readonly Pick<RouterCommand, "argv" | "description">[], opts: TransactionOptions = {}): Transaction {
-  const steps: Step[] = removal.map((c) => ({ name: c.description, do: [...c.argv], mayFail: true }));
+export function destroyTransaction(have: Observation, removal: readonly RecordedCommand[], opts: TransactionOptions = {}): Transaction {
+  const steps: Step[] = removal.map((c) => ({ name: c.description, do: [{ ...stepCommand(c), mayFail: true }] }));
   for (const o of have.ownRoutes) {
-    steps.push({ name: `remove route ${o.dst}`, do: ["sh", "-c", 'ip -6 route del "$1" metric "$2" proto "$3" 2>/dev/null || true', "sh", o.dst, String(o.metric), String(ROUTE_PROTOCOL)] });
+    steps.push({ name: `remove route ${o.dst}`, do: [{ argv: ["ip", "-6", "route", "del", o.dst, "metric", String(o.metric), "proto", String(ROUTE_PROTOCOL)], mayFail: true }] });
   }
-  steps.push({ name: "remove the applied record and staged files", do: ["rm", "-rf", APPLIED_RECORD, STAGING_DIR] });
+  steps.push({ name: "remove the applied record and staged files", do: [{ argv: ["rm", "-rf", APPLIED_RECORD, STAGING_DIR] }] });
   return {
     id: `${newTransactionId()}-destroy`,
     controller: `${hostname()} pid ${process.pid}`,

@@ -3,6 +3,7 @@ import type { RouterConnection } from "../ssh";
 import { SshConnectionError } from "../errors";
 import { pythonArgv } from "./router-scripts";
 import type { Transaction } from "./transaction";
+import { WAIT_STATUS_EXITS, type FinalState } from "./apply-outcomes";
 import { ApplyError, ApplyInterruptedError, PlanConflictError, RouterLockedError, type TxnStatus } from "./errors";
 
 export async function startTransaction(conn: RouterConnection, txn: Transaction): Promise<void> {
@@ -14,7 +15,7 @@ export async function awaitTransaction(conn: RouterConnection, id: string, opts:
   const timeoutS = opts.timeoutS ?? 120;
   const args = ["wait", id, "--timeout", String(timeoutS), ...(opts.barrier ? ["--barrier", opts.barrier] : [])];
   try {
-    const r = await conn.run(pythonArgv("srv6p-apply.py", args), { okExitCodes: [0, 1, 3, 4], timeoutMs: (timeoutS + 5) * 1000 });
+    const r = await conn.run(pythonArgv("srv6p-apply.py", args), { okExitCodes: WAIT_STATUS_EXITS, timeoutMs: (timeoutS + 5) * 1000 });
     return JSON.parse(r.stdout) as TxnStatus;
   } catch (err) {
     if (err instanceof SshConnectionError) {
@@ -30,7 +31,8 @@ export async function signalTransaction(conn: RouterConnection, id: string, sign
 
 /** Throws the typed error a non-committed final state means. */
 export function checkCommitted(router: string, status: TxnStatus): void {
-  switch (status.state) {
+  const state = status.state as FinalState;
+  switch (state) {
     case "committed":
       return;
     case "locked":
@@ -46,7 +48,10 @@ export function checkCommitted(router: string, status: TxnStatus): void {
       throw new ApplyError(`apply on ${router} was not confirmed in time; the router reverted to its previous configuration`, status, { router });
     case "rollback-failed":
       throw new ApplyError(`apply on ${router} failed and its rollback failed too: the router needs attention (${JSON.stringify(status.undoFailures ?? [])})`, status, { router });
-    default:
-      throw new ApplyError(`transaction ${status.id} on ${router} ended in state ${status.state}`, status, { router });
+    default: {
+      // Not final (the wait timed out), or a state this controller does not know.
+      const unknown: never = state;
+      throw new ApplyError(`transaction ${status.id} on ${router} ended in state ${String(unknown)}`, status, { router });
+    }
   }
 }

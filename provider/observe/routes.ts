@@ -1,5 +1,5 @@
 /**
- * Parses `ip -j -6 route show` into one typed Route model, whatever the
+ * Parses `ip -j -6 route show` into one typed KernelRoute model, whatever the
  * iproute2 version on the router:
  *
  * - iproute2 up to 6.2 (Debian 12 ships 6.1) prints encapsulation fields flat
@@ -59,7 +59,7 @@ export interface RouteNexthop {
   encap: RouteEncap;
 }
 
-export interface Route {
+export interface KernelRoute {
   /** Canonical prefix with length: `fc00:0:1:e::/128`, `::/0` for default. */
   dst: string;
   /** `unicast` unless printed otherwise (blackhole, unreachable, local...). */
@@ -165,11 +165,11 @@ function encapOf(obj: Json): RouteEncap {
   return encapFrom(str(e), obj);
 }
 
-function parseRoute(obj: Json, filtered: RouteParseContext["filtered"] = {}): Route {
+function parseRoute(obj: Json, filtered: RouteParseContext["filtered"] = {}): KernelRoute {
   // Without a filter, a missing protocol is RTPROT_BOOT: iproute2 prints nothing for it.
   const protocol = str(obj.protocol) ?? filtered.protocol ?? "boot";
   const protocolNumber = /^[0-9]+$/.test(protocol) ? Number(protocol) : RT_PROTOS[protocol];
-  const route: Route = {
+  const route: KernelRoute = {
     dst: canonicalDst(str(obj.dst) ?? "default"),
     type: str(obj.type) ?? "unicast",
     dev: str(obj.dev) ?? filtered.dev,
@@ -196,7 +196,7 @@ function parseRoute(obj: Json, filtered: RouteParseContext["filtered"] = {}): Ro
 }
 
 /** Parses the JSON printed by `ip -j -6 route show [...]`. Empty output means no routes. */
-export function parseRoutes(text: string, ctx: RouteParseContext = {}): Route[] {
+export function parseRoutes(text: string, ctx: RouteParseContext = {}): KernelRoute[] {
   if (text.trim() === "") return [];
   let data: unknown;
   try {

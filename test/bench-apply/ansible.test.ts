@@ -8,7 +8,8 @@ import { toYaml } from "../../bench/apply/ansible/yaml";
 import { hostVars, sitePlaybook } from "../../bench/apply/ansible/playbook";
 import { ansibleCfg } from "../../bench/apply/ansible/config";
 import { parseRecap } from "../../bench/apply/ansible/recap";
-import type { DataplanePlan } from "../../provider/dataplane/types";
+import type { DataplanePlan, RouterCommand } from "../../provider/dataplane/types";
+import { installCommands, type Operation } from "../../provider/dataplane/operations";
 
 test("options: defaults 5 runs, --quick 3, --runs N wins; bad values are usage errors", () => {
   assert.equal(parseApplyOptions([]).runs, 5);
@@ -30,15 +31,23 @@ test("yaml: strings stay strings whatever they look like (PyYAML reads them back
   assert.deepEqual(JSON.parse(back), value);
 });
 
+const cmd = (stage: RouterCommand["stage"], argv: string[], description: string, input?: string): RouterCommand =>
+  ({ stage, argv, resource: "x", description, ...(input !== undefined ? { input } : {}) });
+const base = { resource: "x", usesFiles: false, remove: [] };
+const operations: Operation[] = [
+  { ...base, kind: "sysctls", key: "sysctls", stage: "sids", description: "sysctls", values: [["net.ipv6.conf.all.forwarding", "1"], ["net.ipv6.conf.eth1.seg6_enabled", "1"]],
+    install: [cmd("sids", ["sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.eth1.seg6_enabled=1"], "sysctls")] },
+  { ...base, kind: "route", key: "route fc00:0:1:1::/128", stage: "sids", description: "End", route: { dst: "fc00:0:1:1::/128", dev: "eth1", encap: { type: "seg6local", action: "End", count: false } },
+    install: [cmd("sids", ["ip", "-6", "route", "replace", "fc00:0:1:1::/128", "proto", "214", "encap", "seg6local", "action", "End", "dev", "eth1"], "End")] },
+  { ...base, kind: "maps", key: "maps", stage: "local", description: "maps", sync: [], retainKeys: [],
+    install: [cmd("local", ["python3", "/var/lib/srv6-protect/bin/srv6p-maps.py", "apply"], "maps", "[{\"op\":\"sync\"}]")] },
+  { ...base, kind: "probe-sender", key: "probe-sender", stage: "probes", description: "sender", runner: { type: "supervised", pidfile: "/run/srv6-protect/probe-sender.pid" }, install: [cmd("probes", ["python3", "probe-sender.py", "start"], "sender")] },
+];
 const plan: DataplanePlan = {
   router: "r1",
+  operations,
   files: [{ localPath: "dist/bpf/monitor.bpf.o", remotePath: "/var/lib/srv6-protect/bpf/monitor.bpf.o", mode: 0o644 }],
-  install: [
-    { stage: "sids", argv: ["sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", "net.ipv6.conf.eth1.seg6_enabled=1"], resource: "x", description: "sysctls" },
-    { stage: "sids", argv: ["ip", "-6", "route", "replace", "fc00:0:1:1::/128", "proto", "214", "encap", "seg6local", "action", "End", "dev", "eth1"], resource: "x", description: "End" },
-    { stage: "local", argv: ["python3", "/var/lib/srv6-protect/bin/srv6p-maps.py", "apply"], input: "[{\"op\":\"sync\"}]", resource: "x", description: "maps" },
-    { stage: "probes", argv: ["python3", "probe-sender.py", "start"], resource: "x", description: "sender" },
-  ],
+  install: installCommands(operations),
   remove: [],
   probeConfig: { probes: [] },
 };
@@ -54,7 +63,8 @@ test("hostVars: sysctl keys split for ansible.posix.sysctl, commands by stage, s
 });
 
 test("hostVars: refuses Jinja2 syntax that Ansible would evaluate", () => {
-  const bad: DataplanePlan = { ...plan, install: [{ ...plan.install[1]!, argv: ["ip", "{{ lookup('pipe', 'id') }}"] }] };
+  const templated = (op: Operation): Operation => ({ ...op, install: [{ ...op.install[0]!, argv: ["ip", "{{ lookup('pipe', 'id') }}"] }] });
+  const bad: DataplanePlan = { ...plan, operations: plan.operations.map((op, i) => (i === 1 ? templated(op) : op)) };
   assert.throws(() => hostVars("r1", bad), /r1.*Jinja2|Jinja2.*r1/s);
 });
 

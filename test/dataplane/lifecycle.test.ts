@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { withLab, uniqueLabName } from "../helpers/lab";
 import { installDataplane, diamondDesiredState, linkStatus, waitFor, type LabLike } from "../helpers/dataplane";
 import { BIN_DIR, MAP_NAMES } from "../../provider/dataplane/constants";
-import { encodeLinkKey } from "../../provider/dataplane/layout";
+import { encodeLinkKey } from "../../provider/dataplane/map-layout";
 import { sleep } from "./counters";
 
 const SNAPSHOT = "ip -6 route show table all; ip sr tunsrc show; for i in $(ls /sys/class/net); do tc qdisc show dev $i; tc filter show dev $i egress 2>/dev/null; done; " +

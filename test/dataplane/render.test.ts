@@ -15,7 +15,7 @@ import { REASONS } from "../../provider/dataplane/reasons";
 import {
   encodeBackup, decodeBackup, encodeBackupKey, decodeBackupKey, encodeLinkConfig, decodeLinkConfig,
   LINK_CONFIG_SIZE, LINK_STATE_SIZE, BACKUP_KEY_SIZE, BACKUP_VALUE_SIZE, decodeLinkState,
-} from "../../provider/dataplane/layout";
+} from "../../provider/dataplane/map-layout";
 import { PROBE_PORT, PROBE_MAGIC, ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC } from "../../provider/dataplane/constants";
 import type { DataplaneInput } from "../../provider/dataplane/types";
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ApplyAbortedError, ApplyError, ApplyInterruptedError, PlanConflictError, RouterLockedError } from "../../provider/engine/errors";
 
 test("apply errors carry a kind of their own, and --json shows it", () => {
-  const status = { id: "t1", state: "refused" };
+  const status = { id: "t1", state: "rolled-back" } as const;
   const cases: [Error & { kind: string; toJSON(): Record<string, unknown> }, string][] = [
     [new ApplyError("refused", status, { router: "r1" }), "apply"],
     [new RouterLockedError("locked by another controller", status, { router: "r1" }), "router-locked"],

@@ -160,7 +160,7 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
 
       // --- 5. Commit-confirm: no confirmation, the router reverts by itself. --
       const txn = JSON.stringify({ id: "unconfirmed", controller: "test", steps: [
-        { name: "add a route", do: ["ip", "-6", "route", "add", "2001:db8:77::/64", "via", "fd00:0:0:1::2", "dev", "eth1", "proto", "214"], undo: ["ip", "-6", "route", "del", "2001:db8:77::/64", "proto", "214"] },
+        { name: "add a route", do: [{ argv: ["ip", "-6", "route", "add", "2001:db8:77::/64", "via", "fd00:0:0:1::2", "dev", "eth1", "proto", "214"] }], undo: [{ argv: ["ip", "-6", "route", "del", "2001:db8:77::/64", "proto", "214"] }] },
         { name: "wait for confirmation", barrier: "confirm", timeoutS: 1 },
       ] });
       await lab.exec("r1", ["python3", "-c", applier, "run", "-"], { input: txn });

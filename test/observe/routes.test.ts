@@ -7,20 +7,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseRoutes, parseBpfProgramRef, type Route } from "../../provider/observe";
+import { parseRoutes, parseBpfProgramRef, type KernelRoute } from "../../provider/observe";
 import { ParseError } from "../../provider/errors";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../../test/observe/fixtures", name), "utf8");
 const flat = parseRoutes(fixture("route-6.1-main.json"));
 const nested = parseRoutes(fixture("route-6.3-nested.json"));
-const byDst = (routes: Route[], dst: string) => {
+const byDst = (routes: KernelRoute[], dst: string) => {
   const r = routes.find((x) => x.dst === dst);
   assert.ok(r, `route ${dst} present`);
   return r;
 };
 
 test("both JSON shapes give the same routes", () => {
-  const withoutHeadroom = (routes: Route[]) =>
+  const withoutHeadroom = (routes: KernelRoute[]) =>
     routes.map((r) => (r.encap.type === "bpf" ? { ...r, encap: { ...r.encap, headroom: undefined } } : r));
   assert.deepEqual(withoutHeadroom(nested), withoutHeadroom(flat));
   assert.ok(flat.length >= 14);

@@ -41,19 +41,9 @@ function commandItem(router: string, c: RouterCommand): CommandItem {
   };
 }
 
-/** `sysctl -q -w k=v ...` becomes one ansible.posix.sysctl item per key. */
-function sysctlItems(router: string, c: RouterCommand): { name: string; value: string }[] {
-  return c.argv.slice(1).filter((a) => !a.startsWith("-")).map((kv) => {
-    const i = kv.indexOf("=");
-    if (i <= 0) throw new BenchError(`sysctl argument '${kv}' is not key=value`, { node: router, command: c.argv });
-    return { name: refuseTemplates(router, "sysctl key", kv.slice(0, i)), value: refuseTemplates(router, "sysctl value", kv.slice(i + 1)) };
-  });
-}
-
-/** Per-router variables: the plan split by module and stage. */
+/** Per-router variables: the plan split by module and stage (the sysctls op becomes one ansible.posix.sysctl item per key). */
 export function hostVars(router: string, plan: DataplanePlan): Record<string, YamlValue> {
-  const isSysctl = (c: RouterCommand) => c.argv[0] === "sysctl";
-  const stage = (s: RouterCommand["stage"]) => plan.install.filter((c) => c.stage === s && !isSysctl(c)).map((c) => commandItem(router, c));
+  const stage = (s: RouterCommand["stage"]) => plan.operations.filter((op) => op.stage === s && op.kind !== "sysctls").flatMap((op) => op.install).map((c) => commandItem(router, c));
   return {
     srv6_dirs: [...new Set(plan.files.map((f) => dirname(f.remotePath)))].sort(),
     srv6_files: plan.files.map((f) => ({
@@ -61,7 +51,8 @@ export function hostVars(router: string, plan: DataplanePlan): Record<string, Ya
       dest: refuseTemplates(router, "file destination", f.remotePath),
       mode: `0${f.mode.toString(8)}`,
     })),
-    srv6_sysctls: plan.install.filter(isSysctl).flatMap((c) => sysctlItems(router, c)),
+    srv6_sysctls: plan.operations.flatMap((op) => (op.kind === "sysctls" ? op.values : []))
+      .map(([k, v]) => ({ name: refuseTemplates(router, "sysctl key", k), value: refuseTemplates(router, "sysctl value", v) })),
     srv6_sid_commands: stage("sids"),
     srv6_local_commands: stage("local"),
     srv6_probe_commands: stage("probes"),

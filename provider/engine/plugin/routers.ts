@@ -19,7 +19,7 @@ import type { Engine, RouterPlan } from "../engine";
 import { ApplyAbortedError, PlanConflictError } from "../errors";
 import { bundleFor, stableJson, type RouterBundle, type StateLike } from "../bundle";
 import { minimalObserveRequest, observeRouter } from "../observe";
-import type { AppliedRecord } from "../record";
+import type { AnyAppliedRecord } from "../record";
 import type { RouterDirectory } from "./connections";
 import { RouterLocks } from "./router-locks";
 import { withRenderDiagnostics } from "./render-errors";
@@ -28,7 +28,7 @@ export const EMPTY_STATE: StateLike = { routers: [], links: [], policies: [] };
 
 export interface RecordRead {
   readonly router: string;
-  readonly record: AppliedRecord | null;
+  readonly record: AnyAppliedRecord | null;
   readonly sha256: string | null;
 }
 
