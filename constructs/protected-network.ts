@@ -26,9 +26,9 @@ import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/
 import { shortestRoute } from "../model/spf";
 import { checkSemantics } from "../model/network-rules";
 import { formatIssue } from "../model/issue";
-import { BackupPolicy } from "./resources/backup-policy";
-import { ProtectedLink } from "./resources/protected-link";
-import { Router } from "./resources/router";
+import { Srv6BackupPolicy } from "./resources/srv6-backup-policy";
+import { Srv6ProtectedLink } from "./resources/srv6-protected-link";
+import { Srv6Router } from "./resources/srv6-router";
 import { Srv6Provider } from "./resources/srv6-provider";
 
 export interface ProtectedNetworkProps extends ProtectionOptions {
@@ -221,10 +221,10 @@ export class ProtectedNetwork extends Construct {
     this.emitted = plan;
     // Name the provider on resources only when it is an aliased one; the default needs no reference.
     const provider = this.provider.alias !== undefined ? this.provider : undefined;
-    const routerResources = new Map<string, Router>();
+    const routerResources = new Map<string, Srv6Router>();
     for (const r of plan.routers) {
       const construct = this.routerList.find((x) => x.routerName === r.name)!;
-      const resource = new Router(construct, "Resource", {
+      const resource = new Srv6Router(construct, "Resource", {
         ...construct.baseConfig,
         node_sid: r.nodeSid,
         decap_sid: r.decapSid,
@@ -235,10 +235,10 @@ export class ProtectedNetwork extends Construct {
       construct.attachResource(resource);
       routerResources.set(r.name, resource);
     }
-    const linkResources = new Map<string, ProtectedLink>();
+    const linkResources = new Map<string, Srv6ProtectedLink>();
     for (const l of plan.links) {
       const construct = this.linkList.find((x) => x.linkName === l.name)!;
-      const resource = new ProtectedLink(construct, "Resource", {
+      const resource = new Srv6ProtectedLink(construct, "Resource", {
         name: l.name,
         router_a: routerResources.get(l.a.router)!.nameRef,
         interface_a: l.a.interface,
@@ -261,7 +261,7 @@ export class ProtectedNetwork extends Construct {
     }
     for (const p of plan.policies) {
       const construct = this.linkList.find((x) => x.linkName === p.link)!;
-      const resource = new BackupPolicy(construct, p.name, {
+      const resource = new Srv6BackupPolicy(construct, p.name, {
         name: p.name,
         router: routerResources.get(p.router)!.nameRef,
         link: linkResources.get(p.link)!.nameRef,
