@@ -50,7 +50,7 @@ export interface LinkProps {
   readonly metric?: number;
 }
 
-export class NetworkLink extends Construct implements ILink {
+export class Link extends Construct implements ILink {
   readonly linkName: string;
   readonly number: number;
   readonly routerA: IRouter;

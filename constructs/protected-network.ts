@@ -19,8 +19,8 @@
 import { Aspects, TerraformStack, Token, type IAspect } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { ConstructConfigError } from "./errors";
-import { NetworkLink, type ILink, type LinkProps } from "./link";
-import { NetworkRouter, type IRouter, type RouterProps } from "./router";
+import { Link, type ILink, type LinkProps } from "./link";
+import { Router, type IRouter, type RouterProps } from "./router";
 import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
 import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
 import { shortestRoute } from "../model/spf";
@@ -50,9 +50,9 @@ export interface ProtectAllOptions extends ProtectionOptions {
 export class ProtectedNetwork extends Construct {
   readonly provider: Srv6Provider;
   private readonly defaults: ProtectionOptions;
-  private readonly routerList: NetworkRouter[] = [];
-  private readonly linkList: NetworkLink[] = [];
-  private readonly protections = new Map<NetworkLink, ResolvedProtection>();
+  private readonly routerList: Router[] = [];
+  private readonly linkList: Link[] = [];
+  private readonly protections = new Map<Link, ResolvedProtection>();
   private protectAllOptions?: ProtectAllOptions;
   private emitted?: NetworkPlan;
 
@@ -67,13 +67,13 @@ export class ProtectedNetwork extends Construct {
   }
 
   /** Declares a router. The id is the router's name. */
-  addRouter(id: string, props: RouterProps): NetworkRouter {
-    return new NetworkRouter(this, id, props);
+  addRouter(id: string, props: RouterProps): Router {
+    return new Router(this, id, props);
   }
 
   /** Declares a link between two routers of this network. The id is the link's name. */
-  addLink(id: string, props: LinkProps): NetworkLink {
-    return new NetworkLink(this, id, props);
+  addLink(id: string, props: LinkProps): Link {
+    return new Link(this, id, props);
   }
 
   /** Protects one link or several; options override the network's defaults for these links. */
@@ -109,15 +109,15 @@ export class ProtectedNetwork extends Construct {
     return this.routerList.some((r) => r === router);
   }
 
-  /** @internal Called by NetworkRouter's constructor. */
-  registerRouter(router: NetworkRouter): void {
+  /** @internal Called by Router's constructor. */
+  registerRouter(router: Router): void {
     this.guardEmitted("addRouter");
     this.claimName("router", router.routerName, router.node.path);
     this.routerList.push(router);
   }
 
-  /** @internal Called by NetworkLink's constructor; returns the link's number. */
-  registerLink(link: NetworkLink): number {
+  /** @internal Called by Link's constructor; returns the link's number. */
+  registerLink(link: Link): number {
     this.guardEmitted("addLink");
     this.claimName("link", link.linkName, link.node.path);
     this.linkList.push(link);

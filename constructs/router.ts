@@ -91,7 +91,7 @@ const PROP_OF_ATTRIBUTE: Record<string, string> = {
   jump_host: "jumpHost", source_address: "sourceAddress", node_sid: "nodeSid", decap_sid: "decapSid", name: "id",
 };
 
-export class NetworkRouter extends Construct implements IRouter {
+export class Router extends Construct implements IRouter {
   readonly routerName: string;
   readonly locator: string;
   readonly nodeSidOverride?: string;

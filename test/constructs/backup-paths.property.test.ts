@@ -19,7 +19,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
-import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
+import { ProtectedNetwork, type Router } from "../../constructs";
 import { nextHopLink, shortestPath, shortestRoute, type Graph } from "../../model/spf";
 import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { randomConnectedGraph, seededRng, type Rng } from "./helpers/random";
@@ -41,7 +41,7 @@ function buildStack(rng: Rng): { stack: TerraformStack; c: Case } {
   const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 11, extraLinkRatio: 1.2, maxMetric: 4, parallelLinks: true });
   const stack = new TerraformStack(testApp(), "prop");
   const net = new ProtectedNetwork(stack, "net");
-  const routers = new Map<string, NetworkRouter>();
+  const routers = new Map<string, Router>();
   const locators = new Map<string, string>();
   const prefixes = new Map<string, string>();
   graph.nodes.forEach((name, i) => {
