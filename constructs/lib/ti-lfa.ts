@@ -16,7 +16,7 @@
  * An SRv6 End.X SID is routed to its router like the node SID, so "node P,
  * then End.X of P" is written as just "End.X of P".
  */
-import { shortestRoute, type Graph, type GraphLink, type Route } from "../../model/spf";
+import { shortestRoute, type Graph, type GraphLink, type GraphPath } from "../../model/spf";
 
 export type Segment =
   | { readonly kind: "node"; readonly router: string }
@@ -25,7 +25,7 @@ export type Segment =
 
 export interface BackupPath {
   /** The path traffic takes while the link is down. */
-  readonly postConvergence: Route;
+  readonly postConvergence: GraphPath;
   /** The segment list, first segment first, ending with the destination's decap segment. */
   readonly segments: Segment[];
 }
@@ -72,9 +72,9 @@ export function backupPath(graph: Graph, plr: string, linkId: string, dst: strin
 }
 
 /**
- * The largest j > i such that the pre-failure shortest route from nodes[i]
+ * The largest j > i such that the pre-failure shortest path from nodes[i]
  * to nodes[j] is exactly the stretch nodes[i..j] over links[i..j-1];
- * i when there is none. (Such a route never crosses the failed link, since
+ * i when there is none. (Such a path never crosses the failed link, since
  * the post-convergence path does not.)
  */
 function farthestOnPreFailurePath(graph: Graph, nodes: string[], links: GraphLink[], i: number): number {
@@ -85,7 +85,7 @@ function farthestOnPreFailurePath(graph: Graph, nodes: string[], links: GraphLin
   return i;
 }
 
-function sameStretch(pre: Route, links: GraphLink[], i: number, j: number): boolean {
+function sameStretch(pre: GraphPath, links: GraphLink[], i: number, j: number): boolean {
   if (pre.links.length !== j - i) return false;
   return pre.links.every((link, k) => link.id === links[i + k]!.id);
 }
