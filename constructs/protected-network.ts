@@ -23,7 +23,7 @@ import { Link, type ILink, type LinkProps } from "./link";
 import { Router, type IRouter, type RouterProps } from "./router";
 import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
 import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
-import { shortestRoute } from "../model/spf";
+import { shortestGraphPath } from "../model/spf";
 import { checkSemantics } from "../model/network-rules";
 import { formatIssue } from "../model/issue";
 import { Srv6BackupPolicy } from "./resources/srv6-backup-policy";
@@ -157,7 +157,7 @@ export class ProtectedNetwork extends Construct {
       const { skipBridges, ...timers } = this.protectAllOptions;
       const graph = graphOf({ routers: this.routerList.map((r) => ({ name: r.routerName, locator: r.locator, prefixes: [] })), links, protections: [] });
       for (const l of this.linkList) {
-        const bridge = shortestRoute(graph, l.routerA.routerName, l.routerB.routerName, { excludeLink: l.linkName }) === undefined;
+        const bridge = shortestGraphPath(graph, l.routerA.routerName, l.routerB.routerName, { excludeLink: l.linkName }) === undefined;
         if (skipBridges && bridge) continue;
         protections.set(l.linkName, resolveProtection(`link "${l.linkName}"`, timers, this.defaults));
       }

@@ -16,7 +16,7 @@
  * An SRv6 End.X SID is routed to its router like the node SID, so "node P,
  * then End.X of P" is written as just "End.X of P".
  */
-import { shortestRoute, type Graph, type GraphLink, type GraphPath } from "../../model/spf";
+import { shortestGraphPath, type Graph, type GraphLink, type GraphPath } from "../../model/spf";
 
 export type Segment =
   | { readonly kind: "node"; readonly router: string }
@@ -35,7 +35,7 @@ export interface BackupPath {
  * the pre-failure routing, i.e. the ones the link's failure affects at `plr`.
  */
 export function affectedDestinations(graph: Graph, plr: string, linkId: string): string[] {
-  return graph.nodes.filter((dst) => dst !== plr && shortestRoute(graph, plr, dst)?.links[0]?.id === linkId);
+  return graph.nodes.filter((dst) => dst !== plr && shortestGraphPath(graph, plr, dst)?.links[0]?.id === linkId);
 }
 
 /**
@@ -43,7 +43,7 @@ export function affectedDestinations(graph: Graph, plr: string, linkId: string):
  * undefined when `dst` cannot be reached without the link.
  */
 export function backupPath(graph: Graph, plr: string, linkId: string, dst: string): BackupPath | undefined {
-  const post = shortestRoute(graph, plr, dst, { excludeLink: linkId });
+  const post = shortestGraphPath(graph, plr, dst, { excludeLink: linkId });
   if (post === undefined) return undefined;
   const { nodes, links } = post;
   const last = nodes.length - 1;
@@ -79,7 +79,7 @@ export function backupPath(graph: Graph, plr: string, linkId: string, dst: strin
  */
 function farthestOnPreFailurePath(graph: Graph, nodes: string[], links: GraphLink[], i: number): number {
   for (let j = nodes.length - 1; j > i; j--) {
-    const pre = shortestRoute(graph, nodes[i]!, nodes[j]!);
+    const pre = shortestGraphPath(graph, nodes[i]!, nodes[j]!);
     if (pre !== undefined && sameStretch(pre, links, i, j)) return j;
   }
   return i;
