@@ -5,8 +5,8 @@
  * - `spf`: the shared shortest-path rules (the lab routes with them).
  */
 export { ProtectedNetwork, type ProtectedNetworkProps, type ProtectAllOptions } from "./protected-network";
-export { NetworkRouter, type IRouter, type RouterProps } from "./router";
-export { NetworkLink, type ILink, type LinkProps, DEFAULT_METRIC } from "./link";
+export { Router, type IRouter, type RouterProps } from "./router";
+export { Link, type ILink, type LinkProps, DEFAULT_METRIC } from "./link";
 export { type ProtectionOptions } from "./protection";
 export { ConstructConfigError, type TopologyProblem, type TopologyProblemKind } from "./errors";
 export { type NetworkPlan, type BackupPolicyPlan, type ProtectedLinkPlan, type RouterPlan } from "./lib/plan";

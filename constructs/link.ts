@@ -9,7 +9,7 @@ import { IFNAME_PATTERN, NAME_PATTERN } from "../model/schema";
 import { formatIpv6, parseIpv6 } from "../model/ipv6";
 import { ConstructConfigError } from "./errors";
 import type { IRouter } from "./router";
-import type { ProtectedLink } from "./resources/protected-link";
+import type { Srv6ProtectedLink } from "./resources/srv6-protected-link";
 import type { ProtectedNetwork } from "./protected-network";
 
 export const DEFAULT_METRIC = 10;
@@ -50,7 +50,7 @@ export interface LinkProps {
   readonly metric?: number;
 }
 
-export class NetworkLink extends Construct implements ILink {
+export class Link extends Construct implements ILink {
   readonly linkName: string;
   readonly number: number;
   readonly routerA: IRouter;
@@ -60,7 +60,7 @@ export class NetworkLink extends Construct implements ILink {
   readonly interfaceB: string;
   readonly addressB: string;
   readonly metric: number;
-  private resourceInstance?: ProtectedLink;
+  private resourceInstance?: Srv6ProtectedLink;
 
   /** Use `ProtectedNetwork.addLink`. */
   constructor(network: ProtectedNetwork, id: string, props: LinkProps) {
@@ -105,12 +105,12 @@ export class NetworkLink extends Construct implements ILink {
   }
 
   /** The srv6_protected_link resource; exists once the stack has been synthesized, if the link is protected. */
-  get resource(): ProtectedLink | undefined {
+  get resource(): Srv6ProtectedLink | undefined {
     return this.resourceInstance;
   }
 
   /** @internal Called by ProtectedNetwork when it emits resources. */
-  attachResource(resource: ProtectedLink): void {
+  attachResource(resource: Srv6ProtectedLink): void {
     this.resourceInstance = resource;
   }
 }

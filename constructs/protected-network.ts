@@ -19,16 +19,16 @@
 import { Aspects, TerraformStack, Token, type IAspect } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { ConstructConfigError } from "./errors";
-import { NetworkLink, type ILink, type LinkProps } from "./link";
-import { NetworkRouter, type IRouter, type RouterProps } from "./router";
+import { Link, type ILink, type LinkProps } from "./link";
+import { Router, type IRouter, type RouterProps } from "./router";
 import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
 import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
-import { shortestRoute } from "../model/spf";
+import { shortestGraphPath } from "../model/spf";
 import { checkSemantics } from "../model/network-rules";
 import { formatIssue } from "../model/issue";
-import { BackupPolicy } from "./resources/backup-policy";
-import { ProtectedLink } from "./resources/protected-link";
-import { Router } from "./resources/router";
+import { Srv6BackupPolicy } from "./resources/srv6-backup-policy";
+import { Srv6ProtectedLink } from "./resources/srv6-protected-link";
+import { Srv6Router } from "./resources/srv6-router";
 import { Srv6Provider } from "./resources/srv6-provider";
 
 export interface ProtectedNetworkProps extends ProtectionOptions {
@@ -50,9 +50,9 @@ export interface ProtectAllOptions extends ProtectionOptions {
 export class ProtectedNetwork extends Construct {
   readonly provider: Srv6Provider;
   private readonly defaults: ProtectionOptions;
-  private readonly routerList: NetworkRouter[] = [];
-  private readonly linkList: NetworkLink[] = [];
-  private readonly protections = new Map<NetworkLink, ResolvedProtection>();
+  private readonly routerList: Router[] = [];
+  private readonly linkList: Link[] = [];
+  private readonly protections = new Map<Link, ResolvedProtection>();
   private protectAllOptions?: ProtectAllOptions;
   private emitted?: NetworkPlan;
 
@@ -67,13 +67,13 @@ export class ProtectedNetwork extends Construct {
   }
 
   /** Declares a router. The id is the router's name. */
-  addRouter(id: string, props: RouterProps): NetworkRouter {
-    return new NetworkRouter(this, id, props);
+  addRouter(id: string, props: RouterProps): Router {
+    return new Router(this, id, props);
   }
 
   /** Declares a link between two routers of this network. The id is the link's name. */
-  addLink(id: string, props: LinkProps): NetworkLink {
-    return new NetworkLink(this, id, props);
+  addLink(id: string, props: LinkProps): Link {
+    return new Link(this, id, props);
   }
 
   /** Protects one link or several; options override the network's defaults for these links. */
@@ -109,15 +109,15 @@ export class ProtectedNetwork extends Construct {
     return this.routerList.some((r) => r === router);
   }
 
-  /** @internal Called by NetworkRouter's constructor. */
-  registerRouter(router: NetworkRouter): void {
+  /** @internal Called by Router's constructor. */
+  registerRouter(router: Router): void {
     this.guardEmitted("addRouter");
     this.claimName("router", router.routerName, router.node.path);
     this.routerList.push(router);
   }
 
-  /** @internal Called by NetworkLink's constructor; returns the link's number. */
-  registerLink(link: NetworkLink): number {
+  /** @internal Called by Link's constructor; returns the link's number. */
+  registerLink(link: Link): number {
     this.guardEmitted("addLink");
     this.claimName("link", link.linkName, link.node.path);
     this.linkList.push(link);
@@ -157,7 +157,7 @@ export class ProtectedNetwork extends Construct {
       const { skipBridges, ...timers } = this.protectAllOptions;
       const graph = graphOf({ routers: this.routerList.map((r) => ({ name: r.routerName, locator: r.locator, prefixes: [] })), links, protections: [] });
       for (const l of this.linkList) {
-        const bridge = shortestRoute(graph, l.routerA.routerName, l.routerB.routerName, { excludeLink: l.linkName }) === undefined;
+        const bridge = shortestGraphPath(graph, l.routerA.routerName, l.routerB.routerName, { excludeLink: l.linkName }) === undefined;
         if (skipBridges && bridge) continue;
         protections.set(l.linkName, resolveProtection(`link "${l.linkName}"`, timers, this.defaults));
       }
@@ -221,10 +221,10 @@ export class ProtectedNetwork extends Construct {
     this.emitted = plan;
     // Name the provider on resources only when it is an aliased one; the default needs no reference.
     const provider = this.provider.alias !== undefined ? this.provider : undefined;
-    const routerResources = new Map<string, Router>();
+    const routerResources = new Map<string, Srv6Router>();
     for (const r of plan.routers) {
       const construct = this.routerList.find((x) => x.routerName === r.name)!;
-      const resource = new Router(construct, "Resource", {
+      const resource = new Srv6Router(construct, "Resource", {
         ...construct.baseConfig,
         node_sid: r.nodeSid,
         decap_sid: r.decapSid,
@@ -235,10 +235,10 @@ export class ProtectedNetwork extends Construct {
       construct.attachResource(resource);
       routerResources.set(r.name, resource);
     }
-    const linkResources = new Map<string, ProtectedLink>();
+    const linkResources = new Map<string, Srv6ProtectedLink>();
     for (const l of plan.links) {
       const construct = this.linkList.find((x) => x.linkName === l.name)!;
-      const resource = new ProtectedLink(construct, "Resource", {
+      const resource = new Srv6ProtectedLink(construct, "Resource", {
         name: l.name,
         router_a: routerResources.get(l.a.router)!.nameRef,
         interface_a: l.a.interface,
@@ -261,7 +261,7 @@ export class ProtectedNetwork extends Construct {
     }
     for (const p of plan.policies) {
       const construct = this.linkList.find((x) => x.linkName === p.link)!;
-      const resource = new BackupPolicy(construct, p.name, {
+      const resource = new Srv6BackupPolicy(construct, p.name, {
         name: p.name,
         router: routerResources.get(p.router)!.nameRef,
         link: linkResources.get(p.link)!.nameRef,

@@ -9,7 +9,7 @@ import { formatPrefix, isIpv6Address, parseIpv6Prefix } from "../model/ipv6";
 import { ConstructConfigError } from "./errors";
 import * as layout from "../model/sid-layout";
 import { checkAttributes } from "./resources/schema-check";
-import type { Router } from "./resources/router";
+import type { Srv6Router } from "./resources/srv6-router";
 import type { ProtectedNetwork } from "./protected-network";
 
 export interface IRouter extends IConstruct {
@@ -91,7 +91,7 @@ const PROP_OF_ATTRIBUTE: Record<string, string> = {
   jump_host: "jumpHost", source_address: "sourceAddress", node_sid: "nodeSid", decap_sid: "decapSid", name: "id",
 };
 
-export class NetworkRouter extends Construct implements IRouter {
+export class Router extends Construct implements IRouter {
   readonly routerName: string;
   readonly locator: string;
   readonly nodeSidOverride?: string;
@@ -100,7 +100,7 @@ export class NetworkRouter extends Construct implements IRouter {
   readonly baseConfig: Omit<RouterConfig, "adjacency_sids">;
   private readonly prefixList: string[] = [];
   private readonly network: ProtectedNetwork;
-  private resourceInstance?: Router;
+  private resourceInstance?: Srv6Router;
 
   /** Use `ProtectedNetwork.addRouter`. */
   constructor(network: ProtectedNetwork, id: string, props: RouterProps) {
@@ -161,12 +161,12 @@ export class NetworkRouter extends Construct implements IRouter {
   }
 
   /** The srv6_router resource; exists once the stack has been synthesized. */
-  get resource(): Router | undefined {
+  get resource(): Srv6Router | undefined {
     return this.resourceInstance;
   }
 
   /** @internal Called by ProtectedNetwork when it emits resources. */
-  attachResource(resource: Router): void {
+  attachResource(resource: Srv6Router): void {
     this.resourceInstance = resource;
   }
 }

@@ -3,8 +3,9 @@
  * costs tens of milliseconds), each schema compiled once, and one mapping
  * from ajv's errors to violations that name the field, the value and every
  * rule the value breaks, in words. The constructs (at synth), the engine's
- * stack reader, the dataplane renderer and the Terraform provider all call
- * it, so they can never disagree on what a schema allows.
+ * stack reader, the dataplane renderer, the Terraform provider and the lab's
+ * topology loader all call it, so they can never disagree on what a schema
+ * allows.
  */
 import type { default as AjvType, ErrorObject, ValidateFunction } from "ajv";
 import { isIpv6Address } from "./ipv6";
@@ -83,6 +84,10 @@ function explain(e: ErrorObject): string {
     case "minItems":
     case "maxItems":
       return `must have ${s.minItems ?? 0} to ${s.maxItems ?? "any number of"} items`;
+    case "enum":
+      return `must be equal to one of the allowed values (allowed: ${(e.params.allowedValues as unknown[]).map(String).join(", ")})`;
+    case "propertyNames":
+      return `name '${String(e.params.propertyName)}' is not allowed`;
     default:
       return e.message ?? e.keyword;
   }
@@ -102,7 +107,10 @@ export function schemaViolations(schema: object, value: unknown): SchemaViolatio
       entry = { pointer, missing: e.keyword === "required", reasons: [] };
       byPointer.set(pointer, entry);
     }
-    const reason = explain(e);
+    // Under propertyNames, ajv reports the rule a key breaks (with propertyName set) on the
+    // object, then "property name must be valid": name the key once, with its rule.
+    const reason = e.propertyName !== undefined ? `name '${e.propertyName}' ${explain(e)}` : explain(e);
+    if (e.keyword === "propertyNames" && entry.reasons.some((r) => r.startsWith(`name '${String(e.params.propertyName)}' `))) continue;
     // pattern and format often fail together on one value: each rule once.
     if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
     const description = e.keyword === "required" || e.keyword === "additionalProperties" ? undefined : (e.parentSchema as { description?: string } | undefined)?.description;

@@ -40,8 +40,8 @@ export interface SpfOptions {
   readonly excludeLink?: string;
 }
 
-/** A path as nodes and as the links between consecutive nodes. */
-export interface Route {
+/** A path through the graph, as nodes and as the links between consecutive nodes (not a kernel route). */
+export interface GraphPath {
   /** Nodes from source to destination, both included. */
   readonly nodes: string[];
   /** `links[i]` joins `nodes[i]` and `nodes[i + 1]`. */
@@ -131,7 +131,7 @@ function dijkstra(adj: Map<string, Adjacency[]>, origin: string): Map<string, nu
  * The chosen shortest path from `src` to `dst` with its links, or undefined
  * when `dst` is unreachable. `src === dst` gives `{ nodes: [src], links: [] }`.
  */
-export function shortestRoute(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): Route | undefined {
+export function shortestGraphPath(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): GraphPath | undefined {
   requireNode(graph, src, "source");
   requireNode(graph, dst, "destination");
   const adj = adjacencies(graph, opts);
@@ -175,17 +175,17 @@ function precedes(x: Adjacency, y: Adjacency): boolean {
 
 /** The chosen shortest path's nodes from `src` to `dst`, or undefined when unreachable. */
 export function shortestPath(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): string[] | undefined {
-  return shortestRoute(graph, src, dst, opts)?.nodes;
+  return shortestGraphPath(graph, src, dst, opts)?.nodes;
 }
 
 /** The neighbour `src` forwards to for `dst`, or undefined when `src === dst` or unreachable. */
 export function nextHop(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): string | undefined {
-  return shortestRoute(graph, src, dst, opts)?.nodes[1];
+  return shortestGraphPath(graph, src, dst, opts)?.nodes[1];
 }
 
 /** The link `src` forwards over towards `dst` (useful with parallel links), or undefined. */
 export function nextHopLink(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): GraphLink | undefined {
-  return shortestRoute(graph, src, dst, opts)?.links[0];
+  return shortestGraphPath(graph, src, dst, opts)?.links[0];
 }
 
 /** Total metric of the chosen path, or undefined when unreachable. */

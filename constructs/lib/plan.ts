@@ -9,7 +9,7 @@ import type { AdjacencySid } from "../../model/schema";
 import { LIMITS } from "../../model/schema";
 import { formatPrefix, parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "../../model/ipv6";
 import type { TopologyProblem } from "../errors";
-import { shortestRoute, type Graph } from "../../model/spf";
+import { shortestGraphPath, type Graph } from "../../model/spf";
 import { affectedDestinations, backupPath, type Segment } from "./ti-lfa";
 import * as layout from "../../model/sid-layout";
 import { backupPolicyName } from "./names";
@@ -149,7 +149,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
       problem("too-many-links", subject, `is link number ${link.number}; the SID layout numbers links 1..${layout.MAX_LINK_NUMBER}. Protect it in a separate network or declare fewer links.`);
       continue;
     }
-    if (shortestRoute(graph, link.routerA, link.routerB, { excludeLink: link.name }) === undefined) {
+    if (shortestGraphPath(graph, link.routerA, link.routerB, { excludeLink: link.name }) === undefined) {
       problem("bridge-link", subject,
         `has no backup path: it is the only connection between "${link.routerA}" and "${link.routerB}" (a bridge of the graph), so no SRv6 path can avoid it. Add a second path between them, or do not protect this link (protectAll({ skipBridges: true }) skips such links).`);
       continue;
@@ -266,7 +266,7 @@ function checkAddressing(spec: NetworkSpec, locators: Map<string, Ipv6Prefix>, p
 function checkReachability(spec: NetworkSpec, graph: Graph, problem: Report): void {
   for (const owner of spec.routers) {
     if (owner.prefixes.length === 0) continue;
-    const cut = spec.routers.filter((r) => r.name !== owner.name && shortestRoute(graph, r.name, owner.name) === undefined).map((r) => r.name);
+    const cut = spec.routers.filter((r) => r.name !== owner.name && shortestGraphPath(graph, r.name, owner.name) === undefined).map((r) => r.name);
     if (cut.length === 0) continue;
     for (const prefix of owner.prefixes) {
       problem("prefix-unreachable", `prefix ${prefix}`,

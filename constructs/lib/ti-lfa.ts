@@ -16,7 +16,7 @@
  * An SRv6 End.X SID is routed to its router like the node SID, so "node P,
  * then End.X of P" is written as just "End.X of P".
  */
-import { shortestRoute, type Graph, type GraphLink, type Route } from "../../model/spf";
+import { shortestGraphPath, type Graph, type GraphLink, type GraphPath } from "../../model/spf";
 
 export type Segment =
   | { readonly kind: "node"; readonly router: string }
@@ -25,7 +25,7 @@ export type Segment =
 
 export interface BackupPath {
   /** The path traffic takes while the link is down. */
-  readonly postConvergence: Route;
+  readonly postConvergence: GraphPath;
   /** The segment list, first segment first, ending with the destination's decap segment. */
   readonly segments: Segment[];
 }
@@ -35,7 +35,7 @@ export interface BackupPath {
  * the pre-failure routing, i.e. the ones the link's failure affects at `plr`.
  */
 export function affectedDestinations(graph: Graph, plr: string, linkId: string): string[] {
-  return graph.nodes.filter((dst) => dst !== plr && shortestRoute(graph, plr, dst)?.links[0]?.id === linkId);
+  return graph.nodes.filter((dst) => dst !== plr && shortestGraphPath(graph, plr, dst)?.links[0]?.id === linkId);
 }
 
 /**
@@ -43,7 +43,7 @@ export function affectedDestinations(graph: Graph, plr: string, linkId: string):
  * undefined when `dst` cannot be reached without the link.
  */
 export function backupPath(graph: Graph, plr: string, linkId: string, dst: string): BackupPath | undefined {
-  const post = shortestRoute(graph, plr, dst, { excludeLink: linkId });
+  const post = shortestGraphPath(graph, plr, dst, { excludeLink: linkId });
   if (post === undefined) return undefined;
   const { nodes, links } = post;
   const last = nodes.length - 1;
@@ -72,20 +72,20 @@ export function backupPath(graph: Graph, plr: string, linkId: string, dst: strin
 }
 
 /**
- * The largest j > i such that the pre-failure shortest route from nodes[i]
+ * The largest j > i such that the pre-failure shortest path from nodes[i]
  * to nodes[j] is exactly the stretch nodes[i..j] over links[i..j-1];
- * i when there is none. (Such a route never crosses the failed link, since
+ * i when there is none. (Such a path never crosses the failed link, since
  * the post-convergence path does not.)
  */
 function farthestOnPreFailurePath(graph: Graph, nodes: string[], links: GraphLink[], i: number): number {
   for (let j = nodes.length - 1; j > i; j--) {
-    const pre = shortestRoute(graph, nodes[i]!, nodes[j]!);
+    const pre = shortestGraphPath(graph, nodes[i]!, nodes[j]!);
     if (pre !== undefined && sameStretch(pre, links, i, j)) return j;
   }
   return i;
 }
 
-function sameStretch(pre: Route, links: GraphLink[], i: number, j: number): boolean {
+function sameStretch(pre: GraphPath, links: GraphLink[], i: number, j: number): boolean {
   if (pre.links.length !== j - i) return false;
   return pre.links.every((link, k) => link.id === links[i + k]!.id);
 }

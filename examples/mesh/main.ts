@@ -20,7 +20,7 @@
  */
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ProtectedNetwork, type NetworkLink, type NetworkRouter } from "../../constructs";
+import { ProtectedNetwork, type Link, type Router } from "../../constructs";
 import { labConnections } from "../../lab/connections";
 
 /** Router-router links in the lab file's order: link k uses fd00:0:0:k::/64. */
@@ -72,7 +72,7 @@ export class MeshStack extends TerraformStack {
     const net = new ProtectedNetwork(this, "mesh");
     this.network = net;
 
-    const routers = new Map<string, NetworkRouter>();
+    const routers = new Map<string, Router>();
     names.forEach((name, i) => {
       const prefix = PREFIXES[name];
       routers.set(name, net.addRouter(name, {
@@ -82,7 +82,7 @@ export class MeshStack extends TerraformStack {
       }));
     });
 
-    const links = new Map<string, NetworkLink>(LINKS.map(([a, ifa, b, ifb, metric], i) => {
+    const links = new Map<string, Link>(LINKS.map(([a, ifa, b, ifb, metric], i) => {
       const k = (i + 1).toString(16);
       return [`${a}-${b}`, net.addLink(`${a}-${b}`, {
         routerA: routers.get(a)!, interfaceA: ifa, addressA: `fd00:0:0:${k}::1`,

@@ -17,7 +17,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { LinkSpec, NodeSpec, TopologyFile } from "../../lab/topology/schema";
+import type { TopologyFile, TopologyLink, TopologyNode } from "../../lab/topology/schema";
 import { parseTopology } from "../../lab/topology/load";
 import { seededRng } from "../../model/seeded-random";
 
@@ -77,7 +77,7 @@ export function generateScaleTopology(opts: ScaleTopologyOptions = {}): Topology
   const degree = new Array<number>(n).fill(0);
   const nextInterface = new Array<number>(n).fill(1);
   const linked = new Set<string>();
-  const links: LinkSpec[] = [];
+  const links: TopologyLink[] = [];
   const addLink = (a: number, b: number, metric: number): void => {
     links.push({ endpoints: [`${routerName(a)}:eth${nextInterface[a]!++}`, `${routerName(b)}:eth${nextInterface[b]!++}`], metric });
     degree[a]!++;
@@ -104,7 +104,7 @@ export function generateScaleTopology(opts: ScaleTopologyOptions = {}): Topology
     chords++;
   }
 
-  const nodes: Record<string, NodeSpec> = {};
+  const nodes: Record<string, TopologyNode> = {};
   for (let i = 0; i < n; i++) nodes[routerName(i)] = { kind: "router", locator: `fc00:0:${(i + 1).toString(16)}::/48` };
   for (const [router, h] of [...hostOf].sort((x, y) => x[1] - y[1])) {
     const host = `h${h + 1}`;

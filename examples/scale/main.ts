@@ -19,7 +19,7 @@
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
+import { ProtectedNetwork, type Router } from "../../constructs";
 import { labConnections } from "../../lab/connections";
 import { loadTopology } from "../../lab/topology/load";
 import { planLab } from "../../lab/topology/addressing";
@@ -54,7 +54,7 @@ export class ScaleStack extends TerraformStack {
 
     const net = new ProtectedNetwork(this, "scale");
     this.network = net;
-    const routers = new Map<string, NetworkRouter>();
+    const routers = new Map<string, Router>();
     for (const r of lab.routers) {
       routers.set(r.name, net.addRouter(r.name, {
         ...ssh[r.name]!,

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import Ajv from "ajv";
+import { schemaViolations } from "../../model/schema-check";
 import { topologySchema, type TopologyFile } from "./schema";
 import { findDuplicateKeys } from "./json-duplicates";
 import { TopologyError, type TopologyProblem } from "../errors";
@@ -7,8 +7,6 @@ import { parseIpv6Prefix, prefixesOverlap, type Ipv6Prefix } from "../../model/i
 
 const RESERVED_INTERFACES = new Set(["lo", "mgmt0"]);
 const MAX_ROUTERS = 240;
-
-const validate = new Ajv({ allErrors: true, strict: false }).compile(topologySchema);
 
 /** Reads, parses and validates a topology file; throws TopologyError listing every problem. */
 export function loadTopology(file: string): TopologyFile {
@@ -31,19 +29,16 @@ export function parseTopology(text: string, file = "(topology)"): TopologyFile {
   const problems: TopologyProblem[] = findDuplicateKeys(text).map((field) => ({
     field, value: field.split(".").pop(), message: "duplicate name: each key may appear only once",
   }));
-  if (!validate(doc)) {
-    for (const e of validate.errors ?? []) {
-      const field = e.instancePath.replace(/^\//, "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".") || "(root)";
-      const value = e.instancePath.split("/").slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], doc);
-      const allowed = e.keyword === "enum" ? ` (allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")})`
-        : e.keyword === "additionalProperties" ? `: '${(e.params as { additionalProperty: string }).additionalProperty}'` : "";
-      problems.push({ field, value, message: `${e.message ?? "invalid"}${allowed}` });
-    }
+  // The project's one schema check (model/schema-check.ts): field, value and every rule broken, in words.
+  const violations = schemaViolations(topologySchema, doc);
+  if (violations.length > 0) {
+    for (const v of violations) problems.push({ field: v.field || "(root)", value: v.value, message: v.reasons.join(" and ") });
     throw new TopologyError(file, problems);
   }
-  problems.push(...semanticProblems(doc));
+  const topo = doc as TopologyFile;
+  problems.push(...semanticProblems(topo));
   if (problems.length > 0) throw new TopologyError(file, problems);
-  return doc;
+  return topo;
 }
 
 function semanticProblems(topo: TopologyFile): TopologyProblem[] {

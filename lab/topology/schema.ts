@@ -8,18 +8,20 @@ export interface TopologyFile {
   name: string;
   description?: string;
   mgmtSubnet?: string;
-  nodes: Record<string, NodeSpec>;
-  links: LinkSpec[];
+  nodes: Record<string, TopologyNode>;
+  links: TopologyLink[];
 }
 
-export interface NodeSpec {
+/** A node of a topology file (`nodes.<name>`). */
+export interface TopologyNode {
   kind: "router" | "host";
   locator?: string;
   user?: string;
   prefix?: string;
 }
 
-export interface LinkSpec {
+/** A link of a topology file (`links[i]`). */
+export interface TopologyLink {
   endpoints: [string, string];
   metric?: number;
 }

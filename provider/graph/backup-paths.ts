@@ -6,7 +6,7 @@
  * backup paths were computed with.
  */
 import type { DesiredPolicy, DesiredState } from "../state";
-import { shortestRoute, type Graph } from "../../model/spf";
+import { shortestGraphPath, type Graph } from "../../model/spf";
 import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { addressOwner, routerOfAddress, type NetworkModel, type PictureLink } from "./model";
 import { GraphInputError } from "./errors";
@@ -69,9 +69,9 @@ function spfGraph(model: NetworkModel): Graph {
 }
 
 function routeHops(graph: Graph, from: string, to: string, policy: DesiredPolicy): PathHop[] {
-  const route = shortestRoute(graph, from, to);
-  if (!route) throw new GraphInputError(`srv6_backup_policy.${policy.name}`, "segments", policy.segments, `no path from ${from} to ${to} in the topology`);
-  return route.links.map((l, i) => ({ from: route.nodes[i]!, to: route.nodes[i + 1]!, link: l.id }));
+  const path = shortestGraphPath(graph, from, to);
+  if (!path) throw new GraphInputError(`srv6_backup_policy.${policy.name}`, "segments", policy.segments, `no path from ${from} to ${to} in the topology`);
+  return path.links.map((l, i) => ({ from: path.nodes[i]!, to: path.nodes[i + 1]!, link: l.id }));
 }
 
 /** The backup paths of every policy protecting `linkName`, in policy name order. */

@@ -19,8 +19,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
-import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
-import { nextHopLink, shortestPath, shortestRoute, type Graph } from "../../model/spf";
+import { ProtectedNetwork, type Router } from "../../constructs";
+import { nextHopLink, shortestPath, shortestGraphPath, type Graph } from "../../model/spf";
 import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { randomConnectedGraph, seededRng, type Rng } from "./helpers/random";
 import { resourcesOf, synthJson } from "./helpers/synth";
@@ -41,7 +41,7 @@ function buildStack(rng: Rng): { stack: TerraformStack; c: Case } {
   const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 11, extraLinkRatio: 1.2, maxMetric: 4, parallelLinks: true });
   const stack = new TerraformStack(testApp(), "prop");
   const net = new ProtectedNetwork(stack, "net");
-  const routers = new Map<string, NetworkRouter>();
+  const routers = new Map<string, Router>();
   const locators = new Map<string, string>();
   const prefixes = new Map<string, string>();
   graph.nodes.forEach((name, i) => {
@@ -105,7 +105,7 @@ test(`backup paths avoid the protected link and reach the destination on ${CASES
     const linkByNumber = new Map([...c.numbers].map(([id, k]) => [k, linkById.get(id)!]));
 
     // protectAll({ skipBridges: true }): exactly the non-bridge links.
-    const expectedProtected = c.graph.links.filter((l) => shortestRoute(c.graph, l.a, l.b, { excludeLink: l.id }) !== undefined).map((l) => l.id).sort();
+    const expectedProtected = c.graph.links.filter((l) => shortestGraphPath(c.graph, l.a, l.b, { excludeLink: l.id }) !== undefined).map((l) => l.id).sort();
     assert.deepEqual(Object.keys(links).sort(), expectedProtected, `${where}: protected links`);
     linksProtected += expectedProtected.length;
 

@@ -11,7 +11,7 @@ import { testApp } from "./helpers/app";
 import { validateDocument } from "../../provider/state";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
-import { ProtectedNetwork, type NetworkRouter } from "../../constructs";
+import { ProtectedNetwork, type Router } from "../../constructs";
 import { randomConnectedGraph, seededRng } from "./helpers/random";
 
 function accepted(stack: TerraformStack) {
@@ -41,7 +41,7 @@ test("the engine accepts 60 random protected networks (seeded)", () => {
     const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 9, extraLinkRatio: 1, maxMetric: 5, parallelLinks: true });
     const stack = new TerraformStack(testApp(), `random${seed}`);
     const net = new ProtectedNetwork(stack, "net");
-    const routers = new Map<string, NetworkRouter>();
+    const routers = new Map<string, Router>();
     graph.nodes.forEach((name, i) => {
       const k = (i + 1).toString(16);
       routers.set(name, net.addRouter(name, { host: `192.0.2.${i + 1}`, locator: `fc00:0:${k}::/48`, prefixes: rng() < 0.7 ? [`2001:db8:${k}::/64`] : [] }));

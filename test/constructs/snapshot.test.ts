@@ -58,21 +58,21 @@ test("mesh example synthesizes to its snapshot", () => {
 test("low-level resources alone synthesize the schema shapes with Terraform references", () => {
   const stack = new TerraformStack(testApp(), "lowlevel");
   new resources.Srv6Provider(stack, "srv6", { parallelism: 4, accept_new_host_keys: false });
-  const r1 = new resources.Router(stack, "r1", {
+  const r1 = new resources.Srv6Router(stack, "r1", {
     name: "r1", host: "192.0.2.1", locator: "fc00:0:1::/48", node_sid: "fc00:0:1:1::", decap_sid: "fc00:0:1:2::",
     adjacency_sids: [{ sid: "fc00:0:1:1001::", interface: "eth1", nexthop: "fd00:0:0:1::2" }],
   });
-  const r2 = new resources.Router(stack, "r2", {
+  const r2 = new resources.Srv6Router(stack, "r2", {
     name: "r2", host: "192.0.2.2", user: "ops", sudo: true, locator: "fc00:0:2::/48", node_sid: "fc00:0:2:1::", decap_sid: "fc00:0:2:2::",
     adjacency_sids: [{ sid: "fc00:0:2:1001::", interface: "eth1", nexthop: "fd00:0:0:1::1" }],
   });
-  const link = new resources.ProtectedLink(stack, "r1-r2", {
+  const link = new resources.Srv6ProtectedLink(stack, "r1-r2", {
     name: "r1-r2",
     router_a: r1.nameRef, interface_a: "eth1", peer_address_a: "fd00:0:0:1::2", monitor_sid_a: "fc00:0:1:2001::", return_sid_a: "fc00:0:2:1001::",
     router_b: r2.nameRef, interface_b: "eth1", peer_address_b: "fd00:0:0:1::1", monitor_sid_b: "fc00:0:2:2001::", return_sid_b: "fc00:0:1:1001::",
     probe_interval_ms: 1,
   });
-  new resources.BackupPolicy(stack, "r1-h2", {
+  new resources.Srv6BackupPolicy(stack, "r1-h2", {
     name: "r1-h2", router: r1.nameRef, link: link.nameRef, prefix: "2001:db8:2::/64", segments: ["fc00:0:2:1001::", "fc00:0:2:2::"],
   });
   const text = Testing.synth(stack, true);

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Graph, GraphError, nextHop, shortestPath, shortestRoute } from "../../model/spf";
+import { Graph, GraphError, nextHop, shortestPath, shortestGraphPath } from "../../model/spf";
 import { randomConnectedGraph, seededRng } from "./helpers/random";
 
 function bruteForce(graph: Graph, src: string, dst: string, excludeLink?: string): string[] | undefined {
@@ -64,9 +64,9 @@ test("parallel links: the cheaper one, then the one listed first", () => {
       { a: "b", b: "a", metric: 7, id: "w" },
     ],
   };
-  assert.equal(shortestRoute(g, "a", "b")!.links[0]!.id, "y", "equal metrics: the first listed, whatever its id");
-  assert.equal(shortestRoute(g, "a", "b", { excludeLink: "y" })!.links[0]!.id, "x");
-  assert.equal(shortestRoute(g, "a", "b", { excludeLink: "x" })!.links[0]!.id, "y");
+  assert.equal(shortestGraphPath(g, "a", "b")!.links[0]!.id, "y", "equal metrics: the first listed, whatever its id");
+  assert.equal(shortestGraphPath(g, "a", "b", { excludeLink: "y" })!.links[0]!.id, "x");
+  assert.equal(shortestGraphPath(g, "a", "b", { excludeLink: "x" })!.links[0]!.id, "y");
 });
 
 test("unreachable destination and malformed graphs", () => {

@@ -15,12 +15,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Testing, TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
-import { ConstructConfigError, ProtectedNetwork, type NetworkRouter, type RouterProps, type TopologyProblemKind } from "../../constructs";
+import { ConstructConfigError, ProtectedNetwork, type Router, type RouterProps, type TopologyProblemKind } from "../../constructs";
 
 function triangle(overrides: Partial<Record<"r1" | "r2" | "r3", Partial<RouterProps>>> = {}) {
   const stack = new TerraformStack(testApp(), "v");
   const net = new ProtectedNetwork(stack, "net");
-  const router = (name: "r1" | "r2" | "r3", i: number): NetworkRouter =>
+  const router = (name: "r1" | "r2" | "r3", i: number): Router =>
     net.addRouter(name, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`], ...overrides[name] });
   const r1 = router("r1", 1);
   const r2 = router("r2", 2);

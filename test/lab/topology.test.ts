@@ -31,7 +31,7 @@ const cases: { name: string; mutate: (t: Record<string, any>) => void; field: st
   { name: "unknown kind", mutate: (t) => { t.nodes.r3.kind = "switch"; }, field: "nodes.r3.kind", message: /allowed: router, host/ },
   { name: "lab name too long", mutate: (t) => { t.name = "averylongname"; }, field: "name", message: /pattern/ },
   { name: "reserved interface", mutate: (t) => { t.links[0].endpoints[0] = "r1:mgmt0"; }, field: "links[0].endpoints[0]", message: /reserved/ },
-  { name: "metric zero", mutate: (t) => { t.links[0].metric = 0; }, field: "links[0].metric", message: />= 1/ },
+  { name: "metric zero", mutate: (t) => { t.links[0].metric = 0; }, field: "links[0].metric", message: /must be between 1 and 65535/ },
   { name: "partitioned routers", mutate: (t) => { t.links.splice(2, 2); t.links.splice(1, 1); }, field: "nodes.r4", message: /not connected/ },
 ];
 

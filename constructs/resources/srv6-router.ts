@@ -7,19 +7,19 @@ import type { Construct } from "constructs";
 import { routerSchema, type RouterConfig } from "../../model/schema";
 import { checkAttributes } from "./schema-check";
 
-export interface RouterResourceProps extends RouterConfig, TerraformMetaArguments {}
+export interface Srv6RouterProps extends RouterConfig, TerraformMetaArguments {}
 
-export class Router extends TerraformResource {
+export class Srv6Router extends TerraformResource {
   static readonly TYPE = "srv6_router";
   readonly config: RouterConfig;
 
-  constructor(scope: Construct, id: string, props: RouterResourceProps) {
+  constructor(scope: Construct, id: string, props: Srv6RouterProps) {
     const { dependsOn, count, provider, lifecycle, forEach, provisioners, connection, ...config } = props;
     super(scope, id, {
-      terraformResourceType: Router.TYPE,
+      terraformResourceType: Srv6Router.TYPE,
       dependsOn, count, provider, lifecycle, forEach, provisioners, connection,
     });
-    checkAttributes(`${Router.TYPE} "${config.name}" (${this.node.path})`, routerSchema, { ...config });
+    checkAttributes(`${Srv6Router.TYPE} "${config.name}" (${this.node.path})`, routerSchema, { ...config });
     this.config = config;
   }
 

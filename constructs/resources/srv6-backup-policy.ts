@@ -1,26 +1,26 @@
 /**
  * `srv6_backup_policy`. Low-level binding: attributes are exactly
  * `BackupPolicyConfig` of model/schema.ts. `router` and `link`
- * should be references (`Router.nameRef`, `ProtectedLink.nameRef`).
+ * should be references (`Srv6Router.nameRef`, `Srv6ProtectedLink.nameRef`).
  */
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
 import { backupPolicySchema, type BackupPolicyConfig } from "../../model/schema";
 import { checkAttributes } from "./schema-check";
 
-export interface BackupPolicyResourceProps extends BackupPolicyConfig, TerraformMetaArguments {}
+export interface Srv6BackupPolicyProps extends BackupPolicyConfig, TerraformMetaArguments {}
 
-export class BackupPolicy extends TerraformResource {
+export class Srv6BackupPolicy extends TerraformResource {
   static readonly TYPE = "srv6_backup_policy";
   readonly config: BackupPolicyConfig;
 
-  constructor(scope: Construct, id: string, props: BackupPolicyResourceProps) {
+  constructor(scope: Construct, id: string, props: Srv6BackupPolicyProps) {
     const { dependsOn, count, provider, lifecycle, forEach, provisioners, connection, ...config } = props;
     super(scope, id, {
-      terraformResourceType: BackupPolicy.TYPE,
+      terraformResourceType: Srv6BackupPolicy.TYPE,
       dependsOn, count, provider, lifecycle, forEach, provisioners, connection,
     });
-    checkAttributes(`${BackupPolicy.TYPE} "${config.name}" (${this.node.path})`, backupPolicySchema, { ...config });
+    checkAttributes(`${Srv6BackupPolicy.TYPE} "${config.name}" (${this.node.path})`, backupPolicySchema, { ...config });
     this.config = config;
   }
 
