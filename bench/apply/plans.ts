@@ -1,5 +1,5 @@
 /**
- * The rendered dataplane of every router (the engine's RouterPlan.plan):
+ * The rendered dataplane of every router (the engine's RouterChanges.plan):
  * what Ansible is given to push, and what the verifier expects to find.
  */
 import { Engine } from "../../provider/engine/engine";

@@ -1,10 +1,10 @@
 /** Human and JSON renderings of plans and apply reports. */
-import type { NetworkPlan, ApplyReport } from "../engine/engine";
+import type { NetworkChanges, ApplyReport } from "../engine/engine";
 import type { Change } from "../engine/diff";
 
 const SIGN: Record<Change["action"], string> = { add: "+", change: "~", remove: "-" };
 
-export function planText(plan: NetworkPlan): string {
+export function planText(plan: NetworkChanges): string {
   const lines: string[] = [];
   let total = 0;
   for (const r of plan.routers) {
@@ -19,7 +19,7 @@ export function planText(plan: NetworkPlan): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function planJson(plan: NetworkPlan): unknown {
+export function planJson(plan: NetworkChanges): unknown {
   return {
     durationMs: plan.durationMs,
     changes: plan.routers.reduce((n, r) => n + r.changes.length, 0),

@@ -30,7 +30,8 @@ export interface EngineOptions {
   readonly onProgress?: (router: string, message: string) => void;
 }
 
-export interface RouterPlan {
+/** One router planned: what it has, what it should have, and the changes between (`srv6 plan`). */
+export interface RouterChanges {
   readonly router: string;
   readonly bundle: RouterBundle;
   readonly observation?: Observation;
@@ -41,8 +42,9 @@ export interface RouterPlan {
   readonly error?: Srv6Error;
 }
 
-export interface NetworkPlan {
-  readonly routers: RouterPlan[];
+/** Every router of the state planned (the constructs' NetworkPlan is something else: the protection they declare). */
+export interface NetworkChanges {
+  readonly routers: RouterChanges[];
   readonly durationMs: number;
 }
 
@@ -56,7 +58,7 @@ export interface RouterApplyResult {
 }
 
 export interface ApplyReport {
-  readonly plan: NetworkPlan;
+  readonly plan: NetworkChanges;
   readonly routers: RouterApplyResult[];
   readonly ok: boolean;
   readonly durationMs: number;
@@ -109,7 +111,7 @@ export class Engine {
   }
 
   /** Observes every router of the state and computes its changes. Read only. */
-  async plan(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<NetworkPlan> {
+  async plan(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<NetworkChanges> {
     const started = Date.now();
     const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => this.planRouter(conn, bundleFor(state, router)));
     return {
@@ -119,7 +121,7 @@ export class Engine {
   }
 
   /** Plans one router from its share of the state (also used by the Terraform provider). */
-  async planRouter(conn: RouterConnection, bundle: RouterBundle): Promise<RouterPlan> {
+  async planRouter(conn: RouterConnection, bundle: RouterBundle): Promise<RouterChanges> {
     const router = bundle.router;
     try {
       this.progress(router, "observing");
@@ -158,7 +160,7 @@ export class Engine {
   }
 
   /** Runs the transactions of already planned routers (each plan must be error-free). */
-  async applyPlanned(targets: readonly RouterPlan[], given: ApplyOptions = {}): Promise<RouterApplyResult[]> {
+  async applyPlanned(targets: readonly RouterChanges[], given: ApplyOptions = {}): Promise<RouterApplyResult[]> {
     if (targets.length === 0) return [];
     const opts: ApplyOptions = { ...given, goTimeoutS: given.goTimeoutS ?? goTimeoutSFor(targets.length) };
     const txns = new Map<string, Transaction>();

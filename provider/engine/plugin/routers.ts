@@ -15,7 +15,7 @@
  */
 import type { RouterConfig } from "../../../model/schema";
 import { Srv6Error } from "../../errors";
-import type { Engine, RouterPlan } from "../engine";
+import type { Engine, RouterChanges } from "../engine";
 import { ApplyAbortedError, PlanConflictError } from "../errors";
 import { bundleFor, stableJson, type RouterBundle, type StateLike } from "../bundle";
 import { minimalObserveRequest, observeRouter } from "../observe";
@@ -33,7 +33,7 @@ export interface RecordRead {
 }
 
 export interface RouterObservation extends RecordRead {
-  readonly plan: RouterPlan | null;
+  readonly plan: RouterChanges | null;
 }
 
 /** How a router's recorded state changes; `undefined` = leave this router alone. */
@@ -155,7 +155,7 @@ export class RouterStates {
     // The first router's problem first (a link's end a), whatever finished first.
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (refused) throw refused.reason;
-    const planned = settled.map((r) => (r as PromiseFulfilledResult<RouterPlan | undefined>).value).filter((p): p is RouterPlan => p !== undefined);
+    const planned = settled.map((r) => (r as PromiseFulfilledResult<RouterChanges | undefined>).value).filter((p): p is RouterChanges => p !== undefined);
     if (this.stopped) throw new Srv6Error("the provider was asked to stop; nothing was applied");
     const results = await engine.applyPlanned(planned);
     const failed = results.filter((r) => r.error);
