@@ -1,0 +1,113 @@
+/**
+ * Transactions from typed operations, without a router: every step carries
+ * its own undo, back to the previous apply's operation of the same key (from
+ * the applied record) or away when it is new; operations the new plan no
+ * longer has are removed with their old install as undo; putting back
+ * changed files re-installs the previous operations that load them.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { renderDataplane } from "../../provider/dataplane/render";
+import type { DataplaneInput, DataplanePlan } from "../../provider/dataplane/types";
+import { expectationOf } from "../../provider/engine/expect";
+import { applyTransaction, type Step, type Transaction } from "../../provider/engine/transaction";
+import { recordedRemoval, type AppliedRecord } from "../../provider/engine/record";
+import { sha256 } from "../../provider/engine/bundle";
+import type { Observation } from "../../provider/engine/observe";
+
+function diamond(opts: { intervalMs: number; withPolicy: boolean }): DataplaneInput {
+  const router = (n: number) => ({ name: `r${n}`, host: `198.18.0.1${n}`, locator: `fc00:0:${n}::/48`, node_sid: `fc00:0:${n}:1::`, decap_sid: `fc00:0:${n}:2::` });
+  return {
+    router: "r1",
+    routers: [1, 2, 3, 4].map(router),
+    links: [{
+      name: "r1_r2",
+      router_a: "r1", interface_a: "eth1", peer_address_a: "fd00:0:0:1::2", monitor_sid_a: "fc00:0:1:2001::", return_sid_a: "fc00:0:2:1001::",
+      router_b: "r2", interface_b: "eth1", peer_address_b: "fd00:0:0:1::1", monitor_sid_b: "fc00:0:2:2001::", return_sid_b: "fc00:0:1:1001::",
+      probe_interval_ms: opts.intervalMs, multiplier: 3, hold_down_ms: 500,
+    }],
+    policies: opts.withPolicy ? [{ name: "r1_to_h2", router: "r1", link: "r1_r2", prefix: "2001:db8:2::/64", segments: ["fc00:0:3:1::", "fc00:0:4:2::"] }] : [],
+    facts: { ifindex: { lo: 1, eth1: 3, eth2: 4 }, systemd: false },
+  };
+}
+
+/** A router that shows `files` and holds `applied` (nothing else matters to the transaction). */
+function observation(applied: AppliedRecord | null, files: Record<string, string | null>): Observation {
+  return {
+    router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {},
+    probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: applied ? sha256(JSON.stringify(applied)) : null, lock: null,
+  };
+}
+
+const bundleOf = (i: DataplaneInput) => ({ router: i.router, routers: [...i.routers], links: [...i.links], policies: [...i.policies] });
+
+function transaction(input: DataplaneInput, have: Observation): { plan: DataplanePlan; txn: Transaction } {
+  const plan = renderDataplane(input);
+  return { plan, txn: applyTransaction(bundleOf(input), plan, expectationOf(plan), have) };
+}
+
+function recordOf(txn: Transaction): AppliedRecord {
+  const w = txn.steps.find((s) => s.writeFile)!.writeFile!;
+  return JSON.parse(w.content) as AppliedRecord;
+}
+
+const argvs = (s: Step | undefined, what: "do" | "undo") => (s?.[what] ?? []).map((c) => c.argv.join(" "));
+
+test("transaction: a first apply undoes each step by removing what it added", () => {
+  const input = diamond({ intervalMs: 10, withPolicy: true });
+  const { plan, txn } = transaction(input, observation(null, {}));
+  const route = plan.operations.find((o) => o.kind === "route" && o.route.dst === "2001:db8:2::/64")!;
+  const step = txn.steps.find((s) => s.name === route.description);
+  assert.deepEqual(argvs(step, "undo"), route.remove.map((c) => c.argv.join(" ")));
+  const files = txn.steps.find((s) => s.installFiles)!;
+  assert.deepEqual(files.undo, [], "no previous programs to reload");
+  assert.deepEqual(txn.rollback, [], "no whole-configuration replay");
+  const record = recordOf(txn);
+  assert.equal(record.version, 2);
+  assert.deepEqual(record.operations.map((o) => o.key), plan.operations.map((o) => o.key));
+  assert.deepEqual(recordedRemoval(record).map((c) => c.argv), plan.remove.map((c) => c.argv), "destroy removes what the plan's removal says");
+});
+
+test("transaction: a change undoes each step back to the previous apply's operation of the same key", () => {
+  const before = transaction(diamond({ intervalMs: 10, withPolicy: true }), observation(null, {}));
+  const previous = recordOf(before.txn);
+  const oldFiles = Object.fromEntries(before.plan.files.map((f) => [f.remotePath, "0".repeat(64)]));
+  const { plan, txn } = transaction(diamond({ intervalMs: 5, withPolicy: false }), observation(previous, oldFiles));
+  const prev = new Map(previous.operations.map((o) => [o.key, o]));
+
+  for (const op of plan.operations.filter((o) => o.install.length)) {
+    const step = txn.steps.find((s) => s.name === op.description);
+    assert.ok(step, `a step for ${op.key}`);
+    const old = prev.get(op.key)!;
+    const expected = op.kind === "sysctls" ? [...op.remove, ...old.install] : old.install;
+    assert.deepEqual(argvs(step, "undo"), expected.map((c) => c.argv.join(" ")), `undo of ${op.key} restores the previous one`);
+  }
+  const gone = previous.operations.filter((o) => !plan.operations.some((n) => n.key === o.key));
+  assert.deepEqual(gone.map((o) => o.key), ["route 2001:db8:2::/64 metric 10"], "the dropped policy's route is the only operation gone");
+  const removal = txn.steps.find((s) => s.name === `remove: ${gone[0]!.description}`)!;
+  assert.deepEqual(argvs(removal, "do"), gone[0]!.remove.map((c) => c.argv.join(" ")));
+  assert.ok(removal.do!.every((c) => c.mayFail), "removal tolerates 'already gone'");
+  assert.deepEqual(argvs(removal, "undo"), gone[0]!.install.map((c) => c.argv.join(" ")), "undoing the removal puts the old route back");
+
+  const files = txn.steps.find((s) => s.installFiles)!;
+  assert.equal(files.installFiles!.length, plan.files.length, "every file differs from the router's");
+  assert.deepEqual(argvs(files, "undo"), previous.operations.filter((o) => o.usesFiles).flatMap((o) => o.install).map((c) => c.argv.join(" ")),
+    "after the files are back, the previous programs are loaded from them again");
+  const names = txn.steps.map((s) => s.name);
+  assert.ok(names.indexOf("wait until every router has its SIDs") < names.indexOf(files.name), "files after the barrier");
+});
+
+test("transaction: a version 1 record still rolls back by replaying its commands", () => {
+  const input = diamond({ intervalMs: 10, withPolicy: true });
+  const plan = renderDataplane(input);
+  const v1 = {
+    version: 1 as const, bundle: bundleOf(input), committedAt: "2026-11-01T00:00:00Z", by: "old controller",
+    install: plan.install.map((c) => ({ argv: c.argv, description: c.description, ...(c.input !== undefined ? { input: c.input } : {}) })),
+    remove: [...plan.remove.map((c) => ({ argv: c.argv, description: c.description })), { argv: ["ip", "-6", "route", "del", "2001:db8:9::/64", "proto", "214"], description: "old route" }],
+  };
+  const txn = applyTransaction(bundleOf(input), plan, expectationOf(plan), { ...observation(null, {}), applied: v1 });
+  assert.equal(txn.rollback.length, v1.install.length);
+  assert.ok(txn.steps.some((s) => s.name === "remove: old route"), "what the old record removes and the new plan does not is removed");
+  const route = plan.operations.find((o) => o.kind === "route")!;
+  assert.deepEqual(argvs(txn.steps.find((s) => s.name === route.description), "undo"), route.remove.map((c) => c.argv.join(" ")));
+});
