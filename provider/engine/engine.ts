@@ -97,6 +97,15 @@ function sidDevice(bundle: RouterBundle, have: Observation): string | undefined 
 const CLEANUP_SCRIPT = 'rm -rf "$1/txn" "$1/apply.lock"; rmdir "$2/bpf" "$2/bin" "$2/staging" 2>/dev/null; rmdir "$2" "$1" 2>/dev/null; '
   + "rmdir /sys/fs/bpf/tc/globals /sys/fs/bpf/tc 2>/dev/null && rm -f /sys/fs/bpf/ip; rmdir /sys/fs/bpf/xdp 2>/dev/null; exit 0";
 
+/** Uploads the files a planned router lacks to its staging directory, where its transaction installs them from. */
+export async function stageFiles(conn: RouterConnection, planned: RouterChanges, progress: (message: string) => void = () => undefined): Promise<void> {
+  const changed = [...planned.expectation!.files].filter(([path, f]) => planned.observation!.files[path] !== f.sha256);
+  if (!changed.length) return;
+  progress(`uploading ${changed.length} file(s)`);
+  await conn.run(["mkdir", "-p", STAGING_DIR]);
+  for (const [, f] of changed) await conn.upload({ file: `${PACKAGE_ROOT}/${f.localPath}` }, stagedPath(f.sha256), { mode: 0o600 });
+}
+
 export class Engine {
   readonly pool: ConnectionPool;
   private readonly progress: (router: string, message: string) => void;
@@ -174,12 +183,7 @@ export class Engine {
     await Promise.all(targets.map(async (t) => {
       try {
         const conn = await this.pool.connection(t.router);
-        const changed = [...t.expectation!.files].filter(([path, f]) => t.observation!.files[path] !== f.sha256);
-        if (changed.length) {
-          this.progress(t.router, `uploading ${changed.length} file(s)`);
-          await conn.run(["mkdir", "-p", STAGING_DIR]);
-          for (const [, f] of changed) await conn.upload({ file: `${PACKAGE_ROOT}/${f.localPath}` }, stagedPath(f.sha256), { mode: 0o600 });
-        }
+        await stageFiles(conn, t, (m) => this.progress(t.router, m));
         const txn = applyTransaction(t.bundle, t.plan!, t.expectation!, t.observation!, opts);
         this.progress(t.router, `applying ${t.changes.length} change(s) (transaction ${txn.id})`);
         await startTransaction(conn, txn);
