@@ -49,7 +49,7 @@ export class DiamondStack extends TerraformStack {
       routers: [{ name: "r1" }, { name: "r2" }, { name: "r3" }, { name: "r4", user: "srv6ops" }],
     });
     const net = new ProtectedNetwork(this, "diamond", {
-      probeIntervalMs: props.probeIntervalMs ?? 10, multiplier: props.multiplier ?? 3, holdDownMs: props.holdDownMs ?? 1000,
+      probeIntervalMs: props.probeIntervalMs, multiplier: props.multiplier, holdDownMs: props.holdDownMs,
     });
     this.network = net;
 

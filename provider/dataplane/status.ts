@@ -2,6 +2,7 @@
  * Turns the JSON that `srv6p-maps.py dump` prints on a router into typed
  * per-link status: what `srv6 status` shows and what the tests assert on.
  */
+import { DEFAULTS } from "../../model/schema";
 import { BIN_DIR, MAP_NAMES, ROUTER_TOOLS } from "./constants";
 import {
   decodeLinkKey, decodeLinkConfig, decodeLinkState, decodeBackupKey, decodeBackup, decodeReasonCount,
@@ -128,7 +129,7 @@ export function summarizeLinkEnds(
       const idx = ifindex[ifname];
       const s = status.links.find((x) => x.ifindex === idx);
       const st = s?.state;
-      const intervalMs = l.probe_interval_ms ?? 10;
+      const intervalMs = l.probe_interval_ms ?? DEFAULTS.probe_interval_ms;
       const deadAfterNs = BigInt(Math.max(1000, 10 * intervalMs)) * 1_000_000n;
       out.push({
         link: l.name,
