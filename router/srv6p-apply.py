@@ -66,7 +66,7 @@ KEEP_TRANSACTIONS = 20
 EXIT_USAGE = 2
 
 # The outcomes, shared with the controller (provider/engine/apply-outcomes.ts;
-# test/engine/apply-outcomes.test.ts checks that both say the same).
+# test/engine/applier.test.ts checks that both say the same).
 FINAL_STATES = ("committed", "rolled-back", "rollback-failed", "reverted-unconfirmed", "locked", "conflict")
 WAIT_EXIT = {"committed": 0, "not-committed": 1, "usage": EXIT_USAGE, "timeout": 3, "at-barrier": 4}
 

@@ -5,7 +5,7 @@
 Pushed to routers as text and run there: python3 standard library only, the
 bpf(2) syscall through ctypes, so a router needs no bpftool. Keys and values
 are hex strings of the raw bytes; the engine encodes and decodes them
-(provider/dataplane/maps.ts), this tool only checks sizes.
+(provider/dataplane/map-layout.ts), this tool only checks sizes.
 
   srv6p-maps.py dump NAME...            JSON: every entry of each map
   srv6p-maps.py lookup NAME KEYHEX      JSON: one value (exit 3 if absent)

@@ -3,8 +3,8 @@
  * Layouts shared by the eBPF programs and by user space.
  *
  * Every struct here is read by the engine through router/srv6p-maps.py and
- * decoded by provider/dataplane/maps.ts; keep the two in step (the TS test
- * test/dataplane/layout.test.ts compares sizes and offsets with the BTF of
+ * decoded by provider/dataplane/map-layout.ts; keep the two in step (the TS test
+ * test/dataplane/render.test.ts compares sizes and offsets with the BTF of
  * the built objects). Only fixed-width fields, explicit padding, no holes.
  */
 #ifndef SRV6P_LAYOUT_H

@@ -2,7 +2,7 @@
  * The outcomes of a transaction on a router, as router/srv6p-apply.py
  * reports them: its final states and the exit codes of `wait`. Defined on
  * both sides (the applier runs on routers with nothing but python3);
- * test/engine/apply-outcomes.test.ts loads the applier and checks that both
+ * test/engine/applier.test.ts loads the applier and checks that both
  * say the same.
  */
 
