@@ -136,8 +136,13 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
     if (!keys.has(o.key) && o.remove.length) steps.push({ name: `remove: ${o.description}`, do: commands(o.remove).map((c) => ({ ...c, mayFail: true })), undo: commands(o.install) });
   }
   if (legacy) {
+    // Its route removals are left to the own-routes step below, which compares routes, not
+    // argv: an older removal command for a route we still install would delete it again.
     const keep = new Set(plan.remove.map((c) => stableJson(c.argv)));
-    for (const c of legacy.remove ?? []) if (!keep.has(stableJson(c.argv))) steps.push({ name: `remove: ${c.description}`, do: [{ ...stepCommand(c), mayFail: true }] });
+    const routeDeletion = (argv: readonly string[]) => argv[0] === "ip" && argv[1] === "-6" && argv[2] === "route" && argv[3] === "del";
+    for (const c of legacy.remove ?? []) {
+      if (!keep.has(stableJson(c.argv)) && !routeDeletion(c.argv)) steps.push({ name: `remove: ${c.description}`, do: [{ ...stepCommand(c), mayFail: true }] });
+    }
   }
   // Neither kind below can be put back: we do not know how it was made.
   for (const f of foreignRoutes(want, have)) {

@@ -103,11 +103,19 @@ test("transaction: a version 1 record still rolls back by replaying its commands
   const v1 = {
     version: 1 as const, bundle: bundleOf(input), committedAt: "2026-11-01T00:00:00Z", by: "old controller",
     install: plan.install.map((c) => ({ argv: c.argv, description: c.description, ...(c.input !== undefined ? { input: c.input } : {}) })),
-    remove: [...plan.remove.map((c) => ({ argv: c.argv, description: c.description })), { argv: ["ip", "-6", "route", "del", "2001:db8:9::/64", "proto", "214"], description: "old route" }],
+    remove: [
+      ...plan.remove.map((c) => ({ argv: c.argv, description: c.description })),
+      // How version 1 removed the probe route: with its gateway and device.
+      { argv: ["ip", "-6", "route", "del", "fc00:0:2:1001::/128", "via", "fd00:0:0:1::2", "dev", "eth1", "proto", "214"], description: "remove probe route to fc00:0:2:1001::" },
+      { argv: ["tc", "filter", "del", "dev", "eth9", "egress", "pref", "49152", "handle", "0x5336", "bpf"], description: "remove probe stamper from eth9" },
+    ],
   };
   const txn = applyTransaction(bundleOf(input), plan, expectationOf(plan), { ...observation(null, {}), applied: v1 });
   assert.equal(txn.rollback.length, v1.install.length);
-  assert.ok(txn.steps.some((s) => s.name === "remove: old route"), "what the old record removes and the new plan does not is removed");
+  assert.ok(txn.steps.some((s) => s.name === "remove: remove probe stamper from eth9"), "what the old record removes and the new plan does not is removed");
+  const installed = new Set(plan.operations.flatMap((o) => (o.kind === "route" ? [o.route.dst] : [])));
+  const deleted = txn.steps.flatMap((s) => s.do ?? []).filter((c) => c.argv.slice(0, 4).join(" ") === "ip -6 route del").map((c) => c.argv[4]!);
+  assert.deepEqual(deleted.filter((d) => installed.has(d)), [], "no step deletes a route the new plan installs (the old removal argv differs from ours)");
   const route = plan.operations.find((o) => o.kind === "route")!;
   assert.deepEqual(argvs(txn.steps.find((s) => s.name === route.description), "undo"), route.remove.map((c) => c.argv.join(" ")));
 });
