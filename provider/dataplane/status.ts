@@ -2,6 +2,7 @@
  * Turns the JSON that `srv6p-maps.py dump` prints on a router into typed
  * per-link status: what `srv6 status` shows and what the tests assert on.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import { BIN_DIR, MAP_NAMES, ROUTER_TOOLS } from "./constants";
 import {
   decodeLinkKey, decodeLinkConfig, decodeLinkState, decodeBackupKey, decodeBackup, decodeReasonCount,
@@ -36,7 +37,8 @@ export interface DataplaneStatus {
   readonly reasons: Readonly<Record<string, bigint>>;
 }
 
-export class StatusDecodeError extends Error {
+export class StatusDecodeError extends Srv6ProtectError {
+  override readonly kind = "status-decode";
   constructor(message: string, readonly detail?: unknown) {
     super(message);
     this.name = "StatusDecodeError";
