@@ -1,3 +1,5 @@
+import { Srv6ProtectError } from "../model/errors";
+
 /** One benchmark of `npm run bench -- NAME ...`; each lives in its own folder under bench/ and is listed in bench/registry.ts. */
 export interface BenchIO {
   /** Results only: the table, or with --json exactly one JSON document. */
@@ -17,6 +19,7 @@ export interface Benchmark {
 }
 
 /** A bad command line; the runner prints it with the usage and exits 64. */
-export class BenchUsageError extends Error {
+export class BenchUsageError extends Srv6ProtectError {
   override readonly name = "BenchUsageError";
+  override readonly kind = "bench-usage";
 }

@@ -7,9 +7,11 @@ import { StepError } from "../lab/errors";
 
 export class BenchError extends StepError {
   override name = "BenchError";
+  override readonly kind: string = "bench";
 }
 
 /** A step did not reach its expected state in time (e.g. FRR never converged). */
 export class BenchTimeoutError extends BenchError {
   override name = "BenchTimeoutError";
+  override readonly kind: string = "bench-timeout";
 }

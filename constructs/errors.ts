@@ -2,9 +2,11 @@
  * Errors raised while declaring a network. Each names the construct or
  * resource, the field and the value received, and says how to fix it.
  */
+import { Srv6ProtectError } from "../model/errors";
 
 /** A prop or resource attribute has a bad value; thrown at declaration time. */
-export class ConstructConfigError extends Error {
+export class ConstructConfigError extends Srv6ProtectError {
+  override readonly kind = "construct-config";
   constructor(
     /** Construct path, or the resource type and name. */
     readonly subject: string,

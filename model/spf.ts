@@ -19,6 +19,7 @@
  * with `nextHop` delivers packets along `shortestPath` exactly, which is what
  * a segment "go to node X" means on the pre-failure routing.
  */
+import { Srv6ProtectError } from "./errors";
 
 /** An undirected link between two nodes. */
 export interface GraphLink {
@@ -49,7 +50,8 @@ export interface GraphPath {
 }
 
 /** The graph is malformed, or a node/link id given to a query is unknown. */
-export class GraphError extends Error {
+export class GraphError extends Srv6ProtectError {
+  override readonly kind = "graph";
   constructor(message: string) {
     super(message);
     this.name = "GraphError";

@@ -1,10 +1,15 @@
 /**
- * Typed errors of the engine. One base class, one subclass per kind of
+ * Typed errors of the engine. One base class (Srv6Error, itself derived from
+ * the project's base in model/errors.ts), one subclass per kind of
  * failure. Every error carries what an operator needs to act on it: the
  * router, the command (argv), its exit code and stderr, how long it ran, and
  * the original error as `cause`. Messages always name the router and, when
  * there is one, the command.
  */
+
+import { describeCommand, Srv6ProtectError } from "../model/errors";
+
+export { describeCommand };
 
 /** Context shared by every engine error; all fields optional. */
 export interface Srv6ErrorContext {
@@ -18,13 +23,6 @@ export interface Srv6ErrorContext {
   cause?: unknown;
 }
 
-/** Renders an argv for a message: words joined by spaces, long commands cut. */
-export function describeCommand(command: readonly string[] | undefined): string {
-  if (!command || command.length === 0) return "";
-  const text = command.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w))).join(" ");
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
 function prefix(ctx: Srv6ErrorContext): string {
   const parts: string[] = [];
   if (ctx.router) parts.push(`router ${ctx.router}`);
@@ -32,39 +30,18 @@ function prefix(ctx: Srv6ErrorContext): string {
   return parts.length ? `${parts.join(", ")}: ` : "";
 }
 
-export class Srv6Error extends Error {
+/**
+ * An engine error: the project's base error (model/errors.ts), its message
+ * prefixed with the router and the command it is about. The context fields
+ * (router, command, exitCode, stderr, durationMs), `kind` and `toJSON()` come
+ * from the base.
+ */
+export class Srv6Error extends Srv6ProtectError {
   override readonly name: string = "Srv6Error";
-  readonly router?: string;
-  readonly command?: readonly string[];
-  readonly exitCode?: number | null;
-  readonly stderr?: string;
-  readonly durationMs?: number;
-  /** A short, stable machine-readable kind, used in `--json` output. */
-  readonly kind: string = "error";
+  override readonly kind: string = "error";
 
   constructor(message: string, ctx: Srv6ErrorContext = {}) {
-    super(prefix(ctx) + message, ctx.cause === undefined ? undefined : { cause: ctx.cause });
-    this.router = ctx.router;
-    this.command = ctx.command;
-    this.exitCode = ctx.exitCode;
-    this.stderr = ctx.stderr;
-    this.durationMs = ctx.durationMs;
-  }
-
-  /** A plain object for `--json` output (no stack, cause reduced to its message). */
-  toJSON(): Record<string, unknown> {
-    const cause = (this as { cause?: unknown }).cause;
-    return {
-      kind: this.kind,
-      name: this.name,
-      message: this.message,
-      router: this.router,
-      command: this.command,
-      exitCode: this.exitCode,
-      stderr: this.stderr,
-      durationMs: this.durationMs,
-      cause: cause instanceof Error ? cause.message : cause,
-    };
+    super(prefix(ctx) + message, ctx);
   }
 }
 

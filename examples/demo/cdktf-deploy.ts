@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { Srv6ProtectError } from "../../model/errors";
 import { installProvider } from "../../provider/cli/install-provider";
 
 const REPO = join(__dirname, "../../..");
@@ -29,10 +30,14 @@ export interface CdktfProjectOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export class CommandFailedError extends Error {
+export class CommandFailedError extends Srv6ProtectError {
   override readonly name = "CommandFailedError";
-  constructor(readonly command: string, readonly exitCode: number | null, readonly output: string) {
-    super(`${command} exited with ${exitCode}:\n${output.split("\n").slice(-30).join("\n")}`);
+  override readonly kind = "command-failed";
+  /** The command as an argv, e.g. `["cdktf", "deploy", ...]` (the base's `command`). */
+  override readonly command: readonly string[];
+  constructor(command: readonly string[], override readonly exitCode: number | null, readonly output: string) {
+    super(`${command.join(" ")} exited with ${exitCode}:\n${output.split("\n").slice(-30).join("\n")}`, { command, exitCode });
+    this.command = command;
   }
 }
 
@@ -120,7 +125,7 @@ export class CdktfProject {
       child.on("close", (code) => {
         this.child = undefined;
         if (code === 0) resolve();
-        else reject(new CommandFailedError(`cdktf ${args.join(" ")}`, code, output.replace(ANSI, "")));
+        else reject(new CommandFailedError(["cdktf", ...args], code, output.replace(ANSI, "")));
       });
     });
   }

@@ -11,6 +11,7 @@
  * its previous comment instead of adding one per push.
  */
 import { readFileSync } from "node:fs";
+import { Srv6ProtectError } from "../../model/errors";
 
 export const COMMENT_MARKER = "<!-- srv6-protect-plan -->";
 
@@ -35,8 +36,9 @@ export interface PlanDocument {
 }
 
 /** The input is not what `srv6 plan --json` prints: names the field and the value. */
-export class PlanDocumentError extends Error {
+export class PlanDocumentError extends Srv6ProtectError {
   override readonly name = "PlanDocumentError";
+  override readonly kind = "plan-document";
   constructor(readonly field: string, readonly value: unknown, reason: string) {
     super(`plan document: ${field} = ${JSON.stringify(value)?.slice(0, 80)}: ${reason}`);
   }

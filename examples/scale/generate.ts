@@ -17,6 +17,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { Srv6ProtectError } from "../../model/errors";
 import type { TopologyFile, TopologyLink, TopologyNode } from "../../lab/topology/schema";
 import { parseTopology } from "../../lab/topology/load";
 import { seededRng } from "../../model/seeded-random";
@@ -46,8 +47,9 @@ const RING_METRIC = 10;
 /** Host links use this interface so they never collide with eth1..eth5. */
 const HOST_INTERFACE = "eth9";
 
-export class ScaleTopologyError extends Error {
+export class ScaleTopologyError extends Srv6ProtectError {
   override readonly name = "ScaleTopologyError";
+  override readonly kind = "scale-topology";
   constructor(readonly field: string, readonly value: unknown, message: string) {
     super(`scale topology: ${field} = ${JSON.stringify(value)}: ${message}`);
   }

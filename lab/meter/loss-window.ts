@@ -13,6 +13,7 @@
  * first gap, is when the link actually stopped carrying the stream (to one
  * packet period): the reference for detection times.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import type { GapEvent, LateEvent, ReceiverEvent } from "./events";
 
 export interface LossWindow {
@@ -25,8 +26,9 @@ export interface LossWindow {
   readonly firstRxAfterNs: number;
 }
 
-export class NoLossObservedError extends Error {
+export class NoLossObservedError extends Srv6ProtectError {
   override readonly name = "NoLossObservedError";
+  override readonly kind = "no-loss-observed";
 }
 
 export function lossWindow(events: readonly ReceiverEvent[], fromNs: number, toNs: number, ratePps: number): LossWindow {

@@ -1,3 +1,5 @@
+import { Srv6ProtectError } from "../../model/errors";
+
 /** One `srv6` verb. Each lives in its own file and is listed in registry.ts. */
 export interface Command {
   /** Words that select it, e.g. ["lab", "up"]. */
@@ -16,6 +18,7 @@ export interface CliIO {
 }
 
 /** Thrown for a bad command line; main() prints it with the usage and exits 64. */
-export class UsageError extends Error {
+export class UsageError extends Srv6ProtectError {
   override readonly name = "UsageError";
+  override readonly kind = "usage";
 }

@@ -5,6 +5,7 @@
  * `tofu init` and `cdktf deploy --skip-provider-lock` find it without
  * asking any registry.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,8 +16,9 @@ import { ExitCode } from "./exit-codes";
 /** Both registries a `source = "srv6-protect/srv6"` resolves to: OpenTofu's and Terraform's. */
 export const PROVIDER_HOSTS = ["registry.opentofu.org", "registry.terraform.io"] as const;
 
-export class InstallProviderError extends Error {
+export class InstallProviderError extends Srv6ProtectError {
   override readonly name = "InstallProviderError";
+  override readonly kind = "install-provider";
   constructor(
     message: string,
     readonly path: string,

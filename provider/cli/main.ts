@@ -2,6 +2,8 @@ import { commands, findCommand } from "./registry";
 import { UsageError, type CliIO } from "./command";
 import { ExitCode } from "./exit-codes";
 import { SchemaError, StackLoadError } from "../errors";
+import { errorToJSON } from "../../model/errors";
+import { writeJson } from "./args";
 
 function help(io: CliIO, prefix: readonly string[] = []): void {
   const lines = commands
@@ -35,6 +37,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   try {
     return await command.run(rest, io);
   } catch (err) {
+    // With --json, a failure is data too: {"error": {kind, name, message, router, command, ...}} on stdout,
+    // for any error (every error of the project has its own kind, model/errors.ts). The text on stderr stays.
+    if (rest.includes("--json")) writeJson(io.stdout, { error: errorToJSON(err) });
     if (err instanceof UsageError) {
       io.stderr.write(`srv6 ${command.path.join(" ")}: ${err.message}\nusage: srv6 ${command.path.join(" ")} ${command.usage}\n`);
       return ExitCode.usage;

@@ -1,6 +1,7 @@
 /** Human and JSON renderings of plans and apply reports. */
 import type { NetworkChanges, ApplyReport } from "../engine/engine";
 import type { Change } from "../engine/diff";
+import { errorToJSON } from "../../model/errors";
 
 const SIGN: Record<Change["action"], string> = { add: "+", change: "~", remove: "-" };
 
@@ -26,7 +27,7 @@ export function planJson(plan: NetworkChanges): unknown {
     routers: plan.routers.map((r) => ({
       router: r.router,
       changes: r.changes,
-      ...(r.error ? { error: { name: r.error.name, message: r.error.message } } : {}),
+      ...(r.error ? { error: errorToJSON(r.error) } : {}),
     })),
   };
 }
@@ -43,7 +44,7 @@ export function applyJson(rep: ApplyReport): unknown {
     durationMs: rep.durationMs,
     routers: rep.routers.map((r) => ({
       router: r.router, changes: r.changes, transaction: r.status?.id, state: r.status?.state,
-      ...(r.error ? { error: { name: r.error.name, message: r.error.message } } : {}),
+      ...(r.error ? { error: errorToJSON(r.error) } : {}),
     })),
   };
 }

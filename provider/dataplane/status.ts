@@ -3,6 +3,7 @@
  * per-link status: what `srv6 status` shows and what the tests assert on.
  */
 import { DEFAULTS } from "../../model/schema";
+import { Srv6ProtectError } from "../../model/errors";
 import { BIN_DIR, MAP_NAMES, ROUTER_TOOLS } from "./constants";
 import {
   decodeLinkKey, decodeLinkConfig, decodeLinkState, decodeBackupKey, decodeBackup, decodeReasonCount,
@@ -37,7 +38,8 @@ export interface DataplaneStatus {
   readonly reasons: Readonly<Record<string, bigint>>;
 }
 
-export class StatusDecodeError extends Error {
+export class StatusDecodeError extends Srv6ProtectError {
+  override readonly kind = "status-decode";
   constructor(message: string, readonly detail?: unknown) {
     super(message);
     this.name = "StatusDecodeError";

@@ -17,6 +17,7 @@ const KERNEL_OPTIONS: Readonly<Record<string, string>> = {
 
 export class PreflightError extends Srv6Error {
   override readonly name = "PreflightError";
+  override readonly kind = "preflight";
   constructor(router: string, readonly missing: readonly string[]) {
     super(`router ${router} failed preflight, nothing was changed:\n${missing.map((m) => `  - ${m}`).join("\n")}`, { router });
   }

@@ -7,14 +7,16 @@
  * implementation of ResourceBackend) unless SRV6_PROVIDER_BACKEND names
  * another module file exporting `createBackend` (the tests' fake backend).
  */
+import { Srv6ProtectError } from "../../model/errors";
 import * as path from "node:path";
 import type { BackendFactory, ResourceBackend } from "./backend";
 
 export const BACKEND_ENV = "SRV6_PROVIDER_BACKEND";
 export const DEFAULT_BACKEND_MODULE = path.resolve(__dirname, "../engine/plugin-backend");
 
-export class BackendLoadError extends Error {
+export class BackendLoadError extends Srv6ProtectError {
   override readonly name = "BackendLoadError";
+  override readonly kind = "backend-load";
   constructor(
     message: string,
     readonly modulePath: string,

@@ -20,6 +20,7 @@
  * (see diagnostics.ts): throw a BackendError to choose them, or an engine
  * error carrying router/command/exitCode/stderr/cause to have them reported.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import type { ProviderConfig, ResourceType } from "../../model/schema";
 import type { AttributePath, Diagnostic } from "./diagnostics";
 import type { TfObject } from "./values";
@@ -96,8 +97,9 @@ export interface ResourceBackend {
 export type BackendFactory = () => ResourceBackend | Promise<ResourceBackend>;
 
 /** An error whose diagnostics the backend chose (e.g. one per bad attribute). */
-export class BackendError extends Error {
+export class BackendError extends Srv6ProtectError {
   override readonly name = "BackendError";
+  override readonly kind = "backend";
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[], options?: { cause?: unknown }) {
     super(diagnostics.map((d) => d.summary).join("; "), options);

@@ -4,6 +4,7 @@
  * environment, and read one line from its stdout:
  *   CORE-VERSION|APP-VERSION|NETWORK|ADDRESS|PROTOCOL|SERVER-CERT
  */
+import { Srv6ProtectError } from "../../model/errors";
 
 export const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
 /** The value Terraform and OpenTofu use for every provider. */
@@ -14,8 +15,9 @@ export const CORE_PROTOCOL_VERSION = 1;
 export const APP_PROTOCOL_VERSION = 6;
 
 /** Refusal to start; `forHumans` is set when someone ran the binary by hand. */
-export class HandshakeError extends Error {
+export class HandshakeError extends Srv6ProtectError {
   override readonly name = "HandshakeError";
+  override readonly kind = "handshake";
   constructor(
     message: string,
     readonly forHumans = false,

@@ -3,14 +3,16 @@
  * @grpc/proto-loader. The files are not compiled into dist/, so they are
  * found relative to the repository root.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 
 export const PROTO_FILES = ["tfplugin6.proto", "go-plugin.proto", "health.proto"] as const;
 
-export class ProtoNotFoundError extends Error {
+export class ProtoNotFoundError extends Srv6ProtectError {
   override readonly name = "ProtoNotFoundError";
+  override readonly kind = "proto-not-found";
 }
 
 /** provider/plugin/proto from either the sources (ts-node) or dist/provider/plugin. */

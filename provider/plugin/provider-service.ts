@@ -2,6 +2,7 @@
  * The tfplugin6.Provider RPCs, on top of a ResourceBackend. Every handler
  * returns a response (never throws): problems are diagnostics.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import { providerConfigSchema, RESOURCE_TYPES, type ProviderConfig, type ResourceType } from "../../model/schema";
 import type { ResourceBackend, ResourceHandler } from "./backend";
 import { diagnosticsFromError, errorDiagnostic, hasErrors } from "./diagnostics";
@@ -13,8 +14,10 @@ import { toWireDiagnostics, toWirePath, toWireSchema } from "./wire";
 type Req = Record<string, unknown>;
 type Res = Record<string, unknown>;
 
-class UnknownTypeError extends Error {
+/** A request names a resource type srv6 does not have. */
+export class UnknownTypeError extends Srv6ProtectError {
   override readonly name = "UnknownTypeError";
+  override readonly kind = "unknown-type";
 }
 
 function asObject(v: TfValue, what: string): TfObject | null {

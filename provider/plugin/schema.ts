@@ -3,6 +3,7 @@
  * in model/schema.ts (the single source of truth), plus the
  * computed `id` every resource carries.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import { providerConfigSchema, RESOURCE_TYPES, type ResourceType } from "../../model/schema";
 import { isUnknown, type TfObject, type TfValue } from "./values";
 
@@ -32,8 +33,9 @@ interface JsonSchemaNode {
   items?: JsonSchemaNode;
 }
 
-export class SchemaDerivationError extends Error {
+export class SchemaDerivationError extends Srv6ProtectError {
   override readonly name = "SchemaDerivationError";
+  override readonly kind = "schema-derivation";
 }
 
 function tfTypeOf(node: JsonSchemaNode, where: string): TfType {

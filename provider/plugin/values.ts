@@ -6,6 +6,7 @@
  * means "unknown until apply". JSON DynamicValues (and raw state) carry no
  * unknowns. In TypeScript an unknown is the singleton `UNKNOWN`.
  */
+import { Srv6ProtectError } from "../../model/errors";
 import { decode, encode, ExtData } from "@msgpack/msgpack";
 
 /** The marker of a value that is not known until apply. */
@@ -41,8 +42,9 @@ const UNKNOWN_EXT = new ExtData(0, new Uint8Array([0]));
 /** Bytes of a msgpack nil: how a null object (no resource) is sent. */
 const MSGPACK_NIL = new Uint8Array([0xc0]);
 
-export class ValueDecodeError extends Error {
+export class ValueDecodeError extends Srv6ProtectError {
   override readonly name = "ValueDecodeError";
+  override readonly kind = "value-decode";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

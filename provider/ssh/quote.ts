@@ -9,12 +9,14 @@
  * argv can hold) round-trip. test/ssh/quote.test.ts checks this against
  * /bin/sh with random bytes.
  */
+import { Srv6ProtectError } from "../../model/errors";
 
 /** Characters no POSIX shell treats specially anywhere in a word (no `=`, `~`, `{`, glob, quote, space). */
 const PLAIN = /^[A-Za-z0-9_@%+:,./-]+$/;
 
-export class QuoteError extends Error {
+export class QuoteError extends Srv6ProtectError {
   override readonly name = "QuoteError";
+  override readonly kind = "quote";
 }
 
 function toBytes(arg: string | Uint8Array): Buffer {

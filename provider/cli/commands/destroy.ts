@@ -1,3 +1,4 @@
+import { errorToJSON } from "../../../model/errors";
 import type { Command } from "../command";
 import { parse, writeJson } from "../args";
 import { ExitCode } from "../exit-codes";
@@ -12,7 +13,7 @@ export const destroyCommand: Command = {
     const { state, engine } = openEngine(values, io);
     try {
       const results = await engine.destroy(state.routers.map((r) => r.name));
-      if (values.json) writeJson(io.stdout, { ok: results.every((r) => !r.error), routers: results.map((r) => ({ router: r.router, removed: r.changes, ...(r.error ? { error: r.error.message } : {}) })) });
+      if (values.json) writeJson(io.stdout, { ok: results.every((r) => !r.error), routers: results.map((r) => ({ router: r.router, removed: r.changes, ...(r.error ? { error: errorToJSON(r.error) } : {}) })) });
       else for (const r of results) io.stdout.write(r.error ? `${r.router}: FAILED ${r.error.message}\n` : `${r.router}: ${r.changes ? `removed (${r.changes} step(s))` : "nothing to remove"}\n`);
       return results.every((r) => !r.error) ? ExitCode.ok : ExitCode.failure;
     } finally {

@@ -1,5 +1,6 @@
 import type { Command } from "../command";
 import { UsageError } from "../command";
+import { errorToJSON } from "../../../model/errors";
 import { parse, writeJson } from "../args";
 import { ExitCode } from "../exit-codes";
 import { openEngine, STACK_OPTIONS, STACK_USAGE } from "../engine-context";
@@ -32,7 +33,7 @@ export const reconcileCommand: Command = {
         const repaired = report.plan.routers.flatMap((r) => r.changes);
         ok = report.ok;
         const at = new Date().toISOString();
-        if (values.json) writeJson(io.stdout, { at, ok: report.ok, repaired, errors: report.routers.filter((r) => r.error).map((r) => ({ router: r.router, message: r.error!.message })) });
+        if (values.json) writeJson(io.stdout, { at, ok: report.ok, repaired, errors: report.routers.filter((r) => r.error).map((r) => ({ ...errorToJSON(r.error), router: r.router })) });
         else {
           if (!repaired.length && report.ok) io.stdout.write(`${at} no drift\n`);
           for (const c of repaired) io.stdout.write(`${at} repaired ${c.router}: ${c.summary}\n`);

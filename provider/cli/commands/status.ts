@@ -1,4 +1,5 @@
 import { UsageError, type Command } from "../command";
+import { errorToJSON } from "../../../model/errors";
 import { parse, writeJson } from "../args";
 import { ExitCode } from "../exit-codes";
 import { openEngine, STACK_OPTIONS, STACK_USAGE } from "../engine-context";
@@ -51,7 +52,7 @@ export const statusCommand: Command = {
         failed = errors.length > 0;
         const stamp = new Date().toISOString();
         if (values.json) {
-          const doc = { ...(values.watch ? { at: stamp } : {}), links, errors: errors.map((e) => ({ router: e.router, message: e.error.message })) };
+          const doc = { ...(values.watch ? { at: stamp } : {}), links, errors: errors.map((e) => ({ ...errorToJSON(e.error), router: e.router })) };
           // --watch --json: one JSON document per line (NDJSON), easy to pipe into jq.
           if (values.watch) io.stdout.write(`${JSON.stringify(doc)}\n`);
           else writeJson(io.stdout, doc);
