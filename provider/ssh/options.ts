@@ -3,6 +3,7 @@
  * jump host parsing, auth source. Built from a DesiredRouter plus the
  * provider block, or given directly (lab inventory, tests).
  */
+import { DEFAULTS, PROVIDER_DEFAULTS } from "../../model/schema";
 import type { DesiredProvider, DesiredRouter } from "../state/desired-state";
 import type { HostKeyPolicy } from "./host-key-policy";
 
@@ -30,10 +31,11 @@ export interface RouterConnectionOptions extends SshEndpoint {
   keepaliveIntervalMs?: number;
 }
 
+/** The rule book's connection defaults (model/schema.ts), under the names the SSH layer uses. */
 export const SSH_DEFAULTS = {
-  port: 22,
-  connectTimeoutMs: 10000,
-  commandTimeoutMs: 60000,
+  port: DEFAULTS.port,
+  connectTimeoutMs: PROVIDER_DEFAULTS.connect_timeout_ms,
+  commandTimeoutMs: PROVIDER_DEFAULTS.command_timeout_ms,
   keepaliveIntervalMs: 5000,
 } as const;
 
