@@ -4,37 +4,17 @@
  * `router_b` should be references (`Srv6Router.nameRef`) so Terraform creates
  * the routers first.
  */
-import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
 import { protectedLinkSchema, type ProtectedLinkConfig } from "../../model/schema";
-import { checkAttributes } from "./schema-check";
+import { Srv6Resource } from "./srv6-resource";
 
 export interface Srv6ProtectedLinkProps extends ProtectedLinkConfig, TerraformMetaArguments {}
 
-export class Srv6ProtectedLink extends TerraformResource {
+export class Srv6ProtectedLink extends Srv6Resource<ProtectedLinkConfig> {
   static readonly TYPE = "srv6_protected_link";
-  readonly config: ProtectedLinkConfig;
 
   constructor(scope: Construct, id: string, props: Srv6ProtectedLinkProps) {
-    const { dependsOn, count, provider, lifecycle, forEach, provisioners, connection, ...config } = props;
-    super(scope, id, {
-      terraformResourceType: Srv6ProtectedLink.TYPE,
-      dependsOn, count, provider, lifecycle, forEach, provisioners, connection,
-    });
-    checkAttributes(`${Srv6ProtectedLink.TYPE} "${config.name}" (${this.node.path})`, protectedLinkSchema, { ...config });
-    this.config = config;
-  }
-
-  /** A Terraform reference to this link's name. */
-  get nameRef(): string {
-    return this.getStringAttribute("name");
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { ...this.config };
-  }
-
-  protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return this.synthesizeAttributes();
+    super(scope, id, Srv6ProtectedLink.TYPE, protectedLinkSchema, props);
   }
 }

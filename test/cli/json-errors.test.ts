@@ -9,29 +9,15 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { App } from "cdktf";
 import { DiamondStack } from "../../examples/diamond/main";
-import { main } from "../../provider/cli/main";
+import { srv6InProcess } from "../helpers/cli";
 import { applyJson, planJson } from "../../provider/cli/render-plan";
 import { ApplyAbortedError } from "../../provider/engine/errors";
 import type { ApplyReport, NetworkChanges } from "../../provider/engine/engine";
 import { CommandError } from "../../provider/errors";
 
-class Sink extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function srv6(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const srv6 = srv6InProcess;
 
 const work = mkdtempSync(join(tmpdir(), "json-errors-"));
 test.after(() => rmSync(work, { recursive: true, force: true }));

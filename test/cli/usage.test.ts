@@ -4,23 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
-import { main } from "../../provider/cli/main";
+import { srv6InProcess } from "../helpers/cli";
 
-class Sink extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function srv6(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const srv6 = srv6InProcess;
 
 test("--help lists every verb and exits 0; no arguments prints the same and exits 64", async () => {
   const help = await srv6("--help");
