@@ -14,6 +14,7 @@ import { Engine } from "./engine";
 import { RouterDirectory } from "./plugin/connections";
 import { RouterStates } from "./plugin/routers";
 import { linkHandler, policyHandler, routerHandler } from "./plugin/handlers";
+import { NetworkView } from "./plugin/network-view";
 
 export function createBackend(): ResourceBackend {
   let provider: DesiredProvider = withProviderDefaults({});
@@ -38,7 +39,7 @@ export function createBackend(): ResourceBackend {
     return engine;
   };
   const states = new RouterStates(engineNow, directory);
-  const ctx = { states, directory };
+  const ctx = { states, directory, network: new NetworkView() };
 
   return {
     async configure(config: ProviderConfig) {

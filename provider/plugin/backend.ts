@@ -56,6 +56,9 @@ export interface ResourceHandler {
   /** The planned new state of a create (prior null) or update. Values may be UNKNOWN. */
   plan(prior: TfObject | null, proposed: TfObject): Promise<PlanResult>;
 
+  /** Terraform plans to destroy the resource: nothing to decide, but whole-network rules must stop counting it. */
+  planDestroy?(prior: TfObject): void;
+
   /** Makes the resource exist on its routers; all or nothing. Returns the new state. */
   create(planned: TfObject): Promise<TfObject>;
 

@@ -131,7 +131,10 @@ export class ProviderService {
       const prior = asObject(decodeDynamicValue(req.prior_state as DynamicValueMessage), "prior state");
       proposed = asObject(decodeDynamicValue(req.proposed_new_state as DynamicValueMessage), "proposed state");
       // Destroy: nothing to decide, the planned state is null.
-      if (proposed === null) return { planned_state: encodeDynamicValue(null), planned_private: req.prior_private, diagnostics: [] };
+      if (proposed === null) {
+        if (prior) handler.planDestroy?.(prior);
+        return { planned_state: encodeDynamicValue(null), planned_private: req.prior_private, diagnostics: [] };
+      }
       const diags = validateAgainstSchema(type, RESOURCE_TYPES[type as ResourceType], proposed);
       if (hasErrors(diags)) return { diagnostics: toWireDiagnostics(diags) };
       const result = await handler.plan(prior, conformObject(proposed, block) ?? {});

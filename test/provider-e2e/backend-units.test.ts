@@ -14,6 +14,7 @@ import { idWithDrift, routerHandler } from "../../provider/engine/plugin/handler
 import { pathOfField, validateOne } from "../../provider/engine/plugin/validate";
 import { RouterLocks } from "../../provider/engine/plugin/router-locks";
 import { RouterDirectory } from "../../provider/engine/plugin/connections";
+import { NetworkView } from "../../provider/engine/plugin/network-view";
 import { RouterStates } from "../../provider/engine/plugin/routers";
 import type { Engine } from "../../provider/engine/engine";
 import { withRenderDiagnostics } from "../../provider/engine/plugin/render-errors";
@@ -54,7 +55,7 @@ test("drift is carried by id", () => {
 test("plan: id is the name, host forces replacement, locator does not", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfe2e-units-"));
   try {
-    const handler = routerHandler({ directory: new RouterDirectory(path.join(dir, "routers.json")), states: undefined as never });
+    const handler = routerHandler({ directory: new RouterDirectory(path.join(dir, "routers.json")), states: undefined as never, network: new NetworkView() });
     const created = await handler.plan(null, routerState({ id: null }));
     assert.equal(created.planned.id, "r1");
     const drifted = await handler.plan(routerState({ id: "r1 (drift: x)" }), routerState({ id: "r1 (drift: x)" }));

@@ -24,12 +24,29 @@ import type { Change } from "../diff";
 import { stableJson, type StateLike } from "../bundle";
 import { linkFromTf, mergeObserved, normalize, policyFromTf, routerFromTf, tfFromConfig, type AnyConfig } from "./convert";
 import type { RouterDirectory } from "./connections";
-import { selfConfig, type RecordRead, type RouterObservation, type RouterStates } from "./routers";
+import { selfConfig, type BundleEdit, type RecordRead, type RouterObservation, type RouterStates } from "./routers";
+import type { NetworkView } from "./network-view";
 import { validateOne } from "./validate";
 
 export interface HandlerContext {
   readonly states: RouterStates;
   readonly directory: RouterDirectory;
+  readonly network: NetworkView;
+}
+
+/** Plans one resource: the whole network's rules first (nothing planned if they fail), then replace-or-update. */
+function planChecked(ctx: HandlerContext, type: ResourceType, prior: TfObject | null, proposed: TfObject): PlanResult {
+  const problems = ctx.network.plan(type, prior, proposed);
+  return { ...planWithReplace(type, prior, proposed), ...(problems.length ? { diagnostics: problems } : {}) };
+}
+
+/** At apply, the records just read join what the view knows, and the resource is checked again. */
+function checkedEdit(ctx: HandlerContext, type: ResourceType, name: string, edit: BundleEdit): BundleEdit {
+  return (router, cur, reads) => {
+    for (const r of reads.values()) ctx.network.addRecord(r.record);
+    ctx.network.assertValid(type, name);
+    return edit(router, cur, reads);
+  };
 }
 
 /** Attributes whose change cannot be made in place. */
@@ -106,12 +123,12 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
     },
     async plan(prior, proposed) {
       rememberRouter(ctx, proposed);
-      return planWithReplace(type, prior, proposed);
+      return planChecked(ctx, type, prior, proposed);
     },
     async create(planned) {
       await ctx.states.useSettings(routerFromTf(planned));
       const me = normalize(type, routerFromTf(planned)) as RouterConfig;
-      await ctx.states.edit([me.name], (_r, cur) => withSelf(cur, me), resourceRef(type, me.name));
+      await ctx.states.edit([me.name], checkedEdit(ctx, type, me.name, (_r, cur) => withSelf(cur, me)), resourceRef(type, me.name));
       return { ...planned, id: me.name };
     },
     async update(_prior, planned) {
@@ -121,11 +138,14 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
       const own = await ctx.states.readRecord(me.name);
       const peers = new Set<string>();
       for (const l of own.record?.bundle.links ?? []) peers.add(l.router_a === me.name ? l.router_b : l.router_a);
-      await ctx.states.edit([me.name, ...peers], (router, cur) => {
+      await ctx.states.edit([me.name, ...peers], checkedEdit(ctx, type, me.name, (router, cur) => {
         if (router === me.name) return withSelf(cur, me);
         return cur.routers.some((r) => r.name === me.name) ? withSelf(cur, me) : undefined;
-      }, resourceRef(type, me.name));
+      }), resourceRef(type, me.name));
       return { ...planned, id: me.name };
+    },
+    planDestroy(prior) {
+      ctx.network.plan(type, prior, null);
     },
     async delete(prior) {
       await ctx.states.useSettings(routerFromTf(prior));
@@ -135,6 +155,7 @@ export function routerHandler(ctx: HandlerContext): ResourceHandler {
       rememberRouter(ctx, state);
       const name = String(state.name);
       const obs = await ctx.states.observe(name);
+      ctx.network.addRecord(obs.record);
       const recorded = selfConfig(obs);
       if (!obs.plan || !recorded) return null;
       const out = mergeObserved(type, state, recorded);
@@ -157,14 +178,14 @@ export function linkHandler(ctx: HandlerContext): ResourceHandler {
   const put = async (planned: TfObject): Promise<TfObject> => {
     const link = normalize(type, linkFromTf(planned)) as ProtectedLinkConfig;
     const ends = [link.router_a, link.router_b];
-    await ctx.states.edit(ends, (router, cur, reads) => {
+    await ctx.states.edit(ends, checkedEdit(ctx, type, link.name, (router, cur, reads) => {
       const side = router === link.router_a ? "a" : "b";
       if (!cur.routers.some((r) => r.name === router)) throw missingRouter(router, `router_${side}`, `srv6_protected_link.${link.name}`);
       const peerName = side === "a" ? link.router_b : link.router_a;
       const peer = selfConfig(reads.get(peerName)!);
       if (!peer) throw missingRouter(peerName, `router_${side === "a" ? "b" : "a"}`, `srv6_protected_link.${link.name}`);
       return { ...cur, routers: [...without(cur.routers, peerName), peer], links: [...without(cur.links, link.name), link] };
-    }, resourceRef(type, link.name));
+    }), resourceRef(type, link.name));
     return { ...planned, id: link.name };
   };
   return {
@@ -173,11 +194,14 @@ export function linkHandler(ctx: HandlerContext): ResourceHandler {
       return validateOne(type, config);
     },
     async plan(prior, proposed) {
-      return planWithReplace(type, prior, proposed);
+      return planChecked(ctx, type, prior, proposed);
     },
     create: put,
     async update(_prior, planned) {
       return put(planned);
+    },
+    planDestroy(prior) {
+      ctx.network.plan(type, prior, null);
     },
     async delete(prior) {
       const link = linkFromTf(prior);
@@ -190,6 +214,8 @@ export function linkHandler(ctx: HandlerContext): ResourceHandler {
     async read(state) {
       const link = linkFromTf(state);
       const [a, b] = await Promise.all([ctx.states.observe(link.router_a), ctx.states.observe(link.router_b)]);
+      ctx.network.addRecord(a.record);
+      ctx.network.addRecord(b.record);
       const recA = a.record?.bundle.links.find((l) => l.name === link.name);
       const recB = b.record?.bundle.links.find((l) => l.name === link.name);
       const recorded = recA ?? recB;
@@ -218,7 +244,7 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
   const attributes = resourceBlock(type).attributes.map((a) => a.name);
   const put = async (planned: TfObject): Promise<TfObject> => {
     const policy = normalize(type, policyFromTf(planned)) as BackupPolicyConfig;
-    await ctx.states.edit([policy.router], (router, cur) => {
+    await ctx.states.edit([policy.router], checkedEdit(ctx, type, policy.name, (router, cur) => {
       if (!cur.routers.some((r) => r.name === router)) throw missingRouter(router, "router", `srv6_backup_policy.${policy.name}`);
       if (!cur.links.some((l) => l.name === policy.link)) {
         throw new BackendError([{
@@ -229,7 +255,7 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
         }]);
       }
       return { ...cur, policies: [...without(cur.policies, policy.name), policy] };
-    }, resourceRef(type, policy.name));
+    }), resourceRef(type, policy.name));
     return { ...planned, id: policy.name };
   };
   return {
@@ -238,11 +264,14 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
       return validateOne(type, config);
     },
     async plan(prior, proposed) {
-      return planWithReplace(type, prior, proposed);
+      return planChecked(ctx, type, prior, proposed);
     },
     create: put,
     async update(_prior, planned) {
       return put(planned);
+    },
+    planDestroy(prior) {
+      ctx.network.plan(type, prior, null);
     },
     async delete(prior) {
       const policy = policyFromTf(prior);
@@ -252,6 +281,7 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
     async read(state) {
       const policy = policyFromTf(state);
       const obs = await ctx.states.observe(policy.router);
+      ctx.network.addRecord(obs.record);
       const recorded = obs.record?.bundle.policies.find((p) => p.name === policy.name);
       if (!recorded) return null;
       const out = mergeObserved(type, state, recorded);

@@ -1,0 +1,59 @@
+/**
+ * The Terraform provider's whole-network view, without tofu or routers: the
+ * rule book's cross-resource rules over everything planned in one walk plus
+ * what routers' records say; reported on the resource planned second, with
+ * its attribute path; existence left to apply; destroyed resources forgotten.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { NetworkView } from "../../provider/engine/plugin/network-view";
+import type { TfObject } from "../../provider/plugin/backend";
+import { UNKNOWN } from "../../provider/plugin/backend";
+import type { AnyAppliedRecord } from "../../provider/engine/record";
+
+const router = (n: number, extra: Record<string, unknown> = {}): TfObject => ({
+  id: UNKNOWN, name: `r${n}`, host: `198.18.0.${10 + n}`, locator: `fc00:0:${n}::/48`, node_sid: `fc00:0:${n}:e::`, decap_sid: `fc00:0:${n}:d6::`, ...extra,
+}) as TfObject;
+
+test("network view: a locator overlapping one planned earlier fails the later plan, naming field and value", () => {
+  const view = new NetworkView();
+  assert.deepEqual(view.plan("srv6_router", null, router(2)), []);
+  const d = view.plan("srv6_router", null, router(3, { locator: "fc00:0:2::/48", node_sid: "fc00:0:2:e::", decap_sid: "fc00:0:2:d6::" }));
+  const fields = d.map((x) => JSON.stringify(x.path));
+  assert.ok(fields.includes(JSON.stringify([{ attribute: "locator" }])), `locator: ${JSON.stringify(d)}`);
+  assert.ok(fields.includes(JSON.stringify([{ attribute: "node_sid" }])), "duplicate node SID");
+  assert.ok(fields.includes(JSON.stringify([{ attribute: "decap_sid" }])), "duplicate decap SID");
+  const locator = d.find((x) => x.path?.[0] && "attribute" in x.path[0] && x.path[0].attribute === "locator")!;
+  assert.match(locator.detail!, /srv6_router\.r3\.locator = "fc00:0:2::\/48": overlaps the locator fc00:0:2::\/48 of srv6_router\.r2/);
+});
+
+test("network view: what routers' records say counts too; a resource planned for destruction does not", () => {
+  const view = new NetworkView();
+  const record = { version: 2, bundle: { router: "r2", routers: [{ name: "r2", host: "198.18.0.12", locator: "fc00:0:2::/48", node_sid: "fc00:0:2:e::", decap_sid: "fc00:0:2:d6::" }], links: [], policies: [] }, operations: [], committedAt: "", by: "" } as unknown as AnyAppliedRecord;
+  view.addRecord(record);
+  const clash = router(5, { locator: "fc00:0:2::/56", node_sid: "fc00:0:2:5::", decap_sid: "fc00:0:2:6::" });
+  assert.ok(view.plan("srv6_router", null, clash).some((x) => /overlaps the locator fc00:0:2::\/48 of srv6_router\.r2/.test(x.detail ?? "")));
+  view.plan("srv6_router", router(2), null);
+  assert.deepEqual(view.plan("srv6_router", null, clash), [], "r2 goes in the same apply: no conflict");
+});
+
+test("network view: existence is left to apply; a last segment no planned router owns says how to order it", () => {
+  const view = new NetworkView();
+  view.plan("srv6_router", null, router(1));
+  const link = { id: UNKNOWN, name: "l12", router_a: "r1", interface_a: "eth1", peer_address_a: "fd00::2", monitor_sid_a: "fc00:0:1:b1::", return_sid_a: "fc00:0:2:e1::",
+    router_b: "r2", interface_b: "eth1", peer_address_b: "fd00::1", monitor_sid_b: "fc00:0:2:b1::", return_sid_b: "fc00:0:1:e1::" } as TfObject;
+  assert.deepEqual(view.plan("srv6_protected_link", null, link), [], "r2 may be planned later: not reported at plan");
+  const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefix: "2001:db8:2::/64", segments: ["fc00:0:4:d6::"] } as TfObject;
+  const d = view.plan("srv6_backup_policy", null, policy);
+  assert.equal(d.length, 1, JSON.stringify(d));
+  assert.deepEqual(d[0]!.path, [{ attribute: "segments" }, { index: 0 }]);
+  assert.match(d[0]!.detail!, /last segment must be the decap_sid .* reference it \(srv6_router\.NAME\.decap_sid\) or add depends_on/);
+  view.plan("srv6_router", null, router(4));
+  assert.deepEqual(view.plan("srv6_backup_policy", null, policy), [], "once r4 is planned, its decap SID is known");
+});
+
+test("network view: unknown values (references not yet known) are not checked", () => {
+  const view = new NetworkView();
+  view.plan("srv6_router", null, router(2));
+  assert.deepEqual(view.plan("srv6_router", null, router(3, { locator: UNKNOWN })), []);
+});
