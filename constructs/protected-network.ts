@@ -26,6 +26,7 @@ import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/
 import { shortestGraphPath } from "../model/spf";
 import { checkSemantics } from "../model/network-rules";
 import { formatIssue } from "../model/issue";
+import { tryParseIpv6 } from "../model/ipv6";
 import { Srv6BackupPolicy } from "./resources/srv6-backup-policy";
 import { Srv6ProtectedLink } from "./resources/srv6-protected-link";
 import { Srv6Router } from "./resources/srv6-router";
@@ -259,8 +260,18 @@ export class ProtectedNetwork extends Construct {
       construct.attachResource(resource);
       linkResources.set(l.name, resource);
     }
+    // The routers that own a policy's segments are created (and planned) before it, so the
+    // provider knows their SIDs when it checks the segments (see provider/engine/plugin/network-view.ts).
+    const sidOwner = new Map<bigint, Srv6Router>();
+    for (const r of plan.routers) {
+      for (const sid of [r.nodeSid, r.decapSid, ...r.adjacencySids.map((a) => a.sid)]) {
+        const v = tryParseIpv6(sid);
+        if (v !== undefined) sidOwner.set(v, routerResources.get(r.name)!);
+      }
+    }
     for (const p of plan.policies) {
       const construct = this.linkList.find((x) => x.linkName === p.link)!;
+      const owners = [...new Set(p.segments.map((s) => sidOwner.get(tryParseIpv6(s) ?? -1n)).filter((r): r is Srv6Router => r !== undefined))];
       const resource = new Srv6BackupPolicy(construct, p.name, {
         name: p.name,
         router: routerResources.get(p.router)!.nameRef,
@@ -268,6 +279,7 @@ export class ProtectedNetwork extends Construct {
         prefix: p.prefix,
         segments: p.segments,
         provider,
+        ...(owners.length ? { dependsOn: owners } : {}),
       });
       resource.overrideLogicalId(p.name);
     }
