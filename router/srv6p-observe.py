@@ -28,7 +28,10 @@ import sys
 
 KERNEL_OPTIONS = ("CONFIG_IPV6_SEG6_LWTUNNEL", "CONFIG_IPV6_SEG6_BPF", "CONFIG_LWTUNNEL_BPF",
                   "CONFIG_NET_CLS_BPF", "CONFIG_NET_SCH_INGRESS", "CONFIG_BPF_SYSCALL")
-SYSCTL_RE = re.compile(r"^net\.ipv6\.conf\.[A-Za-z0-9_.-]{1,15}\.[a-z0-9_]{1,40}$|^net\.[a-z0-9_.]{1,80}$")
+# sysctl's two spellings: dotted, or with slashes when an interface name holds a dot (eth1.100).
+SYSCTL_RE = re.compile(r"net\.ipv6\.(conf|neigh)\.[A-Za-z0-9][A-Za-z0-9_-]{0,14}\.[a-z0-9_]{1,40}"
+                       r"|net/ipv6/(conf|neigh)/[A-Za-z0-9][A-Za-z0-9_.-]{0,14}/[a-z0-9_]{1,40}"
+                       r"|net\.[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,4}")
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 PREFIX_RE = re.compile(r"^[0-9a-fA-F:]{2,45}/[0-9]{1,3}$")
 
@@ -72,13 +75,9 @@ def kernel_config():
 
 
 def sysctl(key):
-    if not SYSCTL_RE.match(key):
+    if not SYSCTL_RE.fullmatch(key):
         return None
-    path = "/proc/sys/" + key.replace(".", "/")
-    # Interface names may contain dots: net.ipv6.conf.<if>.<key>.
-    m = re.match(r"^net\.ipv6\.conf\.(.+)\.([a-z0-9_]+)$", key)
-    if m:
-        path = "/proc/sys/net/ipv6/conf/%s/%s" % (m.group(1), m.group(2))
+    path = "/proc/sys/" + (key if "/" in key else key.replace(".", "/"))
     try:
         with open(path) as f:
             return f.read().strip()

@@ -86,7 +86,7 @@ function semanticProblems(topo: TopologyFile): TopologyProblem[] {
     const ends = link.endpoints.map((ep, k) => {
       const [node, ifname] = ep.split(":") as [string, string];
       const field = `links[${i}].endpoints[${k}]`;
-      const spec = topo.nodes[node];
+      const spec = Object.hasOwn(topo.nodes, node) ? topo.nodes[node] : undefined;
       if (!spec) { add(field, ep, `unknown node '${node}' (known: ${Object.keys(topo.nodes).join(", ")})`); return undefined; }
       if (RESERVED_INTERFACES.has(ifname)) add(field, ep, `interface name '${ifname}' is reserved by the lab`);
       const prior = used.get(ep);

@@ -29,7 +29,8 @@ export interface TopologyLink {
 /** Lab names end up in interface names (15 bytes at most), hence the short limit. */
 export const LAB_NAME_PATTERN = "^[a-z][a-z0-9]{0,7}$";
 export const NODE_NAME_PATTERN = "^[a-z][a-z0-9]{0,14}$";
-export const ENDPOINT_PATTERN = "^[a-z][a-z0-9]{0,14}:[a-z][a-z0-9]{0,14}$";
+/** node:interface; the interface as Linux names it (15 bytes, e.g. eth1, br-core, eth1.100), see model/schema.ts IFNAME_PATTERN. */
+export const ENDPOINT_PATTERN = "^[a-z][a-z0-9]{0,14}:[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$";
 
 export const topologySchema: JSONSchemaType<TopologyFile> = {
   $id: "srv6-lab-topology",

@@ -85,7 +85,7 @@ function baseOperations(list: OperationList, l: RouterLayout): void {
     // Back to what a new interface gets: the default retrans_time (only the
     // initial network namespace shows neigh/default; elsewhere it is the kernel's 1000 ms).
     remove: [...l.ends].reverse().map((e) => list.tolerant(`srv6_protected_link.${e.link.name}`, `reset neighbour retransmit time on ${e.ifname}`, [
-      "sh", "-c", 'v=$(cat /proc/sys/net/ipv6/neigh/default/retrans_time_ms 2>/dev/null || echo 1000); sysctl -q -w "net.ipv6.neigh.$1.retrans_time_ms=$v"', "sh", e.ifname,
+      "sh", "-c", 'v=$(cat /proc/sys/net/ipv6/neigh/default/retrans_time_ms 2>/dev/null || echo 1000); sysctl -q -w "net/ipv6/neigh/$1/retrans_time_ms=$v"', "sh", e.ifname,
     ])),
   });
   list.add({

@@ -64,6 +64,15 @@ export interface RouterLayout {
   readonly files: readonly RouterFile[];
 }
 
+/**
+ * A sysctl key as `sysctl -w` reads it: dotted, unless a part holds a dot
+ * itself (a VLAN interface such as eth1.100), then with slashes, which
+ * sysctl takes as they are.
+ */
+export function sysctlKey(...parts: string[]): string {
+  return parts.some((p) => p.includes(".")) ? parts.join("/") : parts.join(".");
+}
+
 export const objectPath = (o: { file: string }): string => `${BPF_DIR}/${o.file}`;
 export const toolPath = (t: string): string => `${BIN_DIR}/${t}`;
 
@@ -126,13 +135,13 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
     .map((p) => ({ policy: p, prefix: formatPrefix(parseIpv6Prefix(p.prefix)), end: byLink.get(p.link)!, segments: p.segments.map(canonicalAddress) }));
   const interfaces = [...new Set([...ends.map((e) => e.ifname), ...(me.adjacency_sids ?? []).map((a) => a.interface)])].sort();
   const sysctls: [string, string][] = [
-    ["net.ipv6.conf.all.forwarding", "1"], ["net.ipv6.conf.all.seg6_enabled", "1"],
-    ...interfaces.map((i): [string, string] => [`net.ipv6.conf.${i}.seg6_enabled`, "1"]),
+    [sysctlKey("net", "ipv6", "conf", "all", "forwarding"), "1"], [sysctlKey("net", "ipv6", "conf", "all", "seg6_enabled"), "1"],
+    ...interfaces.map((i): [string, string] => [sysctlKey("net", "ipv6", "conf", i, "seg6_enabled"), "1"]),
     // After a silent failure the neighbour entry of the peer is FAILED; the
     // kernel retries resolution every retrans_time (1 s by default), which
     // would add up to a second to the return after heal. 100 ms on the
     // protected point-to-point links bounds that delay.
-    ...ends.map((e): [string, string] => [`net.ipv6.neigh.${e.ifname}.retrans_time_ms`, String(NEIGH_RETRANS_MS)]),
+    ...ends.map((e): [string, string] => [sysctlKey("net", "ipv6", "neigh", e.ifname, "retrans_time_ms"), String(NEIGH_RETRANS_MS)]),
   ];
   return { router: me, ends, endX: endXSids(me, ends), prefixes, interfaces, source: sourceAddress(me), sysctls, files: PUSHED_FILES };
 }
