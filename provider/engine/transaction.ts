@@ -162,7 +162,8 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
     committedAt: new Date().toISOString(),
     by: base.controller,
   };
-  steps.push({ name: "record the applied configuration", writeFile: { path: APPLIED_RECORD, content: `${JSON.stringify(record)}\n`, mode: 0o644 } });
+  // Only root reads it: it names the routers and files of the whole apply.
+  steps.push({ name: "record the applied configuration", writeFile: { path: APPLIED_RECORD, content: `${JSON.stringify(record)}\n`, mode: 0o600 } });
   if (opts.confirmTimeoutS) steps.push({ name: "wait for the controller's confirmation", barrier: "confirm", timeoutS: opts.confirmTimeoutS });
   return { ...base, id, steps };
 }

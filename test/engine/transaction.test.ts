@@ -50,6 +50,7 @@ test("transaction: a first apply undoes each step by removing what it added", ()
   assert.deepEqual(files.undo, [], "no previous programs to reload");
   assert.deepEqual(txn.rollback, [], "no whole-configuration replay");
   const record = recordOf(txn);
+  assert.equal(txn.steps.find((s) => s.writeFile)!.writeFile!.mode, 0o600, "the record is root's alone");
   assert.equal(record.version, 2);
   assert.deepEqual(record.operations.map((o) => o.key), plan.operations.map((o) => o.key));
   assert.deepEqual(recordedRemoval(record).map((c) => c.argv), plan.remove.map((c) => c.argv), "destroy removes what the plan's removal says");
