@@ -57,3 +57,10 @@ test("network view: unknown values (references not yet known) are not checked", 
   view.plan("srv6_router", null, router(2));
   assert.deepEqual(view.plan("srv6_router", null, router(3, { locator: UNKNOWN })), []);
 });
+
+test("network view: a second resource under a name already planned is a duplicate", () => {
+  const view = new NetworkView();
+  assert.deepEqual(view.plan("srv6_router", null, router(1)), []);
+  const d = view.plan("srv6_router", null, router(3, { name: "r1" }));
+  assert.ok(d.some((x) => /duplicate srv6_router name/.test(x.detail ?? "") && JSON.stringify(x.path) === JSON.stringify([{ attribute: "name" }])), JSON.stringify(d));
+});

@@ -19,7 +19,7 @@ import type { SchemaIssue } from "../../../model/issue";
 import { BackendError, type Diagnostic, type TfObject } from "../../plugin/backend";
 import { containsUnknown } from "../../plugin/values";
 import type { AnyAppliedRecord } from "../record";
-import { plainConfig } from "./convert";
+import { plainConfig, stableJson } from "./convert";
 import { issueDiagnostic } from "./validate";
 
 interface Known {
@@ -34,7 +34,12 @@ const LAST_SEGMENT = /^the last segment must be/;
 const label = (type: ResourceType, name: string) => `${type}.${name}`;
 
 export class NetworkView {
-  private readonly planned = new Map<string, Known>();
+  /**
+   * By `type.name`. Terraform does not tell a provider a resource's address,
+   * and plans each resource once per walk: a second configuration under the
+   * same name is another resource, a duplicate the rules must see.
+   */
+  private readonly planned = new Map<string, Known[]>();
   private readonly recorded = new Map<string, Known>();
   /** Planned to be destroyed: records still name them, the rules must not. */
   private readonly going = new Set<string>();
@@ -63,7 +68,9 @@ export class NetworkView {
     if (containsUnknown(attributes)) return [];
     const config = plainConfig(attributes) as Known["config"];
     const me = label(type, config.name);
-    this.planned.set(me, { type, config });
+    // The same configuration again is the same resource planned again (each walk's apply re-plans).
+    const others = (this.planned.get(me) ?? []).filter((k) => stableJson(k.config) !== stableJson(config));
+    this.planned.set(me, [...others, { type, config }]);
     this.going.delete(me);
     return this.problems(me).map(issueDiagnostic);
   }
@@ -76,13 +83,14 @@ export class NetworkView {
 
   /** The rule book's issues of resource `me`, over everything known, `me` last. */
   problems(me: string): SchemaIssue[] {
-    const all = new Map<string, Known>([...this.recorded].filter(([k]) => !this.going.has(k)));
+    const all = new Map<string, Known[]>([...this.recorded].filter(([k]) => !this.going.has(k)).map(([k, v]) => [k, [v]]));
     for (const [k, v] of this.planned) all.set(k, v);
     const mine = all.get(me);
     if (!mine) return [];
     all.delete(me);
     all.set(me, mine);
-    const of = <T>(type: ResourceType) => [...all].filter(([, k]) => k.type === type).map(([l, k]): Entity<T> => ({ label: l, config: k.config as T }));
+    const entries = [...all].flatMap(([l, ks]) => ks.map((k) => [l, k] as const));
+    const of = <T>(type: ResourceType) => entries.filter(([, k]) => k.type === type).map(([l, k]): Entity<T> => ({ label: l, config: k.config as T }));
     const issues = checkSemantics({
       routers: of<RouterConfig>("srv6_router"),
       links: of<ProtectedLinkConfig>("srv6_protected_link"),
