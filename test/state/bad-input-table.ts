@@ -17,6 +17,8 @@ export interface BadInput {
   value: unknown;
   /** A fragment the explanation must contain (what is allowed). */
   says: RegExp;
+  /** Text the row writes into the document that no message, issue or --json output may show (key material). */
+  hidden?: readonly string[];
 }
 
 /** The router with logical id `id`. */
@@ -68,6 +70,13 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { what: "bad SSH user", mutate: (d) => (R(d, "r4").user = "Root!"), resource: "srv6_router.r4", field: "user", value: "Root!", says: /must match/ },
   { what: "provider parallelism 0", mutate: (d) => (d.provider.srv6[0].parallelism = 0), resource: "provider.srv6", field: "parallelism", value: 0, says: /between 1 and 256/ },
   { what: "count meta-argument", mutate: (d) => (R(d, "r3").count = 2), resource: "srv6_router.r3", field: "count", value: 2, says: /not supported/ },
+
+  // --- numbers JSON cannot write: 1e400 in a JSON file parses to Infinity; messages must not show JSON's null
+  { what: "probe interval Infinity (1e400 in the JSON file)", mutate: (d) => (L(d).probe_interval_ms = Infinity), resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: Infinity, says: /Infinity is not a finite number.*between 1 and 10000/ },
+  { what: "hold-down -Infinity (-1e400)", mutate: (d) => (L(d).hold_down_ms = -Infinity), resource: "srv6_protected_link.l12", field: "hold_down_ms", value: -Infinity, says: /-Infinity is not a finite number.*between 0 and 600000/ },
+  { what: "multiplier NaN", mutate: (d) => (L(d).multiplier = NaN), resource: "srv6_protected_link.l12", field: "multiplier", value: NaN, says: /NaN is not a finite number.*between 2 and 255/ },
+  { what: "SSH port Infinity", mutate: (d) => (R(d, "r1").port = Infinity), resource: "srv6_router.r1", field: "port", value: Infinity, says: /not a finite number.*between 1 and 65535/ },
+  { what: "provider parallelism Infinity", mutate: (d) => (d.provider.srv6[0].parallelism = Infinity), resource: "provider.srv6", field: "parallelism", value: Infinity, says: /not a finite number.*between 1 and 256/ },
 ];
 
 /** A fresh diamond document with `row`'s one mistake in it. */

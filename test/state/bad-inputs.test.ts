@@ -10,8 +10,11 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { validateDocument } from "../../provider/state";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { loadDesiredState, validateDocument } from "../../provider/state";
 import { SchemaError, formatIssue } from "../../provider/errors";
+import { formatValue } from "../../model/issue";
 import { diamondDocument } from "./diamond-document";
 import { BAD_INPUTS as table, badDocument } from "./bad-input-table";
 
@@ -44,7 +47,13 @@ for (const bad of table) {
     const where = `${bad.resource}.${bad.field}`;
     assert.ok(error.message.includes(line), "the error message lists the issue");
     assert.ok(line.startsWith(where), `message names ${where}: ${line}`);
-    if (bad.value !== undefined) assert.ok(line.includes(JSON.stringify(bad.value)), `message shows the value: ${line}`);
+    // The value as the rule book prints it: JSON, but Infinity as Infinity (not JSON's null) and key material not at all.
+    if (bad.value !== undefined) assert.ok(line.includes(formatValue(bad.value)), `message shows the value: ${line}`);
+    for (const secret of bad.hidden ?? []) {
+      assert.ok(!error.message.includes(secret), `the message never shows ${JSON.stringify(secret)}`);
+      assert.ok(!JSON.stringify(error.issues).includes(JSON.stringify(secret).slice(1, -1)), "no issue carries it");
+      assert.ok(!JSON.stringify(error.toJSON()).includes(JSON.stringify(secret).slice(1, -1)), "--json does not carry it");
+    }
   });
 }
 
@@ -63,6 +72,23 @@ test("every problem of a document is reported at once", () => {
     () => validateDocument(doc),
     (e: unknown) => e instanceof SchemaError && table.slice(0, 6).every((b) => e.issues.some((i) => i.resource === b.resource && i.field === b.field)),
   );
+});
+
+test("a number too large for JSON (1e400) in the stack file is refused showing Infinity, not null", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bad-inputs-"));
+  try {
+    const file = join(dir, "cdk.tf.json");
+    writeFileSync(file, JSON.stringify(diamondDocument(), null, 1).replace('"probe_interval_ms": 1,', '"probe_interval_ms": 1e400,'));
+    assert.throws(() => loadDesiredState({ path: file }), (e: unknown) => {
+      assert.ok(e instanceof SchemaError);
+      assert.match(e.message, /srv6_protected_link\.l12\.probe_interval_ms = Infinity: Infinity is not a finite number/);
+      assert.doesNotMatch(e.message, /= null/);
+      assert.deepEqual((e.toJSON().issues as { value: unknown }[]).map((i) => i.value), ["Infinity"], "--json says Infinity too");
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("no connection was attempted while validating", () => {

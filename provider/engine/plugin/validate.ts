@@ -8,7 +8,7 @@
  */
 import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { checkSemantics, type Entity } from "../../state";
-import type { SchemaIssue } from "../../errors";
+import { formatIssue, type SchemaIssue } from "../../errors";
 import type { AttributePath, Diagnostic } from "../../plugin/diagnostics";
 import { containsUnknown, type TfObject } from "../../plugin/values";
 import { plainConfig } from "./convert";
@@ -28,7 +28,7 @@ export function issueDiagnostic(issue: SchemaIssue): Diagnostic {
   return {
     severity: "error",
     summary: `Invalid ${where}`,
-    detail: `${where} = ${JSON.stringify(issue.value)}: ${issue.message}`,
+    detail: formatIssue(issue),
     ...(issue.field ? { path: pathOfField(issue.field) } : {}),
   };
 }
