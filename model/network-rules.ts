@@ -5,8 +5,8 @@
  * at the values it is given.
  */
 import type { SchemaIssue } from "./issue";
-import { connectionDefaults, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
-import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, type CheckedIpv6Prefix } from "./ipv6";
+import { connectionDefaults, LIMITS, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
+import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, specialRangeOf, specialRangeOverlapping, type CheckedIpv6Prefix } from "./ipv6";
 
 export interface Entity<T> {
   /** `type.name` used in messages. */
@@ -27,9 +27,35 @@ export interface SemanticInput {
 
 const LOCATOR_LENGTH = { min: 16, max: 64 };
 
+/**
+ * What each kind of address must be, said after the range it breaks
+ * ("is a link-local address (fe80::/10): ..."). SIDs, source addresses and
+ * segments are routed across the network, so they must be ordinary unicast
+ * addresses; a next hop is only used on its link, so it may be link-local.
+ */
+const ROLE = {
+  sid: "a SID must be a routable unicast address (global or unique local) inside its router's locator",
+  source: "the SRv6 source address must be a routable unicast address of this router",
+  segment: "a backup segment must be a routable unicast SID of a router",
+  nexthop: "a next hop must be a unicast address of the neighbour on the link (link-local is allowed)",
+} as const;
+
 export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const add = (resource: string, field: string, value: unknown, message: string) => issues.push({ resource, field, value, message });
+  // Values already refused for their range: the rules after that (inside the locator, unique...) stay quiet about them.
+  const refused = new Set<string>();
+  /** Whether `value` may serve as `role`; reports it when not. */
+  const usable = (label: string, field: string, value: string | undefined, role: keyof typeof ROLE): boolean => {
+    if (value === undefined) return true;
+    const a = tryParseIpv6(value);
+    const special = a === undefined ? undefined : specialRangeOf(a);
+    if (special === undefined || (role === "nexthop" && special.kind === "link-local")) return true;
+    add(label, field, value, `${special.address}: ${ROLE[role]}`);
+    refused.add(`${label}|${field}`);
+    return false;
+  };
+  const ok = (label: string, field: string) => !refused.has(`${label}|${field}`);
 
   // --- names -------------------------------------------------------------
   for (const [what, list] of [["srv6_router", input.routers], ["srv6_protected_link", input.links], ["srv6_backup_policy", input.policies]] as const) {
@@ -50,19 +76,30 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     if (!locator) add(e.label, "locator", r.locator, "must be an IPv6 prefix address/length");
     else if (locator.length < LOCATOR_LENGTH.min || locator.length > LOCATOR_LENGTH.max) add(e.label, "locator", r.locator, `prefix length must be between ${LOCATOR_LENGTH.min} and ${LOCATOR_LENGTH.max}`);
     else if (locator.hostBitsSet) add(e.label, "locator", r.locator, "has host bits set: write the network address (e.g. fc00:0:1::/48)");
-    const usable = locator && !locator.hostBitsSet && locator.length >= LOCATOR_LENGTH.min && locator.length <= LOCATOR_LENGTH.max ? locator : undefined;
-    if (!routers.has(r.name)) routers.set(r.name, { e, locator: usable });
+    const special = locator && specialRangeOverlapping(locator);
+    if (locator && special && !locator.hostBitsSet && locator.length >= LOCATOR_LENGTH.min && locator.length <= LOCATOR_LENGTH.max) {
+      add(e.label, "locator", r.locator, `${special.overlap}: a locator must be routable unicast space, global or unique local (e.g. fc00:0:1::/48)`);
+    }
+    const locatorOk = locator && !special && !locator.hostBitsSet && locator.length >= LOCATOR_LENGTH.min && locator.length <= LOCATOR_LENGTH.max ? locator : undefined;
+    if (!routers.has(r.name)) routers.set(r.name, { e, locator: locatorOk });
 
     const endpoint = `${r.host}:${connectionDefaults(r).port}`;
     const other = endpoints.get(endpoint);
     if (other) add(e.label, "host", r.host, `same SSH endpoint ${endpoint} as ${other}: each router needs its own host/port`);
     else endpoints.set(endpoint, e.label);
 
-    if (usable) {
+    usable(e.label, "node_sid", r.node_sid, "sid");
+    usable(e.label, "decap_sid", r.decap_sid, "sid");
+    usable(e.label, "source_address", r.source_address, "source");
+    (r.adjacency_sids ?? []).forEach((a, i) => {
+      usable(e.label, `adjacency_sids[${i}].sid`, a.sid, "sid");
+      usable(e.label, `adjacency_sids[${i}].nexthop`, a.nexthop, "nexthop");
+    });
+    if (locatorOk) {
       const inside = (field: string, value: string | undefined) => {
-        if (value === undefined) return;
+        if (value === undefined || !ok(e.label, field)) return;
         const a = tryParseIpv6(value);
-        if (a !== undefined && !prefixContains(usable, a)) add(e.label, field, value, `must lie inside the router's locator ${r.locator}`);
+        if (a !== undefined && !prefixContains(locatorOk, a)) add(e.label, field, value, `must lie inside the router's locator ${r.locator}`);
       };
       inside("node_sid", r.node_sid);
       inside("decap_sid", r.decap_sid);
@@ -91,6 +128,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const routerExists = (name: string) => routers.has(name) || input.invalidRouterNames.has(name);
   const knownRouters = () => [...routers.keys()].join(", ") || "(none)";
   const inLocatorOf = (routerName: string, label: string, field: string, value: string) => {
+    if (!ok(label, field)) return;
     const r = routers.get(routerName);
     const a = tryParseIpv6(value);
     if (r?.locator && a !== undefined && !prefixContains(r.locator, a)) add(label, field, value, `must lie inside the locator ${r.e.config.locator} of router ${routerName}`);
@@ -105,7 +143,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const sids = new Map<bigint, string>();
   const claimSid = (label: string, field: string, value: string) => {
     const v = tryParseIpv6(value);
-    if (v === undefined) return;
+    if (v === undefined || !ok(label, field)) return;
     const first = sids.get(v);
     if (first) add(label, field, value, `SID already used by ${first}; every SID must be unique in the network`);
     else sids.set(v, `${label}.${field}`);
@@ -127,7 +165,12 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       if (!routerExists(router)) add(e.label, `router_${side}`, router, `unknown router: no srv6_router named '${router}' (known: ${knownRouters()})`);
     }
     if (l.router_a === l.router_b) add(e.label, "router_b", l.router_b, "a protected link needs two different routers");
-    if (tryParseIpv6(l.peer_address_a) === tryParseIpv6(l.peer_address_b)) add(e.label, "peer_address_b", l.peer_address_b, "must differ from peer_address_a: each end has its own address on the link");
+    for (const side of ["a", "b"] as const) {
+      usable(e.label, `peer_address_${side}`, side === "a" ? l.peer_address_a : l.peer_address_b, "nexthop");
+      usable(e.label, `monitor_sid_${side}`, side === "a" ? l.monitor_sid_a : l.monitor_sid_b, "sid");
+      usable(e.label, `return_sid_${side}`, side === "a" ? l.return_sid_a : l.return_sid_b, "sid");
+    }
+    if (ok(e.label, "peer_address_a") && ok(e.label, "peer_address_b") && tryParseIpv6(l.peer_address_a) === tryParseIpv6(l.peer_address_b)) add(e.label, "peer_address_b", l.peer_address_b, "must differ from peer_address_a: each end has its own address on the link");
 
     for (const side of ["a", "b"] as const) {
       const self = side === "a" ? l.router_a : l.router_b;
@@ -151,7 +194,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       const adj = adjacencyOf(peer, ret);
       if (adj) {
         if (adj.a.interface !== peerIface) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, which leaves over ${adj.a.interface}; it must leave over the link's interface ${peerIface}`);
-        else if (tryParseIpv6(adj.a.nexthop) !== tryParseIpv6(peerNexthop)) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, whose nexthop ${adj.a.nexthop} is not the link's peer address ${peerNexthop}`);
+        else if (ok(e.label, side === "a" ? "peer_address_b" : "peer_address_a") && tryParseIpv6(adj.a.nexthop) !== tryParseIpv6(peerNexthop)) add(e.label, `return_sid_${side}`, ret, `is adjacency_sids[${adj.index}] of router ${peer}, whose nexthop ${adj.a.nexthop} is not the link's peer address ${peerNexthop}`);
       } else {
         claimSid(e.label, `return_sid_${side}`, ret);
       }
@@ -166,7 +209,7 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
           const self = side === "a" ? l.config.router_a : l.config.router_b;
           const iface = side === "a" ? l.config.interface_a : l.config.interface_b;
           const peerAddr = side === "a" ? l.config.peer_address_a : l.config.peer_address_b;
-          if (self === e.config.name && iface === a.interface && tryParseIpv6(peerAddr) !== tryParseIpv6(a.nexthop)) {
+          if (self === e.config.name && iface === a.interface && ok(e.label, `adjacency_sids[${i}].nexthop`) && ok(l.label, `peer_address_${side}`) && tryParseIpv6(peerAddr) !== tryParseIpv6(a.nexthop)) {
             add(e.label, `adjacency_sids[${i}].nexthop`, a.nexthop, `interface ${a.interface} is the protected link ${l.label}, whose peer address is ${peerAddr}; the End.X nexthop must be that address`);
           }
         }
@@ -196,15 +239,23 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     const prefix = tryParseIpv6Prefix(p.prefix);
     if (!prefix) add(e.label, "prefix", p.prefix, "must be an IPv6 prefix address/length with length 0..128");
     else if (prefix.hostBitsSet) add(e.label, "prefix", p.prefix, "has host bits set: write the network address of the prefix");
-    else {
+    else if (prefix.length < LIMITS.protected_prefix_length.minimum) {
+      add(e.label, "prefix", p.prefix, `is a /${prefix.length}: a protected prefix must be /${LIMITS.protected_prefix_length.minimum} or longer (it is installed as a route over the protected link and would take over the router's routes to everything it covers; a default route cannot be protected)`);
+    } else if (specialRangeOverlapping(prefix)) {
+      add(e.label, "prefix", p.prefix, `${specialRangeOverlapping(prefix)!.overlap}: a protected prefix must be routable unicast destinations, global or unique local`);
+    } else if ([...routers.values()].some((r) => r.locator && prefixesOverlap(r.locator, prefix))) {
+      const r = [...routers.values()].find((x) => x.locator && prefixesOverlap(x.locator, prefix))!;
+      add(e.label, "prefix", p.prefix, `overlaps the locator ${r.e.config.locator} of ${r.e.label}: locators hold SIDs, a protected prefix must lie outside every locator`);
+    } else {
       const list = prefixesByRouter.get(p.router) ?? [];
       const clash = list.find((o) => prefixesOverlap(o.p, prefix));
       if (clash) add(e.label, "prefix", p.prefix, `overlaps prefix ${clash.e.config.prefix} of ${clash.e.label} on router ${p.router}; protected prefixes on one router must be disjoint`);
       list.push({ e, p: prefix });
       prefixesByRouter.set(p.router, list);
     }
+    p.segments.forEach((seg, i) => usable(e.label, `segments[${i}]`, seg, "segment"));
     if (p.segments.length === 0) add(e.label, "segments", p.segments, "must list at least one segment");
-    else {
+    else if (ok(e.label, `segments[${p.segments.length - 1}]`)) {
       const last = p.segments[p.segments.length - 1];
       const owner = decapSids.get(tryParseIpv6(last) ?? -1n);
       if (owner === undefined) add(e.label, `segments[${p.segments.length - 1}]`, last, `the last segment must be the decap_sid (End.DT6) of a router; known decap SIDs: ${input.routers.map((r) => r.config.decap_sid).join(", ") || "(none)"}`);

@@ -108,6 +108,13 @@ export const LIMITS = {
   multiplier: { minimum: 2, maximum: 255 },
   hold_down_ms: { minimum: 0, maximum: 600000 },
   segments: { minItems: 1, maxItems: 6 },
+  /**
+   * The shortest protected prefix. A policy's prefix is installed as a route
+   * over the protected link, so it takes over the router's own routes to
+   * everything it covers: a default route (::/0) or an aggregate larger than
+   * any one operator's address space (the RIRs' blocks are /12) is refused.
+   */
+  protected_prefix_length: { minimum: 16 },
 } as const;
 
 const name = { type: "string", pattern: NAME_PATTERN, description: "Resource name: lower-case letters, digits, '-' and '_', starting with a letter." } as const;

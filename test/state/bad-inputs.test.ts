@@ -61,6 +61,17 @@ test("the table has at least 20 bad inputs", () => {
   assert.ok(table.length >= 20, `only ${table.length}`);
 });
 
+test("accepted: link-local next hops (peer addresses, End.X nexthops) on a point-to-point link", () => {
+  const doc = diamondDocument();
+  const l = doc.resource.srv6_protected_link.l12;
+  l.peer_address_a = "fe80::2";
+  l.peer_address_b = "fe80::1";
+  doc.resource.srv6_router.r1.adjacency_sids[0].nexthop = "fe80::2";
+  doc.resource.srv6_router.r2.adjacency_sids[0].nexthop = "fe80::1";
+  const state = validateDocument(doc);
+  assert.equal(state.links[0]!.peer_address_a, "fe80::2");
+});
+
 test("every row has its own name", () => {
   assert.equal(new Set(table.map((b) => b.what)).size, table.length);
 });
