@@ -7,6 +7,7 @@
 import type { SchemaIssue } from "./issue";
 import { connectionDefaults, LIMITS, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
 import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, specialRangeOf, specialRangeOverlapping, type CheckedIpv6Prefix } from "./ipv6";
+import { loopbackAddress } from "./sid-layout";
 
 export interface Entity<T> {
   /** `type.name` used in messages. */
@@ -23,6 +24,23 @@ export interface SemanticInput {
   invalidLinkNames: ReadonlySet<string>;
   /** decap_sid values written on routers that failed their schema (so segments naming them are not reported again). */
   invalidRouterDecapSids: readonly string[];
+  /**
+   * Every SID written on a resource that failed its schema (node, decap and
+   * adjacency SIDs of routers, return SIDs of links), so that a segment naming
+   * one is not reported as "not a SID of any router" as well.
+   */
+  invalidResourceSids?: readonly string[];
+}
+
+/** What a SID of the network is, for the rules on segment lists. */
+interface SidRole {
+  readonly kind: "node" | "decap" | "adjacency" | "return" | "monitor";
+  /** The router that serves it. */
+  readonly router: string;
+  /** Where it is declared: `srv6_router.r1.node_sid`. */
+  readonly owner: string;
+  /** For an End.X (adjacency or return SID): the interface it sends out of. */
+  readonly interface?: string;
 }
 
 const LOCATOR_LENGTH = { min: 16, max: 64 };
@@ -140,13 +158,13 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   };
 
   // --- SIDs unique network-wide ------------------------------------------
-  const sids = new Map<bigint, string>();
+  const sids = new Map<bigint, { label: string; field: string; value: string }>();
   const claimSid = (label: string, field: string, value: string) => {
     const v = tryParseIpv6(value);
     if (v === undefined || !ok(label, field)) return;
     const first = sids.get(v);
-    if (first) add(label, field, value, `SID already used by ${first}; every SID must be unique in the network`);
-    else sids.set(v, `${label}.${field}`);
+    if (first) add(label, field, value, `SID already used by ${first.label}.${first.field}; every SID must be unique in the network`);
+    else sids.set(v, { label, field, value });
   };
   for (const e of input.routers) {
     claimSid(e.label, "node_sid", e.config.node_sid);
@@ -217,6 +235,93 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     });
   }
 
+  // --- a SID is never one of the network's own addresses -------------------
+  // The tunnel source (source_address, by default the locator's ::1, which the
+  // lab also puts on lo) and the link addresses are the routers' own addresses:
+  // a packet sent to one is delivered to the router, not processed as a SID.
+  for (const r of routers.values()) {
+    const c = r.e.config;
+    if (r.locator) {
+      const loopback = loopbackAddress(r.locator);
+      const sid = sids.get(tryParseIpv6(loopback)!);
+      if (sid) add(sid.label, sid.field, sid.value, `is ${loopback}, the locator's ::1, which is kept for the router's own address (its loopback, and the SRv6 source address when source_address is unset); a SID must not be it`);
+    }
+    if (c.source_address !== undefined) {
+      const v = tryParseIpv6(c.source_address);
+      const sid = v === undefined || !ok(r.e.label, "source_address") ? undefined : sids.get(v);
+      if (sid) add(r.e.label, "source_address", c.source_address, `is also the SID ${sid.label}.${sid.field}: the SRv6 source address is the router's own address and must not be a SID`);
+    }
+  }
+  for (const l of links.values()) {
+    for (const side of ["a", "b"] as const) {
+      const field = `peer_address_${side}`;
+      const value = side === "a" ? l.config.peer_address_a : l.config.peer_address_b;
+      const v = tryParseIpv6(value);
+      const sid = v === undefined || !ok(l.label, field) ? undefined : sids.get(v);
+      if (sid) add(l.label, field, value, `is also the SID ${sid.label}.${sid.field}: a link address is a router's own address and must not be a SID`);
+    }
+  }
+
+  // What each SID is, for the segment lists: the SIDs the routers serve.
+  const sidRoles = new Map<bigint, SidRole>();
+  const role = (value: string, r: SidRole) => {
+    const v = tryParseIpv6(value);
+    if (v !== undefined && !sidRoles.has(v)) sidRoles.set(v, r);
+  };
+  for (const [name, r] of routers) {
+    role(r.e.config.node_sid, { kind: "node", router: name, owner: `${r.e.label}.node_sid` });
+    role(r.e.config.decap_sid, { kind: "decap", router: name, owner: `${r.e.label}.decap_sid` });
+    (r.e.config.adjacency_sids ?? []).forEach((a, i) => role(a.sid, { kind: "adjacency", router: name, owner: `${r.e.label}.adjacency_sids[${i}].sid`, interface: a.interface }));
+  }
+  for (const l of links.values()) {
+    const c = l.config;
+    // return_sid_a is router b's End.X back over the link to a, and the other way round.
+    role(c.return_sid_a, { kind: "return", router: c.router_b, owner: `${l.label}.return_sid_a`, interface: c.interface_b });
+    role(c.return_sid_b, { kind: "return", router: c.router_a, owner: `${l.label}.return_sid_b`, interface: c.interface_a });
+    role(c.monitor_sid_a, { kind: "monitor", router: c.router_a, owner: `${l.label}.monitor_sid_a` });
+    role(c.monitor_sid_b, { kind: "monitor", router: c.router_b, owner: `${l.label}.monitor_sid_b` });
+  }
+  const invalidSids = new Set((input.invalidResourceSids ?? []).map(tryParseIpv6).filter((v): v is bigint => v !== undefined));
+  const sidKind = { node: "node SID", decap: "decap SID", adjacency: "End.X SID", return: "End.X SID", monitor: "monitor SID" } as const;
+
+  /** The segment rules of one policy: SIDs of routers, each once, and never across the link it protects. */
+  const checkSegments = (e: Entity<BackupPolicyConfig>, link: Entity<ProtectedLinkConfig> | undefined) => {
+    const p = e.config;
+    const values = p.segments.map((seg) => tryParseIpv6(seg));
+    const isEnd = link !== undefined && (p.router === link.config.router_a || p.router === link.config.router_b);
+    const peer = !isEnd ? undefined : p.router === link!.config.router_a ? link!.config.router_b : link!.config.router_a;
+    p.segments.forEach((seg, i) => {
+      const field = `segments[${i}]`;
+      const v = values[i];
+      if (v === undefined || !ok(e.label, field)) return;
+      const repeated = values.findIndex((w, j) => j < i && w === v);
+      if (repeated >= 0) {
+        add(e.label, field, seg, `repeats segments[${repeated}] (${p.segments[repeated]}): a backup path visits each SID once`);
+        return;
+      }
+      const r = sidRoles.get(v);
+      const last = i === p.segments.length - 1;
+      // The last segment has a rule of its own (a decap SID of another router), below.
+      if (!last && r === undefined) {
+        if (!invalidSids.has(v)) add(e.label, field, seg, "is not a SID of any router: a backup segment must be the node_sid, the decap_sid or an End.X SID (an adjacency SID, or a link's return SID) of a declared srv6_router");
+        return;
+      }
+      if (!last && r?.kind === "monitor") {
+        add(e.label, field, seg, `is ${r.owner}, an End.BPF SID that only receives probes: a backup segment must be a node, decap or End.X SID`);
+        return;
+      }
+      if (!isEnd || r === undefined) return;
+      const c = link!.config;
+      const overTheLink = (r.kind === "adjacency" || r.kind === "return") &&
+        ((r.router === c.router_a && r.interface === c.interface_a) || (r.router === c.router_b && r.interface === c.interface_b));
+      if (overTheLink) {
+        add(e.label, field, seg, `is ${r.owner}, the End.X SID of router ${r.router} over ${r.interface}, which is the protected link ${c.name}: the backup path must not cross the link it protects`);
+      } else if (i === 0 && (r.kind === "node" || r.kind === "decap") && r.router === peer) {
+        add(e.label, field, seg, `is the ${sidKind[r.kind]} of router ${peer}, the other end of the protected link ${c.name}: the route from ${p.router} to it is that link, so the backup path would take the failed link; the first segment must lead around it (e.g. the node SID of another neighbour)`);
+      }
+    });
+  };
+
   // --- backup policies ---------------------------------------------------
   const decapSids = new Map<bigint, string>();
   for (const e of input.routers) {
@@ -254,8 +359,9 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       prefixesByRouter.set(p.router, list);
     }
     p.segments.forEach((seg, i) => usable(e.label, `segments[${i}]`, seg, "segment"));
+    checkSegments(e, link);
     if (p.segments.length === 0) add(e.label, "segments", p.segments, "must list at least one segment");
-    else if (ok(e.label, `segments[${p.segments.length - 1}]`)) {
+    else if (ok(e.label, `segments[${p.segments.length - 1}]`) && !issues.some((i) => i.resource === e.label && i.field === `segments[${p.segments.length - 1}]`)) {
       const last = p.segments[p.segments.length - 1];
       const owner = decapSids.get(tryParseIpv6(last) ?? -1n);
       if (owner === undefined) add(e.label, `segments[${p.segments.length - 1}]`, last, `the last segment must be the decap_sid (End.DT6) of a router; known decap SIDs: ${input.routers.map((r) => r.config.decap_sid).join(", ") || "(none)"}`);

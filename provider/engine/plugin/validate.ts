@@ -34,7 +34,7 @@ export function issueDiagnostic(issue: SchemaIssue): Diagnostic {
 }
 
 /** Rules that need resources other than this one: answered at apply. */
-const NEEDS_OTHERS = [/^unknown router/, /^unknown link/, /^the last segment must be/, /^is router .* own decap SID/, /^must be an end of link/];
+const NEEDS_OTHERS = [/^unknown router/, /^unknown link/, /^the last segment must be/, /^is router .* own decap SID/, /^must be an end of link/, /^is not a SID of any router/];
 
 export function validateOne(type: ResourceType, obj: TfObject): Diagnostic[] {
   if (containsUnknown(obj)) return [];
