@@ -5,7 +5,7 @@
  * at the values it is given.
  */
 import type { SchemaIssue } from "./issue";
-import { connectionDefaults, LIMITS, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
+import { connectionDefaults, DEFAULTS, LIMITS, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
 import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, specialRangeOf, specialRangeOverlapping, type CheckedIpv6Prefix } from "./ipv6";
 import { loopbackAddress } from "./sid-layout";
 
@@ -57,6 +57,17 @@ const ROLE = {
   segment: "a backup segment must be a routable unicast SID of a router",
   nexthop: "a next hop must be a unicast address of the neighbour on the link (link-local is allowed)",
 } as const;
+
+/**
+ * When a link's failure detection (probe interval x multiplier) takes longer
+ * than LIMITS.detection_time_ms: "5000 x 3 = 15000 ms: a failure must be
+ * detected within 10000 ms; ...", to follow the names of the two settings.
+ */
+export function detectionTimeProblem(probeIntervalMs: number, multiplier: number): string | undefined {
+  const ms = probeIntervalMs * multiplier;
+  if (!(ms > LIMITS.detection_time_ms.maximum)) return undefined;
+  return `${probeIntervalMs} x ${multiplier} = ${ms} ms: a failure must be detected within ${LIMITS.detection_time_ms.maximum} ms; probe more often or lower the multiplier`;
+}
 
 export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
@@ -183,6 +194,9 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       if (!routerExists(router)) add(e.label, `router_${side}`, router, `unknown router: no srv6_router named '${router}' (known: ${knownRouters()})`);
     }
     if (l.router_a === l.router_b) add(e.label, "router_b", l.router_b, "a protected link needs two different routers");
+    const interval = l.probe_interval_ms ?? DEFAULTS.probe_interval_ms;
+    const slow = detectionTimeProblem(interval, l.multiplier ?? DEFAULTS.multiplier);
+    if (slow) add(e.label, "probe_interval_ms", interval, `probe_interval_ms x multiplier = ${slow}`);
     for (const side of ["a", "b"] as const) {
       usable(e.label, `peer_address_${side}`, side === "a" ? l.peer_address_a : l.peer_address_b, "nexthop");
       usable(e.label, `monitor_sid_${side}`, side === "a" ? l.monitor_sid_a : l.monitor_sid_b, "sid");

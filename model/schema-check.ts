@@ -10,6 +10,7 @@
 import type { default as AjvType, ErrorObject, ValidateFunction } from "ajv";
 import { isIpv6Address } from "./ipv6";
 import { redactValue } from "./issue";
+import { PATTERN_RULES } from "./schema";
 
 export interface SchemaViolation {
   /** JSON pointer of the attribute (`/adjacency_sids/0/sid`; "" for the whole value). */
@@ -73,8 +74,10 @@ function explain(e: ErrorObject): string {
       return "is an unknown attribute (not in the schema)";
     case "format":
       return e.params.format === "ipv6" ? "must be a valid IPv6 address" : `must be a valid ${String(e.params.format)}`;
-    case "pattern":
-      return `must match the pattern ${String(e.params.pattern)}`;
+    case "pattern": {
+      const words = PATTERN_RULES.get(String(e.params.pattern));
+      return `must match the pattern ${String(e.params.pattern)}${words ? `: ${words}` : ""}`;
+    }
     case "type":
       // JSON.parse reads a number too large for a double (1e400) as Infinity: say so, with the range allowed.
       if (typeof e.data === "number" && !Number.isFinite(e.data)) {

@@ -14,8 +14,23 @@ export const NAME_PATTERN = "^[a-z][a-z0-9_-]{0,62}$";
 export const IPV6_PATTERN = "^[0-9a-fA-F:.]{2,45}$";
 /** An IPv6 prefix `address/length`. */
 export const IPV6_PREFIX_PATTERN = "^[0-9a-fA-F:.]{2,45}/[0-9]{1,3}$";
-/** A Linux interface name (IFNAMSIZ - 1, no slash, no whitespace, no shell metacharacters). */
+/**
+ * A Linux interface name. The kernel allows up to 15 bytes (IFNAMSIZ - 1),
+ * no '/', ':' or whitespace, and not "." or ".."; we also refuse every shell
+ * metacharacter and a leading '-' or '.' (the name is an argument of ip and tc).
+ * `eth1.100` (a VLAN) and `br-core` are fine.
+ */
 export const IFNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$";
+/** IFNAME_PATTERN in words. */
+export const IFNAME_RULE = "a Linux interface name: 1 to 15 characters, letters, digits, '_', '.' and '-', starting with a letter or digit; no '/', whitespace or shell metacharacters, and not '.' or '..'";
+/** NAME_PATTERN in words. */
+export const NAME_RULE = "a resource name: 1 to 63 characters, lower-case letters, digits, '-' and '_', starting with a letter";
+
+/** Each named pattern's rule in words: the schema check says it after the pattern (model/schema-check.ts). */
+export const PATTERN_RULES: ReadonlyMap<string, string> = new Map([
+  [IFNAME_PATTERN, IFNAME_RULE],
+  [NAME_PATTERN, NAME_RULE],
+]);
 
 /** `srv6_router`: one Linux router, how to reach it, and its node-level SIDs. */
 export interface RouterConfig {
@@ -107,6 +122,8 @@ export const LIMITS = {
   probe_interval_ms: { minimum: 1, maximum: 10000 },
   multiplier: { minimum: 2, maximum: 255 },
   hold_down_ms: { minimum: 0, maximum: 600000 },
+  /** The longest failure detection time, probe_interval_ms x multiplier (a whole-network rule, model/network-rules.ts). */
+  detection_time_ms: { maximum: 10000 },
   segments: { minItems: 1, maxItems: 6 },
   /**
    * The shortest protected prefix. A policy's prefix is installed as a route

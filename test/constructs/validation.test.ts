@@ -157,6 +157,7 @@ test("declaration errors name the construct, the field and the value", () => {
   assertConfigError(() => net.protect(other.l12), "protect", other.l12.node.path, /not a link of this network/);
   assertConfigError(() => net.protect(l12, { probeIntervalMs: 0 }), "probeIntervalMs", 0, /link "r1-r2"/, /1 to 10000/);
   assertConfigError(() => net.protect(l12, { multiplier: 1 }), "multiplier", 1, /2 to 255/);
+  assertConfigError(() => net.protect(l12, { probeIntervalMs: 5000 }), "probeIntervalMs", 5000, /probeIntervalMs x multiplier = 5000 x 3 = 15000 ms/, /within 10000 ms/);
   assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { holdDownMs: -1 }), "holdDownMs", -1);
 });
 

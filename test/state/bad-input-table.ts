@@ -125,6 +125,18 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { what: "monitor SID equal to the locator's ::1", mutate: (d) => (L(d).monitor_sid_a = "fc00:0:1::1"), resource: "srv6_protected_link.l12", field: "monitor_sid_a", value: "fc00:0:1::1", says: /the locator's ::1, which is kept for the router's own address/ },
   { what: "peer address equal to a node SID", mutate: (d) => { L(d).peer_address_a = "fc00:0:2:e::"; R(d, "r1").adjacency_sids[0].nexthop = "fc00:0:2:e::"; }, resource: "srv6_protected_link.l12", field: "peer_address_a", value: "fc00:0:2:e::", says: /is also the SID srv6_router.r2.node_sid: a link address is a router's own address/ },
   { what: "peer address equal to a monitor SID", mutate: (d) => { L(d).peer_address_b = "fc00:0:1:b1::"; R(d, "r2").adjacency_sids[0].nexthop = "fc00:0:1:b1::"; }, resource: "srv6_protected_link.l12", field: "peer_address_b", value: "fc00:0:1:b1::", says: /is also the SID srv6_protected_link.l12.monitor_sid_a/ },
+
+  // --- combinations
+  { what: "detection time over 10 s (probe interval x multiplier)", mutate: (d) => (L(d).probe_interval_ms = 5000), resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: 5000, says: /probe_interval_ms x multiplier = 5000 x 3 = 15000 ms: a failure must be detected within 10000 ms/ },
+  { what: "detection time over 10 s with the most misses allowed", mutate: (d) => { L(d).probe_interval_ms = 100; L(d).multiplier = 255; }, resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: 100, says: /100 x 255 = 25500 ms/ },
+
+  // --- interface names (Linux: at most 15 bytes, no '/', no whitespace, not '.' or '..')
+  { what: "interface name of 16 characters", mutate: (d) => (L(d).interface_a = "eth1234567890123"), resource: "srv6_protected_link.l12", field: "interface_a", value: "eth1234567890123", says: /must match the pattern .*: a Linux interface name: 1 to 15 characters/ },
+  { what: "interface named '.'", mutate: (d) => (L(d).interface_b = "."), resource: "srv6_protected_link.l12", field: "interface_b", value: ".", says: /1 to 15 characters.*not '\.' or '\.\.'/ },
+  { what: "interface named '..'", mutate: (d) => (R(d, "r3").adjacency_sids = [{ sid: "fc00:0:3:e2::", interface: "..", nexthop: "fd00:0:0:3::1" }]), resource: "srv6_router.r3", field: "adjacency_sids[0].interface", value: "..", says: /a Linux interface name: 1 to 15 characters/ },
+  { what: "interface name with '/'", mutate: (d) => (L(d).interface_a = "eth/1"), resource: "srv6_protected_link.l12", field: "interface_a", value: "eth/1", says: /1 to 15 characters.*no '\/', whitespace or shell metacharacters/ },
+  { what: "interface name with a space", mutate: (d) => (L(d).interface_b = "eth 1"), resource: "srv6_protected_link.l12", field: "interface_b", value: "eth 1", says: /1 to 15 characters/ },
+  { what: "interface name with a trailing newline", mutate: (d) => (L(d).interface_a = "eth1\n"), resource: "srv6_protected_link.l12", field: "interface_a", value: "eth1\n", says: /1 to 15 characters/ },
 ];
 
 /** A fresh diamond document with `row`'s one mistake in it. */

@@ -72,6 +72,25 @@ test("accepted: link-local next hops (peer addresses, End.X nexthops) on a point
   assert.equal(state.links[0]!.peer_address_a, "fe80::2");
 });
 
+test("accepted: interface names Linux allows (a VLAN eth1.100, a bridge br-core, 15 characters)", () => {
+  const doc = diamondDocument();
+  const l = doc.resource.srv6_protected_link.l12;
+  l.interface_a = "eth1.100";
+  l.interface_b = "br-core";
+  doc.resource.srv6_router.r1.adjacency_sids[0].interface = "eth1.100";
+  doc.resource.srv6_router.r2.adjacency_sids[0].interface = "br-core";
+  doc.resource.srv6_router.r3.adjacency_sids = [{ sid: "fc00:0:3:e2::", interface: "abcdefghijklmno", nexthop: "fd00:0:0:3::1" }];
+  const state = validateDocument(doc);
+  assert.deepEqual([state.links[0]!.interface_a, state.links[0]!.interface_b], ["eth1.100", "br-core"]);
+});
+
+test("accepted: a detection time of exactly 10 s", () => {
+  const doc = diamondDocument();
+  doc.resource.srv6_protected_link.l12.probe_interval_ms = 5000;
+  doc.resource.srv6_protected_link.l12.multiplier = 2;
+  assert.equal(validateDocument(doc).links[0]!.probe_interval_ms, 5000);
+});
+
 test("every row has its own name", () => {
   assert.equal(new Set(table.map((b) => b.what)).size, table.length);
 });
