@@ -137,6 +137,18 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { what: "interface name with '/'", mutate: (d) => (L(d).interface_a = "eth/1"), resource: "srv6_protected_link.l12", field: "interface_a", value: "eth/1", says: /1 to 15 characters.*no '\/', whitespace or shell metacharacters/ },
   { what: "interface name with a space", mutate: (d) => (L(d).interface_b = "eth 1"), resource: "srv6_protected_link.l12", field: "interface_b", value: "eth 1", says: /1 to 15 characters/ },
   { what: "interface name with a trailing newline", mutate: (d) => (L(d).interface_a = "eth1\n"), resource: "srv6_protected_link.l12", field: "interface_a", value: "eth1\n", says: /1 to 15 characters/ },
+
+  // --- names that are also members of every JavaScript object: no lookup may find Object.prototype
+  { what: "policy on a link named 'constructor' (not declared)", mutate: (d) => (P(d).link = "constructor"), resource: "srv6_backup_policy.r1-to-h2", field: "link", value: "constructor", says: /unknown link: no srv6_protected_link named 'constructor' \(known: l12\)/ },
+  { what: "policy on a router named 'constructor' (not declared)", mutate: (d) => (P(d, "p2").router = "constructor"), resource: "srv6_backup_policy.r2-to-h1", field: "router", value: "constructor", says: /unknown router: no srv6_router named 'constructor'/ },
+  { what: "link whose router_a is '__proto__'", mutate: (d) => (L(d).router_a = "__proto__"), resource: "srv6_protected_link.l12", field: "router_a", value: "__proto__", says: /must match the pattern .*: a resource name: 1 to 63 characters, lower-case letters, digits, '-' and '_', starting with a letter/ },
+  { what: "policy router 'toString'", mutate: (d) => (P(d).router = "toString"), resource: "srv6_backup_policy.r1-to-h2", field: "router", value: "toString", says: /a resource name: 1 to 63 characters/ },
+  { what: "link named 'hasOwnProperty'", mutate: (d) => (L(d).name = "hasOwnProperty"), resource: "srv6_protected_link.l12", field: "name", value: "hasOwnProperty", says: /a resource name/ },
+  { what: "reference to a resource named 'constructor'", mutate: (d) => (L(d).router_b = "${srv6_router.constructor.name}"), resource: "srv6_protected_link.l12", field: "router_b", value: "${srv6_router.constructor.name}", says: /reference to unknown resource srv6_router.constructor/ },
+  { what: "reference to an attribute named 'constructor'", mutate: (d) => (P(d).router = "${srv6_router.r1.constructor}"), resource: "srv6_backup_policy.r1-to-h2", field: "router", value: "${srv6_router.r1.constructor}", says: /reference srv6_router.r1.constructor: that attribute is not set in srv6_router.r1/ },
+  { what: "reference to an attribute named '__proto__'", mutate: (d) => (P(d, "p2").link = "${srv6_protected_link.l12.__proto__}"), resource: "srv6_backup_policy.r2-to-h1", field: "link", value: "${srv6_protected_link.l12.__proto__}", says: /that attribute is not set in srv6_protected_link.l12/ },
+  { what: "reference into a list element's 'toString'", mutate: (d) => (L(d).return_sid_b = "${srv6_router.r1.adjacency_sids[0].toString}"), resource: "srv6_protected_link.l12", field: "return_sid_b", value: "${srv6_router.r1.adjacency_sids[0].toString}", says: /that attribute is not set/ },
+  { what: "resource attribute named '__proto__'", mutate: (d) => Object.defineProperty(R(d, "r3"), "__proto__", { value: { colour: "red" }, enumerable: true, writable: true, configurable: true }), resource: "srv6_router.r3", field: "__proto__", value: { colour: "red" }, says: /unknown attribute/ },
 ];
 
 /** A fresh diamond document with `row`'s one mistake in it. */

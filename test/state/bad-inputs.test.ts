@@ -91,6 +91,28 @@ test("accepted: a detection time of exactly 10 s", () => {
   assert.equal(validateDocument(doc).links[0]!.probe_interval_ms, 5000);
 });
 
+test("accepted: a router and a link named 'constructor' (names are looked up in maps, never in an object's prototype)", () => {
+  const doc = diamondDocument();
+  doc.resource.srv6_router.r1.name = "constructor";
+  doc.resource.srv6_protected_link.l12.name = "constructor";
+  doc.resource.srv6_backup_policy.p2.link = "constructor";
+  const state = validateDocument(doc);
+  assert.deepEqual(state.routers.map((r) => r.name), ["constructor", "r2", "r3", "r4"]);
+  assert.deepEqual(state.links.map((l) => [l.name, l.router_a]), [["constructor", "constructor"]]);
+  assert.deepEqual(state.policies.map((p) => [p.router, p.link]), [["constructor", "constructor"], ["r2", "constructor"]]);
+});
+
+test("a resource cannot hide attributes in a '__proto__' key (JSON.parse makes it an own key; it stays one)", () => {
+  const doc = JSON.parse(JSON.stringify(diamondDocument()).replace('"name":"r3",', '"name":"r3","__proto__":{"adjacency_sids":[]},'));
+  delete doc.resource.srv6_router.r3.decap_sid;
+  assert.throws(() => validateDocument(doc), (e: unknown) => {
+    assert.ok(e instanceof SchemaError);
+    assert.ok(e.issues.some((i) => i.resource === "srv6_router.r3" && i.field === "__proto__" && /unknown attribute/.test(i.message)), e.message);
+    assert.ok(e.issues.some((i) => i.resource === "srv6_router.r3" && i.field === "decap_sid" && /required/.test(i.message)), e.message);
+    return true;
+  });
+});
+
 test("every row has its own name", () => {
   assert.equal(new Set(table.map((b) => b.what)).size, table.length);
 });
