@@ -5,7 +5,7 @@
  * at the values it is given.
  */
 import type { SchemaIssue } from "./issue";
-import { connectionDefaults, DEFAULTS, LIMITS, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
+import { connectionDefaults, DEFAULTS, LIMITS, splitJumpHost, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
 import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, specialRangeOf, specialRangeOverlapping, type CheckedIpv6Prefix } from "./ipv6";
 import { loopbackAddress } from "./sid-layout";
 
@@ -112,6 +112,12 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     const locatorOk = locator && !special && !locator.hostBitsSet && locator.length >= LOCATOR_LENGTH.min && locator.length <= LOCATOR_LENGTH.max ? locator : undefined;
     if (!routers.has(r.name)) routers.set(r.name, { e, locator: locatorOk });
 
+    if (r.jump_host !== undefined) {
+      const port = splitJumpHost(r.jump_host).port;
+      if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+        add(e.label, "jump_host", r.jump_host, `the jump host's port ${port === "" ? "is empty" : `'${port}' is not a port`}: write [user@]host[:port] with a port from 1 to 65535 (or leave it out for 22)`);
+      }
+    }
     const endpoint = `${r.host}:${connectionDefaults(r).port}`;
     const other = endpoints.get(endpoint);
     if (other) add(e.label, "host", r.host, `same SSH endpoint ${endpoint} as ${other}: each router needs its own host/port`);

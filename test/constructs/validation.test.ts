@@ -15,6 +15,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Testing, TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
+import { KEY_MATERIAL_NOT_SHOWN } from "../../model/issue";
+import { PASTED_KEY, PASTED_KEY_BODY } from "../state/bad-input-table";
 import { ConstructConfigError, ProtectedNetwork, type Router, type RouterProps, type TopologyProblemKind } from "../../constructs";
 
 function triangle(overrides: Partial<Record<"r1" | "r2" | "r3", Partial<RouterProps>>> = {}) {
@@ -144,6 +146,9 @@ test("declaration errors name the construct, the field and the value", () => {
   assertConfigError(() => net.addRouter("r7", { ...ok, locator: "fc00:0:7::1/48" }), "locator", "fc00:0:7::1/48", /host bits/);
   assertConfigError(() => net.addRouter("r7", { ...ok, host: "h;reboot" }), "host", "h;reboot", /router "r7"/, /pattern/);
   assertConfigError(() => net.addRouter("r7", { ...ok, privateKeyFile: "" }), "privateKeyFile", "", /router "r7"/);
+  assertConfigError(() => net.addRouter("r7", { ...ok, privateKeyFile: "id_ed25519" }), "privateKeyFile", "id_ed25519", /an absolute path/);
+  assertConfigError(() => net.addRouter("r7", { ...ok, privateKeyFile: PASTED_KEY }), "privateKeyFile", KEY_MATERIAL_NOT_SHOWN, /privateKeyFile = "\(key material, not shown\)": .*not its content/);
+  assert.throws(() => net.addRouter("r7", { ...ok, privateKeyFile: PASTED_KEY }), (err: Error) => !err.message.includes(PASTED_KEY_BODY) && !JSON.stringify(err).includes(PASTED_KEY_BODY), "the key is not in the error");
   assertConfigError(() => net.addRouter("r7", { ...ok, prefixes: ["2001:db8::/129"] }), "prefixes", "2001:db8::/129", /over 128/);
   assertConfigError(() => net.addRouter("r7", { ...ok, nodeSid: "not-an-address" }), "nodeSid", "not-an-address");
   const base = { routerA: r1, interfaceA: "eth7", addressA: "fd00:0:0:7::1", routerB: r2, interfaceB: "eth7", addressB: "fd00:0:0:7::2" };
@@ -183,6 +188,13 @@ test("two networks in one stack share the provider and may not reuse names", () 
   const json = JSON.parse(Testing.synth(stack, true)) as { provider: { srv6: unknown[] }; resource: Record<string, Record<string, unknown>> };
   assert.equal(json.provider.srv6.length, 1);
   assert.deepEqual(Object.keys(json.resource.srv6_router!).sort(), ["r1", "r2"]);
+});
+
+test("synth refuses what only the whole-network rules know: a jump host port over 65535", () => {
+  const { stack, net } = triangle({ r3: { jumpHost: "ops@bastion:99999" } });
+  net.protectAll();
+  assert.throws(() => Testing.synth(stack, true), (err: Error) =>
+    /srv6_router\.r3\.jump_host = "ops@bastion:99999": the jump host's port '99999' is not a port/.test(err.message), "synth fails with the rule book's message");
 });
 
 test("synth applies the whole-network rules the CLI and the provider apply (model/network-rules.ts)", () => {

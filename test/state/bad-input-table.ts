@@ -8,6 +8,11 @@
  * `tofu plan`, the constructs).
  */
 import { diamondDocument } from "./diamond-document";
+import { KEY_MATERIAL_NOT_SHOWN } from "../../model/issue";
+
+/** A (made up) OpenSSH private key, as someone might paste it where its file name belongs. */
+export const PASTED_KEY_BODY = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQ";
+export const PASTED_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${PASTED_KEY_BODY}\nAAAAIHNydjYtcHJvdGVjdC10ZXN0LWtleS1ub3QtcmVhbAAAAA==\n-----END OPENSSH PRIVATE KEY-----\n`;
 
 export interface BadInput {
   what: string;
@@ -149,6 +154,18 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { what: "reference to an attribute named '__proto__'", mutate: (d) => (P(d, "p2").link = "${srv6_protected_link.l12.__proto__}"), resource: "srv6_backup_policy.r2-to-h1", field: "link", value: "${srv6_protected_link.l12.__proto__}", says: /that attribute is not set in srv6_protected_link.l12/ },
   { what: "reference into a list element's 'toString'", mutate: (d) => (L(d).return_sid_b = "${srv6_router.r1.adjacency_sids[0].toString}"), resource: "srv6_protected_link.l12", field: "return_sid_b", value: "${srv6_router.r1.adjacency_sids[0].toString}", says: /that attribute is not set/ },
   { what: "resource attribute named '__proto__'", mutate: (d) => Object.defineProperty(R(d, "r3"), "__proto__", { value: { colour: "red" }, enumerable: true, writable: true, configurable: true }), resource: "srv6_router.r3", field: "__proto__", value: { colour: "red" }, says: /unknown attribute/ },
+
+  // --- connection settings: file names on one line (never the key itself, never echoed), jump host ports
+  { what: "private key pasted into private_key_file", mutate: (d) => (R(d, "r1").private_key_file = PASTED_KEY), resource: "srv6_router.r1", field: "private_key_file", value: KEY_MATERIAL_NOT_SHOWN, says: /an absolute path \(\/\.\.\.\) or one under the home directory \(~\/\.\.\.\), on one line: the name of the file, not its content/, hidden: [PASTED_KEY, PASTED_KEY_BODY] },
+  { what: "private key header on one line", mutate: (d) => (R(d, "r2").private_key_file = `-----BEGIN OPENSSH PRIVATE KEY----- ${PASTED_KEY_BODY}`), resource: "srv6_router.r2", field: "private_key_file", value: KEY_MATERIAL_NOT_SHOWN, says: /not its content/, hidden: [PASTED_KEY_BODY] },
+  { what: "key body without its header in private_key_file", mutate: (d) => (R(d, "r3").private_key_file = "AAAAC3NzaC1lZDI1NTE5AAAAIHx7\nQ2hlY2sgdGhpcyBrZXkgYm9keQ=="), resource: "srv6_router.r3", field: "private_key_file", value: KEY_MATERIAL_NOT_SHOWN, says: /on one line/, hidden: ["AAAAC3NzaC1lZDI1NTE5AAAAIHx7", "Q2hlY2sgdGhpcyBrZXkgYm9keQ=="] },
+  { what: "relative private key path", mutate: (d) => (R(d, "r4").private_key_file = "keys/id_ed25519"), resource: "srv6_router.r4", field: "private_key_file", value: "keys/id_ed25519", says: /an absolute path/ },
+  { what: "known_hosts_file on two lines", mutate: (d) => (R(d, "r1").known_hosts_file = "/etc/ssh/known_hosts\n198.18.0.11 ssh-ed25519 AAAA"), resource: "srv6_router.r1", field: "known_hosts_file", value: "/etc/ssh/known_hosts\n198.18.0.11 ssh-ed25519 AAAA", says: /on one line: the name of the file, not its content/ },
+  { what: "relative known_hosts_file", mutate: (d) => (R(d, "r2").known_hosts_file = "known_hosts"), resource: "srv6_router.r2", field: "known_hosts_file", value: "known_hosts", says: /an absolute path/ },
+  { what: "jump host port over 65535", mutate: (d) => (R(d, "r1").jump_host = "ops@bastion:99999"), resource: "srv6_router.r1", field: "jump_host", value: "ops@bastion:99999", says: /the jump host's port '99999' is not a port: write \[user@\]host\[:port\] with a port from 1 to 65535/ },
+  { what: "jump host port 0", mutate: (d) => (R(d, "r2").jump_host = "bastion:0"), resource: "srv6_router.r2", field: "jump_host", value: "bastion:0", says: /port '0' is not a port/ },
+  { what: "jump host with an empty port", mutate: (d) => (R(d, "r3").jump_host = "bastion:"), resource: "srv6_router.r3", field: "jump_host", value: "bastion:", says: /port is empty/ },
+  { what: "bracketed IPv6 jump host with a port over 65535", mutate: (d) => (R(d, "r4").jump_host = "[fd00::1]:70000"), resource: "srv6_router.r4", field: "jump_host", value: "[fd00::1]:70000", says: /port '70000' is not a port/ },
 ];
 
 /** A fresh diamond document with `row`'s one mistake in it. */
