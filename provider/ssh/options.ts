@@ -78,18 +78,21 @@ export function routerConnectionOptions(router: DesiredRouter, provider: Desired
   };
 }
 
-/** The connection settings `srv6 lab up` records for a router (lab/inventory.ts InventoryRouter). */
+/** A router's connection settings in an inventory file (model/inventory.ts; `srv6 lab up` records all of them, lab/inventory.ts). */
 export interface InventoryRouterEndpoint {
   readonly host: string;
   readonly port: number;
   readonly user: string;
   readonly sudo: boolean;
-  readonly privateKeyFile: string;
-  readonly knownHostsFile: string;
-  readonly hostKeySha256: string;
+  /** Default: ssh-agent. */
+  readonly privateKeyFile?: string;
+  /** Default: ~/.ssh/known_hosts. */
+  readonly knownHostsFile?: string;
+  /** Pinned host key; without it, known_hosts decides. */
+  readonly hostKeySha256?: string;
 }
 
-/** Connection options for a lab router from its inventory entry (host key pinned by the lab). */
+/** Connection options for a router from its inventory entry (the lab pins every host key). */
 export function inventoryConnectionOptions(
   router: string,
   inv: InventoryRouterEndpoint,
