@@ -28,9 +28,12 @@ import sys
 
 KERNEL_OPTIONS = ("CONFIG_IPV6_SEG6_LWTUNNEL", "CONFIG_IPV6_SEG6_BPF", "CONFIG_LWTUNNEL_BPF",
                   "CONFIG_NET_CLS_BPF", "CONFIG_NET_SCH_INGRESS", "CONFIG_BPF_SYSCALL")
+# Every check uses fullmatch: with match, a pattern's '$' also matches before a trailing
+# newline, so "eth1\n" would pass (test/router/router_checks.py).
 SYSCTL_RE = re.compile(r"^net\.ipv6\.conf\.[A-Za-z0-9_.-]{1,15}\.[a-z0-9_]{1,40}$|^net\.[a-z0-9_.]{1,80}$")
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 PREFIX_RE = re.compile(r"^[0-9a-fA-F:]{2,45}/[0-9]{1,3}$")
+MAP_NAME_RE = re.compile(r"^srv6p_[a-z0-9_]+$")
 
 
 def run(argv, stdin_text=None):
@@ -72,11 +75,11 @@ def kernel_config():
 
 
 def sysctl(key):
-    if not SYSCTL_RE.match(key):
+    if not SYSCTL_RE.fullmatch(key):
         return None
     path = "/proc/sys/" + key.replace(".", "/")
     # Interface names may contain dots: net.ipv6.conf.<if>.<key>.
-    m = re.match(r"^net\.ipv6\.conf\.(.+)\.([a-z0-9_]+)$", key)
+    m = re.fullmatch(r"net\.ipv6\.conf\.(.+)\.([a-z0-9_]+)", key)
     if m:
         path = "/proc/sys/net/ipv6/conf/%s/%s" % (m.group(1), m.group(2))
     try:
@@ -175,7 +178,7 @@ def main():
 
     proto = str(int(req.get("protocol", 214)))
     out["ownRoutes"] = run(["ip", "-6", "-j", "route", "show", "table", "all", "proto", proto])
-    dsts = [d for d in req.get("routeDsts", []) if PREFIX_RE.match(d)]
+    dsts = [d for d in req.get("routeDsts", []) if isinstance(d, str) and PREFIX_RE.fullmatch(d)]
     batch = "".join("route show table all exact %s\n" % d for d in dsts)
     out["dstRoutes"] = {"dsts": dsts, **(run(["ip", "-6", "-j", "-batch", "-"], batch) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
     out["tunsrc"] = run(["ip", "sr", "tunsrc", "show"])
@@ -183,10 +186,10 @@ def main():
     out["files"] = {p: sha256_of(p) for p in req.get("files", [])}
     out["tcFilters"] = {}
     for ifname in req.get("interfaces", []):
-        if IFNAME_RE.match(ifname):
+        if isinstance(ifname, str) and IFNAME_RE.fullmatch(ifname):
             out["tcFilters"][ifname] = run(["tc", "-j", "filter", "show", "dev", ifname, "egress"])
     tool = req.get("mapsTool")
-    maps = [m for m in req.get("maps", []) if re.match(r"^srv6p_[a-z0-9_]+$", m)]
+    maps = [m for m in req.get("maps", []) if isinstance(m, str) and MAP_NAME_RE.fullmatch(m)]
     if tool and maps and os.path.exists(tool):
         out["maps"] = run([sys.executable, tool, "dump"] + maps)
     else:
