@@ -168,7 +168,30 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { what: "bracketed IPv6 jump host with a port over 65535", mutate: (d) => (R(d, "r4").jump_host = "[fd00::1]:70000"), resource: "srv6_router.r4", field: "jump_host", value: "[fd00::1]:70000", says: /port '70000' is not a port/ },
 ];
 
-/** A fresh diamond document with `row`'s one mistake in it. */
+/**
+ * Rows only a JSON document (cdk.tf.json, the CLI's path) can express, by name, and why: under
+ * `tofu plan` Terraform itself answers them (references, meta-arguments, attributes the schema
+ * does not have) or HCL cannot write the value (Infinity, NaN, a `__proto__` key).
+ */
+export const CLI_ONLY: ReadonlyMap<string, string> = new Map([
+  ["reference to an unknown resource", "Terraform resolves references itself"],
+  ["unsupported Terraform expression", "Terraform evaluates expressions itself"],
+  ["unknown attribute", "Terraform refuses an attribute the provider schema does not have"],
+  ["missing required attribute", "Terraform refuses a missing required attribute"],
+  ["count meta-argument", "Terraform supports count"],
+  ["probe interval Infinity (1e400 in the JSON file)", "HCL has no Infinity (1e400 is a finite number to Terraform)"],
+  ["hold-down -Infinity (-1e400)", "HCL has no -Infinity"],
+  ["multiplier NaN", "HCL has no NaN"],
+  ["SSH port Infinity", "HCL has no Infinity"],
+  ["provider parallelism Infinity", "HCL has no Infinity"],
+  ["reference to a resource named 'constructor'", "Terraform resolves references itself"],
+  ["reference to an attribute named 'constructor'", "Terraform resolves references itself"],
+  ["reference to an attribute named '__proto__'", "Terraform resolves references itself"],
+  ["reference into a list element's 'toString'", "Terraform resolves references itself"],
+  ["resource attribute named '__proto__'", "Terraform refuses an attribute the provider schema does not have"],
+]);
+
+/** A fresh diamond document with `row`'s one mistake in it. *//** A fresh diamond document with `row`'s one mistake in it. */
 export function badDocument(row: BadInput): any {
   const doc = diamondDocument();
   row.mutate(doc);

@@ -16,7 +16,7 @@ import { loadDesiredState, validateDocument } from "../../provider/state";
 import { SchemaError, formatIssue } from "../../provider/errors";
 import { formatValue } from "../../model/issue";
 import { diamondDocument } from "./diamond-document";
-import { BAD_INPUTS as table, badDocument } from "./bad-input-table";
+import { BAD_INPUTS as table, CLI_ONLY, badDocument } from "./bad-input-table";
 
 // Trap every outgoing connection made while the table runs.
 let connectAttempts = 0;
@@ -113,8 +113,9 @@ test("a resource cannot hide attributes in a '__proto__' key (JSON.parse makes i
   });
 });
 
-test("every row has its own name", () => {
+test("every row has its own name; the rows marked CLI-only exist", () => {
   assert.equal(new Set(table.map((b) => b.what)).size, table.length);
+  for (const what of CLI_ONLY.keys()) assert.ok(table.some((b) => b.what === what), `CLI_ONLY names a row: ${what}`);
 });
 
 test("every problem of a document is reported at once", () => {
