@@ -3,6 +3,7 @@
  * resource, the field and the value received, and says how to fix it.
  */
 import { Srv6ProtectError } from "../model/errors";
+import { formatValue } from "../model/issue";
 
 /** A prop or resource attribute has a bad value; thrown at declaration time. */
 export class ConstructConfigError extends Srv6ProtectError {
@@ -42,12 +43,7 @@ export interface TopologyProblem {
   readonly message: string;
 }
 
+/** A value as messages show it (model/issue.ts formatValue: Infinity and NaN as such, key material not at all). */
 export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return value.toString();
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return value === undefined ? String(value) : formatValue(value);
 }

@@ -5,7 +5,7 @@
  * the policies.
  */
 import { Construct, type IConstruct } from "constructs";
-import { IFNAME_PATTERN, NAME_PATTERN } from "../model/schema";
+import { IFNAME_PATTERN, IFNAME_RULE, NAME_PATTERN } from "../model/schema";
 import { formatIpv6, parseIpv6 } from "../model/ipv6";
 import { ConstructConfigError } from "./errors";
 import type { IRouter } from "./router";
@@ -81,7 +81,7 @@ export class Link extends Construct implements ILink {
       }
       for (const [field, value] of [["interfaceA", props.interfaceA], ["interfaceB", props.interfaceB]] as const) {
         if (!new RegExp(IFNAME_PATTERN).test(value) || value === "lo") {
-          throw new ConstructConfigError(subject, field, value, "must be a Linux interface name (1-15 of A-Z a-z 0-9 _ . -, not lo)");
+          throw new ConstructConfigError(subject, field, value, `must be ${IFNAME_RULE}; not lo`);
         }
       }
       const metric = props.metric ?? DEFAULT_METRIC;

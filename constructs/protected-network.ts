@@ -69,12 +69,27 @@ export class ProtectedNetwork extends Construct {
 
   /** Declares a router. The id is the router's name. */
   addRouter(id: string, props: RouterProps): Router {
+    this.checkConstructId("router", id);
     return new Router(this, id, props);
   }
 
   /** Declares a link between two routers of this network. The id is the link's name. */
   addLink(id: string, props: LinkProps): Link {
+    this.checkConstructId("link", id);
     return new Link(this, id, props);
+  }
+
+  /**
+   * The constructs library keeps a construct's children in a plain object and
+   * looks ids up there, so an id that names a member of Object.prototype
+   * (`constructor` is the only one a resource name can spell) is refused with a
+   * confusing "already a Construct" error: say what is wrong instead.
+   */
+  private checkConstructId(kind: "router" | "link", id: string): void {
+    if (typeof id === "string" && Object.hasOwn(Object.prototype, id)) {
+      throw new ConstructConfigError(`${kind} "${id}" (${this.node.path}/${id})`, "id", id,
+        `'${id}' cannot be a construct id: the constructs library looks children up in a plain object, where Object.prototype already has '${id}'; choose another ${kind} name`);
+    }
   }
 
   /** Protects one link or several; options override the network's defaults for these links. */

@@ -1,6 +1,7 @@
 /** How a protected link is probed and when traffic moves back to it. */
 import { DEFAULTS, LIMITS } from "../model/schema";
 import { ConstructConfigError } from "./errors";
+import { detectionTimeProblem } from "../model/network-rules";
 
 export interface ProtectionOptions {
   /**
@@ -37,6 +38,8 @@ export function resolveProtection(subject: string, options: ProtectionOptions = 
   checkInteger(subject, "probeIntervalMs", resolved.probeIntervalMs, LIMITS.probe_interval_ms);
   checkInteger(subject, "multiplier", resolved.multiplier, LIMITS.multiplier);
   checkInteger(subject, "holdDownMs", resolved.holdDownMs, LIMITS.hold_down_ms);
+  const slow = detectionTimeProblem(resolved.probeIntervalMs, resolved.multiplier);
+  if (slow) throw new ConstructConfigError(subject, "probeIntervalMs", resolved.probeIntervalMs, `probeIntervalMs x multiplier = ${slow}`);
   return resolved;
 }
 

@@ -86,10 +86,10 @@ export interface RouterProps {
 }
 
 /** The schema attribute a RouterProps field turns into, for messages. */
-const PROP_OF_ATTRIBUTE: Record<string, string> = {
-  private_key_file: "privateKeyFile", known_hosts_file: "knownHostsFile", host_key_sha256: "hostKeySha256",
-  jump_host: "jumpHost", source_address: "sourceAddress", node_sid: "nodeSid", decap_sid: "decapSid", name: "id",
-};
+const PROP_OF_ATTRIBUTE: ReadonlyMap<string, string> = new Map([
+  ["private_key_file", "privateKeyFile"], ["known_hosts_file", "knownHostsFile"], ["host_key_sha256", "hostKeySha256"],
+  ["jump_host", "jumpHost"], ["source_address", "sourceAddress"], ["node_sid", "nodeSid"], ["decap_sid", "decapSid"], ["name", "id"],
+]);
 
 export class Router extends Construct implements IRouter {
   readonly routerName: string;
@@ -137,7 +137,7 @@ export class Router extends Construct implements IRouter {
         node_sid: props.nodeSid ?? layout.nodeSid(locator),
         decap_sid: props.decapSid ?? layout.decapSid(locator),
       });
-      checkAttributes(subject, routerSchema, { ...this.baseConfig }, (a) => PROP_OF_ATTRIBUTE[a] ?? a);
+      checkAttributes(subject, routerSchema, { ...this.baseConfig }, (a) => PROP_OF_ATTRIBUTE.get(a) ?? a);
       for (const prefix of props.prefixes ?? []) this.addPrefix(prefix);
       network.registerRouter(this);
     } catch (err) {

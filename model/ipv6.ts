@@ -137,3 +137,40 @@ export function canonicalIpv6(text: string): string {
   const v = tryParseIpv6(text);
   return v === undefined ? text : formatIpv6(v);
 }
+
+/**
+ * The ranges with a meaning of their own (RFC 4291 section 2.4), which a
+ * locator, a SID, a source address or a protected prefix may not use.
+ * Next hops (peer addresses, End.X nexthops) may be link-local: Linux
+ * routes over a point-to-point link to a link-local neighbour.
+ */
+export type SpecialRangeKind = "unspecified" | "loopback" | "ipv4-mapped" | "link-local" | "multicast";
+
+export interface SpecialRange {
+  readonly kind: SpecialRangeKind;
+  readonly prefix: Ipv6Prefix;
+  /** "is the loopback address (::1)": said of an address in the range. */
+  readonly address: string;
+  /** "contains the loopback address (::1)": said of a prefix that overlaps the range. */
+  readonly overlap: string;
+}
+
+const range = (kind: SpecialRangeKind, text: string, address: string, overlap: string): SpecialRange => ({ kind, prefix: parseIpv6Prefix(text), address, overlap });
+
+export const SPECIAL_RANGES: readonly SpecialRange[] = [
+  range("unspecified", "::/128", "is the unspecified address (::)", "contains the unspecified address (::)"),
+  range("loopback", "::1/128", "is the loopback address (::1)", "contains the loopback address (::1)"),
+  range("ipv4-mapped", "::ffff:0:0/96", "is an IPv4-mapped address (::ffff:0:0/96)", "overlaps the IPv4-mapped range ::ffff:0:0/96"),
+  range("link-local", "fe80::/10", "is a link-local address (fe80::/10)", "overlaps the link-local range fe80::/10"),
+  range("multicast", "ff00::/8", "is a multicast address (ff00::/8)", "overlaps the multicast range ff00::/8"),
+];
+
+/** The special range `address` lies in; undefined for an ordinary unicast address. */
+export function specialRangeOf(address: bigint): SpecialRange | undefined {
+  return SPECIAL_RANGES.find((r) => prefixContains(r.prefix, address));
+}
+
+/** The first special range `prefix` overlaps; undefined when it covers ordinary unicast space only. */
+export function specialRangeOverlapping(prefix: Ipv6Prefix): SpecialRange | undefined {
+  return SPECIAL_RANGES.find((r) => prefixesOverlap(r.prefix, prefix));
+}

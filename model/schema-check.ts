@@ -9,13 +9,15 @@
  */
 import type { default as AjvType, ErrorObject, ValidateFunction } from "ajv";
 import { isIpv6Address } from "./ipv6";
+import { redactValue } from "./issue";
+import { PATTERN_RULES } from "./schema";
 
 export interface SchemaViolation {
   /** JSON pointer of the attribute (`/adjacency_sids/0/sid`; "" for the whole value). */
   readonly pointer: string;
   /** The same as people write it: `adjacency_sids[0].sid`. */
   readonly field: string;
-  /** The bad value; undefined when the attribute is missing. */
+  /** The bad value (key material replaced, model/issue.ts redactValue); undefined when the attribute is missing. */
   readonly value: unknown;
   readonly missing: boolean;
   /** Every rule the value breaks, in words ("must match the pattern ^[a-z]+$"). */
@@ -72,9 +74,16 @@ function explain(e: ErrorObject): string {
       return "is an unknown attribute (not in the schema)";
     case "format":
       return e.params.format === "ipv6" ? "must be a valid IPv6 address" : `must be a valid ${String(e.params.format)}`;
-    case "pattern":
-      return `must match the pattern ${String(e.params.pattern)}`;
+    case "pattern": {
+      const words = PATTERN_RULES.get(String(e.params.pattern));
+      return `must match the pattern ${String(e.params.pattern)}${words ? `: ${words}` : ""}`;
+    }
     case "type":
+      // JSON.parse reads a number too large for a double (1e400) as Infinity: say so, with the range allowed.
+      if (typeof e.data === "number" && !Number.isFinite(e.data)) {
+        const range = s.minimum !== undefined || s.maximum !== undefined ? ` between ${s.minimum ?? "-inf"} and ${s.maximum ?? "inf"}` : "";
+        return `${String(e.data)} is not a finite number (a JSON number too large for a double, such as 1e400, reads as Infinity); must be of type ${String(e.params.type)}${range}`;
+      }
       return `must be of type ${String(e.params.type)}`;
     case "minimum":
     case "maximum":
@@ -119,7 +128,8 @@ export function schemaViolations(schema: object, value: unknown): SchemaViolatio
   return [...byPointer.values()].map((v) => ({
     pointer: v.pointer,
     field: pointerToField(v.pointer),
-    value: v.missing ? undefined : valueAt(value, v.pointer),
+    // A key pasted where a file name belongs is never echoed back (model/issue.ts redactValue).
+    value: v.missing ? undefined : redactValue(valueAt(value, v.pointer), v.pointer.split("/").pop()?.replace(/~1/g, "/").replace(/~0/g, "~")),
     missing: v.missing,
     reasons: v.reasons,
     description: v.description,

@@ -14,8 +14,57 @@ export const NAME_PATTERN = "^[a-z][a-z0-9_-]{0,62}$";
 export const IPV6_PATTERN = "^[0-9a-fA-F:.]{2,45}$";
 /** An IPv6 prefix `address/length`. */
 export const IPV6_PREFIX_PATTERN = "^[0-9a-fA-F:.]{2,45}/[0-9]{1,3}$";
-/** A Linux interface name (IFNAMSIZ - 1, no slash, no whitespace, no shell metacharacters). */
+/**
+ * A Linux interface name. The kernel allows up to 15 bytes (IFNAMSIZ - 1),
+ * no '/', ':' or whitespace, and not "." or ".."; we also refuse every shell
+ * metacharacter and a leading '-' or '.' (the name is an argument of ip and tc).
+ * `eth1.100` (a VLAN) and `br-core` are fine.
+ */
 export const IFNAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$";
+/** IFNAME_PATTERN in words. */
+export const IFNAME_RULE = "a Linux interface name: 1 to 15 characters, letters, digits, '_', '.' and '-', starting with a letter or digit; no '/', whitespace or shell metacharacters, and not '.' or '..'";
+/** NAME_PATTERN in words. */
+export const NAME_RULE = "a resource name: 1 to 63 characters, lower-case letters, digits, '-' and '_', starting with a letter";
+
+/**
+ * A file on the controller (a private key, a known_hosts file): an absolute
+ * path, or one under the home directory (`~/`, expanded by the SSH layer),
+ * on one line. A relative path would depend on the directory the CLI or
+ * Terraform runs in; a value with a newline is the file's content pasted
+ * instead of its name (and is never echoed back: model/issue.ts redactValue).
+ */
+export const FILE_PATH_PATTERN = "^(/|~/)[^\\x00-\\x1f\\x7f]{1,4094}$";
+/** FILE_PATH_PATTERN in words. */
+export const FILE_PATH_RULE = "an absolute path (/...) or one under the home directory (~/...), on one line: the name of the file, not its content";
+/**
+ * A bastion, `[user@]host[:port]` or `[user@][ipv6]:port`. The port, when
+ * given, must be 1 to 65535: a whole-network rule checks it (model/network-rules.ts),
+ * since a host may itself contain colons.
+ */
+export const JUMP_HOST_PATTERN = "^([a-z_][a-z0-9_-]{0,31}@)?(\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?|[A-Za-z0-9][A-Za-z0-9.:-]{0,252})$";
+
+/** Each named pattern's rule in words: the schema check says it after the pattern (model/schema-check.ts). */
+export const PATTERN_RULES: ReadonlyMap<string, string> = new Map([
+  [IFNAME_PATTERN, IFNAME_RULE],
+  [NAME_PATTERN, NAME_RULE],
+  [FILE_PATH_PATTERN, FILE_PATH_RULE],
+  [JUMP_HOST_PATTERN, "a bastion as [user@]host[:port] or [user@][ipv6-address]:port, the port 1 to 65535"],
+]);
+
+/** A jump host's parts as written: `[user@]host[:port]`, `[v6addr]:port` also accepted; the port as text. */
+export function splitJumpHost(text: string): { user?: string; host: string; port?: string } {
+  const at = text.lastIndexOf("@");
+  const user = at >= 0 ? text.slice(0, at) : undefined;
+  const rest = at >= 0 ? text.slice(at + 1) : text;
+  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(rest);
+  if (bracket) return { user, host: bracket[1]!, port: bracket[2] };
+  // One colon separates a port; more are an IPv6 address without one.
+  if ((rest.match(/:/g) ?? []).length === 1) {
+    const [host, port] = rest.split(":") as [string, string];
+    return { user, host, port };
+  }
+  return { user, host: rest };
+}
 
 /** `srv6_router`: one Linux router, how to reach it, and its node-level SIDs. */
 export interface RouterConfig {
@@ -107,7 +156,16 @@ export const LIMITS = {
   probe_interval_ms: { minimum: 1, maximum: 10000 },
   multiplier: { minimum: 2, maximum: 255 },
   hold_down_ms: { minimum: 0, maximum: 600000 },
+  /** The longest failure detection time, probe_interval_ms x multiplier (a whole-network rule, model/network-rules.ts). */
+  detection_time_ms: { maximum: 10000 },
   segments: { minItems: 1, maxItems: 6 },
+  /**
+   * The shortest protected prefix. A policy's prefix is installed as a route
+   * over the protected link, so it takes over the router's own routes to
+   * everything it covers: a default route (::/0) or an aggregate larger than
+   * any one operator's address space (the RIRs' blocks are /12) is refused.
+   */
+  protected_prefix_length: { minimum: 16 },
 } as const;
 
 const name = { type: "string", pattern: NAME_PATTERN, description: "Resource name: lower-case letters, digits, '-' and '_', starting with a letter." } as const;
@@ -126,10 +184,10 @@ export const routerSchema: JSONSchemaType<RouterConfig> = {
     host: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$", description: "Management address or DNS name the controller connects to." },
     port: { type: "integer", minimum: 1, maximum: 65535, nullable: true, description: "SSH port. Default 22." },
     user: { type: "string", pattern: "^[a-z_][a-z0-9_-]{0,31}$", nullable: true, description: "SSH user. Default root; any other user goes through `sudo -n`." },
-    private_key_file: { type: "string", pattern: "^[^\\x00]{1,4096}$", nullable: true, description: "Path of the private key on the controller. Default: use ssh-agent." },
-    known_hosts_file: { type: "string", pattern: "^[^\\x00]{1,4096}$", nullable: true, description: "known_hosts file used to verify the router's host key. Default ~/.ssh/known_hosts." },
+    private_key_file: { type: "string", pattern: FILE_PATH_PATTERN, nullable: true, description: "Path of the private key on the controller (absolute, or ~/...). Default: use ssh-agent." },
+    known_hosts_file: { type: "string", pattern: FILE_PATH_PATTERN, nullable: true, description: "known_hosts file used to verify the router's host key (absolute, or ~/...). Default ~/.ssh/known_hosts." },
     host_key_sha256: { type: "string", pattern: "^SHA256:[A-Za-z0-9+/]{43}=?$", nullable: true, description: "Pinned host key fingerprint, as `ssh-keygen -l` prints it; takes precedence over known_hosts." },
-    jump_host: { type: "string", pattern: "^([a-z_][a-z0-9_-]{0,31}@)?[A-Za-z0-9][A-Za-z0-9.:-]{0,252}(:[0-9]{1,5})?$", nullable: true, description: "Bastion as [user@]host[:port], reached with the same key and host key checks." },
+    jump_host: { type: "string", pattern: JUMP_HOST_PATTERN, nullable: true, description: "Bastion as [user@]host[:port] (or [user@][ipv6]:port), reached with the same key and host key checks." },
     sudo: { type: "boolean", nullable: true, description: "Run router commands through `sudo -n`. Default: true unless user is root." },
     locator: { type: "string", pattern: IPV6_PREFIX_PATTERN, description: "The router's SRv6 locator prefix (length 16 to 64); every SID of this router lies inside it." },
     source_address: { ...ipv6("Outer source address of SRv6 encapsulation (`ip sr tunsrc`). Default: the locator's ::1."), nullable: true },

@@ -152,7 +152,7 @@ export class ParseError extends Srv6Error {
 }
 
 export { formatIssue, type SchemaIssue } from "../model/issue";
-import { formatIssue, type SchemaIssue } from "../model/issue";
+import { formatIssue, jsonSafeValue, type SchemaIssue } from "../model/issue";
 
 /** The desired state is invalid; every problem found is listed, nothing was changed. */
 export class SchemaError extends Srv6Error {
@@ -167,7 +167,7 @@ export class SchemaError extends Srv6Error {
     this.issues = issues;
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), issues: this.issues };
+    return { ...super.toJSON(), issues: this.issues.map((i) => ({ ...i, value: jsonSafeValue(i.value) })) };
   }
 }
 

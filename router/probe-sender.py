@@ -43,6 +43,8 @@ PROBE_MAGIC = 0x53365052
 PROBE_VERSION = 1
 IPV6_RTHDR = 57
 MAX_SEGMENTS = 8
+# Every check uses fullmatch: with match, a pattern's '$' also matches before a trailing
+# newline, so "eth1\n" would pass (test/router/router_checks.py).
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_START_FAILED = 2, 3, 4
 RESTART_BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
@@ -69,7 +71,7 @@ def load_config(path):
         link, ifname, segs, interval = p.get("link"), p.get("interface"), p.get("segments"), p.get("intervalUs")
         if not isinstance(link, str) or not link:
             raise ConfigError(f"{where}.link must be a name")
-        if not isinstance(ifname, str) or not IFNAME_RE.match(ifname):
+        if not isinstance(ifname, str) or not IFNAME_RE.fullmatch(ifname):
             raise ConfigError(f"{where}.interface: bad interface name {ifname!r}")
         if not isinstance(segs, list) or not 2 <= len(segs) <= MAX_SEGMENTS:
             raise ConfigError(f"{where}.segments must list 2..{MAX_SEGMENTS} addresses")

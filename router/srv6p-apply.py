@@ -60,6 +60,8 @@ import time
 RUN_DIR = os.environ.get("SRV6P_RUN_DIR", "/run/srv6-protect")
 TXN_DIR = os.path.join(RUN_DIR, "txn")
 LOCK_FILE = os.path.join(RUN_DIR, "apply.lock")
+# Every check uses fullmatch: with match, a pattern's '$' also matches before a trailing
+# newline, so "eth1\n" would pass (test/router/router_checks.py).
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 STEP_TIMEOUT_S = 60
 KEEP_TRANSACTIONS = 20
@@ -77,7 +79,7 @@ def fail_usage(message):
 
 
 def txn_path(txn_id, name):
-    if not ID_RE.match(txn_id):
+    if not ID_RE.fullmatch(txn_id):
         fail_usage("bad transaction id: %r" % txn_id)
     return os.path.join(TXN_DIR, txn_id, name)
 
@@ -97,14 +99,14 @@ def read_json(path):
 
 
 def validate(txn):
-    if not isinstance(txn, dict) or not ID_RE.match(str(txn.get("id", ""))):
+    if not isinstance(txn, dict) or not ID_RE.fullmatch(str(txn.get("id", ""))):
         return "transaction needs an id matching %s" % ID_RE.pattern
     steps = txn.get("steps")
     if not isinstance(steps, list) or not isinstance(txn.get("rollback", []), list):
         return "steps and rollback must be lists"
     for i, step in enumerate(steps + txn.get("rollback", [])):
         if "barrier" in step:
-            if not ID_RE.match(str(step["barrier"])) or step["barrier"] == "abort":
+            if not ID_RE.fullmatch(str(step["barrier"])) or step["barrier"] == "abort":
                 return "steps[%d].barrier: bad name" % i
             continue
         if "installFiles" in step:
@@ -435,7 +437,7 @@ def cmd_wait(txn_id, timeout_s, barrier=None):
 
 
 def cmd_signal(txn_id, name):
-    if not ID_RE.match(name):
+    if not ID_RE.fullmatch(name):
         fail_usage("bad barrier name %r" % name)
     path = txn_path(txn_id, name)
     if not os.path.isdir(os.path.dirname(path)):

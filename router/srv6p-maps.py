@@ -33,6 +33,8 @@ import sys
 import time
 
 PIN_DIR = os.environ.get("SRV6P_PIN_DIR", "/sys/fs/bpf/tc/globals")
+# Every check uses fullmatch: with match, a pattern's '$' also matches before a trailing
+# newline, so "eth1\n" would pass (test/router/router_checks.py).
 NAME_RE = re.compile(r"^srv6p_[a-z0-9_]{1,40}$")
 HEX_RE = re.compile(r"^(?:[0-9a-fA-F]{2}){1,1024}$")
 
@@ -91,7 +93,7 @@ def bpf(cmd, attr):
 
 class PinnedMap:
     def __init__(self, name):
-        if not NAME_RE.match(name):
+        if not NAME_RE.fullmatch(name):
             raise ToolError(EXIT_USAGE, f"bad map name {name!r}: expected srv6p_<lowercase>")
         self.name = name
         self.path = os.path.join(PIN_DIR, name)
@@ -115,7 +117,7 @@ class PinnedMap:
         os.close(self.fd)
 
     def _buf(self, hexstr, size, what):
-        if not HEX_RE.match(hexstr) or len(hexstr) != 2 * size:
+        if not HEX_RE.fullmatch(hexstr) or len(hexstr) != 2 * size:
             raise ToolError(EXIT_USAGE, f"{self.name}: {what} must be {size} bytes of hex, got {hexstr!r}")
         return ctypes.create_string_buffer(bytes.fromhex(hexstr), size)
 
@@ -268,7 +270,7 @@ def main(argv):
         # Malformed hex is a usage error whether or not the map exists.
         if cmd in ("lookup", "update", "delete"):
             for a in args[1:3] if cmd == "update" else args[1:2]:
-                if not HEX_RE.match(a):
+                if not HEX_RE.fullmatch(a):
                     raise ToolError(EXIT_USAGE, f"{cmd}: {a!r} is not hex bytes")
         if cmd == "dump" and args:
             cmd_dump(args)

@@ -28,12 +28,15 @@ import sys
 
 KERNEL_OPTIONS = ("CONFIG_IPV6_SEG6_LWTUNNEL", "CONFIG_IPV6_SEG6_BPF", "CONFIG_LWTUNNEL_BPF",
                   "CONFIG_NET_CLS_BPF", "CONFIG_NET_SCH_INGRESS", "CONFIG_BPF_SYSCALL")
+# Every check uses fullmatch: with match, a pattern's '$' also matches before a trailing
+# newline, so "eth1\n" would pass (test/router/router_checks.py).
 # sysctl's two spellings: dotted, or with slashes when an interface name holds a dot (eth1.100).
 SYSCTL_RE = re.compile(r"net\.ipv6\.(conf|neigh)\.[A-Za-z0-9][A-Za-z0-9_-]{0,14}\.[a-z0-9_]{1,40}"
                        r"|net/ipv6/(conf|neigh)/[A-Za-z0-9][A-Za-z0-9_.-]{0,14}/[a-z0-9_]{1,40}"
                        r"|net\.[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,4}")
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 PREFIX_RE = re.compile(r"^[0-9a-fA-F:]{2,45}/[0-9]{1,3}$")
+MAP_NAME_RE = re.compile(r"^srv6p_[a-z0-9_]+$")
 
 
 def run(argv, stdin_text=None):
@@ -174,7 +177,7 @@ def main():
 
     proto = str(int(req.get("protocol", 214)))
     out["ownRoutes"] = run(["ip", "-6", "-j", "route", "show", "table", "all", "proto", proto])
-    dsts = [d for d in req.get("routeDsts", []) if PREFIX_RE.match(d)]
+    dsts = [d for d in req.get("routeDsts", []) if isinstance(d, str) and PREFIX_RE.fullmatch(d)]
     batch = "".join("route show table all exact %s\n" % d for d in dsts)
     out["dstRoutes"] = {"dsts": dsts, **(run(["ip", "-6", "-j", "-batch", "-"], batch) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
     out["tunsrc"] = run(["ip", "sr", "tunsrc", "show"])
@@ -182,10 +185,10 @@ def main():
     out["files"] = {p: sha256_of(p) for p in req.get("files", [])}
     out["tcFilters"] = {}
     for ifname in req.get("interfaces", []):
-        if IFNAME_RE.match(ifname):
+        if isinstance(ifname, str) and IFNAME_RE.fullmatch(ifname):
             out["tcFilters"][ifname] = run(["tc", "-j", "filter", "show", "dev", ifname, "egress"])
     tool = req.get("mapsTool")
-    maps = [m for m in req.get("maps", []) if re.match(r"^srv6p_[a-z0-9_]+$", m)]
+    maps = [m for m in req.get("maps", []) if isinstance(m, str) and MAP_NAME_RE.fullmatch(m)]
     if tool and maps and os.path.exists(tool):
         out["maps"] = run([sys.executable, tool, "dump"] + maps)
     else:

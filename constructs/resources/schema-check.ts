@@ -20,13 +20,15 @@ export function checkAttributes(
   attributes: Record<string, unknown>,
   fieldName: (attribute: string) => string = (a) => a,
 ): void {
-  const literal: Record<string, unknown> = {};
+  const kept: [string, unknown][] = [];
   const deferred = new Set<string>();
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined) continue;
     if (Token.isUnresolved(value)) deferred.add(key);
-    else literal[key] = value;
+    else kept.push([key, value]);
   }
+  // Own properties only: an attribute named `__proto__` is checked as an attribute, not made a prototype.
+  const literal: Record<string, unknown> = Object.fromEntries(kept);
   for (const v of schemaViolations(schema, literal)) {
     const head = /^[^.[]*/.exec(v.field)![0];
     if (v.missing && deferred.has(head)) continue;

@@ -9,6 +9,7 @@ import { routerConnectionOptions, inventoryConnectionOptions, type InventoryRout
 import { Engine } from "../engine/engine";
 import { UsageError, type CliIO } from "./command";
 import { readInventory } from "../../lab/state";
+import { InventoryError, parseInventory } from "../../model/inventory";
 
 export const STACK_OPTIONS = {
   stack: { type: "string" },
@@ -37,9 +38,23 @@ export interface EngineContext {
   readonly engine: Engine;
 }
 
-function inventoryRouters(flags: StackFlags): Record<string, InventoryRouterEndpoint> | undefined {
-  if (flags.inventory) return (JSON.parse(readFileSync(flags.inventory, "utf8")) as { routers: Record<string, InventoryRouterEndpoint> }).routers;
-  if (flags.lab) return readInventory(flags.lab).routers;
+/**
+ * The routers' connection settings from --inventory FILE (checked whole by the
+ * rule book, model/inventory.ts, before any router is contacted) or from the
+ * lab's own inventory, by router name (a Map: a router named `constructor`
+ * is not found in an object's prototype).
+ */
+function inventoryRouters(flags: StackFlags): ReadonlyMap<string, InventoryRouterEndpoint> | undefined {
+  if (flags.inventory) {
+    let text: string;
+    try {
+      text = readFileSync(flags.inventory, "utf8");
+    } catch (err) {
+      throw new InventoryError(flags.inventory, [{ resource: "inventory", field: "", value: flags.inventory, message: `cannot be read: ${(err as Error).message}` }]);
+    }
+    return new Map(Object.entries(parseInventory(text, flags.inventory).routers));
+  }
+  if (flags.lab) return new Map(Object.entries(readInventory(flags.lab).routers));
   return undefined;
 }
 
@@ -50,14 +65,14 @@ export function openEngine(flags: StackFlags, io: CliIO): EngineContext {
   const inventory = inventoryRouters(flags);
   const byName = new Map(state.routers.map((r) => [r.name, r]));
   if (inventory) {
-    const missing = state.routers.map((r) => r.name).filter((n) => !inventory[n]);
+    const missing = state.routers.map((r) => r.name).filter((n) => !inventory.has(n));
     if (missing.length) throw new UsageError(`the inventory has no router named ${missing.join(", ")}`);
   }
   const showProgress = !flags.json && !flags.quiet;
   const engine = new Engine({
     parallelism,
     connectionFor: (name) => inventory
-      ? inventoryConnectionOptions(name, inventory[name]!, { connectTimeoutMs: state.provider.connect_timeout_ms, commandTimeoutMs: state.provider.command_timeout_ms })
+      ? inventoryConnectionOptions(name, inventory.get(name)!, { connectTimeoutMs: state.provider.connect_timeout_ms, commandTimeoutMs: state.provider.command_timeout_ms })
       : routerConnectionOptions(byName.get(name)!, state.provider),
     onProgress: showProgress ? (router, message) => io.stderr.write(`  ${router.padEnd(12)} ${message}\n`) : undefined,
   });

@@ -8,6 +8,7 @@
  * checked again at apply time, when they are known.
  */
 import { schemaViolations } from "../../model/schema-check";
+import { formatValue } from "../../model/issue";
 import { errorDiagnostic, formatPath, pathFromJsonPointer, type AttributePath, type Diagnostic } from "./diagnostics";
 import { ID_ATTRIBUTE } from "./schema";
 import { isUnknown, type TfObject, type TfValue } from "./values";
@@ -38,9 +39,13 @@ function knownPart(value: TfValue, unknownPaths: string[], pointer: string): unk
   return value;
 }
 
-/** A value as diagnostics show it: JSON, cut short so a huge value cannot flood the answer. */
+/**
+ * A value as diagnostics show it: JSON as the rule book formats it (Infinity
+ * and NaN as such, key material not at all: model/issue.ts formatValue),
+ * cut short so a huge value cannot flood the answer.
+ */
 export function shortValue(value: unknown, max = 120): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? String(value) : formatValue(value);
   return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
 }
 

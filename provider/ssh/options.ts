@@ -3,7 +3,9 @@
  * jump host parsing, auth source. Built from a DesiredRouter plus the
  * provider block, or given directly (lab inventory, tests).
  */
-import { DEFAULTS, PROVIDER_DEFAULTS } from "../../model/schema";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { DEFAULTS, PROVIDER_DEFAULTS, splitJumpHost } from "../../model/schema";
 import type { DesiredProvider, DesiredRouter } from "../state/desired-state";
 import type { HostKeyPolicy } from "./host-key-policy";
 
@@ -39,38 +41,34 @@ export const SSH_DEFAULTS = {
   keepaliveIntervalMs: 5000,
 } as const;
 
-/** `[user@]host[:port]`; `[v6addr]:port` also accepted. */
+/** `[user@]host[:port]`; `[v6addr]:port` also accepted (split as the rule book does: model/schema.ts splitJumpHost). */
 export function parseJumpHost(text: string, defaults: Omit<SshEndpoint, "host" | "port">): SshEndpoint {
-  const at = text.lastIndexOf("@");
-  const user = at >= 0 ? text.slice(0, at) : defaults.user;
-  let rest = at >= 0 ? text.slice(at + 1) : text;
-  let port: number = SSH_DEFAULTS.port;
-  const bracket = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(rest);
-  if (bracket) {
-    rest = bracket[1];
-    if (bracket[2]) port = Number(bracket[2]);
-  } else if ((rest.match(/:/g) ?? []).length === 1) {
-    const [h, p] = rest.split(":");
-    rest = h;
-    port = Number(p);
-  }
-  return { ...defaults, user, host: rest, port };
+  const parts = splitJumpHost(text);
+  return { ...defaults, user: parts.user ?? defaults.user, host: parts.host, port: parts.port ? Number(parts.port) : SSH_DEFAULTS.port };
+}
+
+/** A controller file as written in the desired state or an inventory: `~/` is the home directory, as for ssh. */
+export function expandHome(path: string): string;
+export function expandHome(path: string | undefined): string | undefined;
+export function expandHome(path: string | undefined): string | undefined {
+  return path !== undefined && path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
 }
 
 /** Connection options for a router of the desired state. */
 export function routerConnectionOptions(router: DesiredRouter, provider: DesiredProvider): RouterConnectionOptions {
   const hostKey: HostKeyPolicy = {
-    knownHostsFile: router.known_hosts_file,
+    knownHostsFile: expandHome(router.known_hosts_file),
     pinnedSha256: router.host_key_sha256,
     acceptNew: provider.accept_new_host_keys,
   };
-  const auth = { user: router.user, privateKeyFile: router.private_key_file, hostKey: { ...hostKey, pinnedSha256: undefined } };
+  const privateKeyFile = expandHome(router.private_key_file);
+  const auth = { user: router.user, privateKeyFile, hostKey: { ...hostKey, pinnedSha256: undefined } };
   return {
     router: router.name,
     host: router.host,
     port: router.port,
     user: router.user,
-    privateKeyFile: router.private_key_file,
+    privateKeyFile,
     hostKey,
     sudo: router.sudo,
     // The bastion is checked against known_hosts (a pin names the router's key, not the bastion's).
@@ -80,18 +78,21 @@ export function routerConnectionOptions(router: DesiredRouter, provider: Desired
   };
 }
 
-/** The connection settings `srv6 lab up` records for a router (lab/inventory.ts InventoryRouter). */
+/** A router's connection settings in an inventory file (model/inventory.ts; `srv6 lab up` records all of them, lab/inventory.ts). */
 export interface InventoryRouterEndpoint {
   readonly host: string;
   readonly port: number;
   readonly user: string;
   readonly sudo: boolean;
-  readonly privateKeyFile: string;
-  readonly knownHostsFile: string;
-  readonly hostKeySha256: string;
+  /** Default: ssh-agent. */
+  readonly privateKeyFile?: string;
+  /** Default: ~/.ssh/known_hosts. */
+  readonly knownHostsFile?: string;
+  /** Pinned host key; without it, known_hosts decides. */
+  readonly hostKeySha256?: string;
 }
 
-/** Connection options for a lab router from its inventory entry (host key pinned by the lab). */
+/** Connection options for a router from its inventory entry (the lab pins every host key). */
 export function inventoryConnectionOptions(
   router: string,
   inv: InventoryRouterEndpoint,
@@ -102,8 +103,8 @@ export function inventoryConnectionOptions(
     host: inv.host,
     port: inv.port,
     user: inv.user,
-    privateKeyFile: inv.privateKeyFile,
-    hostKey: { knownHostsFile: inv.knownHostsFile, pinnedSha256: inv.hostKeySha256 },
+    privateKeyFile: expandHome(inv.privateKeyFile),
+    hostKey: { knownHostsFile: expandHome(inv.knownHostsFile), pinnedSha256: inv.hostKeySha256 },
     sudo: inv.sudo,
     connectTimeoutMs: timeouts.connectTimeoutMs ?? SSH_DEFAULTS.connectTimeoutMs,
     commandTimeoutMs: timeouts.commandTimeoutMs ?? SSH_DEFAULTS.commandTimeoutMs,

@@ -64,7 +64,7 @@ export function extractDocument(doc: unknown, issues: SchemaIssue[]): ExtractedD
         continue;
       }
       const meta = isObject(body["//"]) && isObject(body["//"].metadata) ? body["//"].metadata : undefined;
-      const config: Record<string, unknown> = {};
+      const kept: [string, unknown][] = [];
       for (const [key, value] of Object.entries(body)) {
         if (DROPPED_META.has(key)) continue;
         if (REFUSED_META.has(key)) {
@@ -73,8 +73,11 @@ export function extractDocument(doc: unknown, issues: SchemaIssue[]): ExtractedD
         }
         // Terraform treats null as "not set".
         if (value === null) continue;
-        config[key] = value;
+        kept.push([key, value]);
       }
+      // Own properties only (Object.fromEntries): an attribute named `__proto__` stays an (unknown) attribute
+      // instead of becoming the config's prototype, whose attributes the checks would not see.
+      const config: Record<string, unknown> = Object.fromEntries(kept);
       out.resources.push({ type, logicalId, constructPath: typeof meta?.path === "string" ? meta.path : undefined, config });
     }
   }

@@ -26,6 +26,14 @@ export { locateStack, listStacks, readStackDocument, type StackLocation, type Lo
 
 const NAME = new RegExp(NAME_PATTERN);
 
+/** The SIDs a resource that failed its schema writes (segments may name them; they are not reported twice). */
+function sidsWritten(type: ResourceType, config: Record<string, unknown>): string[] {
+  const fields = type === "srv6_router" ? ["node_sid", "decap_sid"] : type === "srv6_protected_link" ? ["return_sid_a", "return_sid_b"] : [];
+  const out = fields.map((f) => config[f]);
+  if (type === "srv6_router" && Array.isArray(config.adjacency_sids)) out.push(...config.adjacency_sids.map((a) => (a && typeof a === "object" ? (a as { sid?: unknown }).sid : undefined)));
+  return out.filter((v): v is string => typeof v === "string");
+}
+
 /** Validates a parsed cdk.tf.json document; throws SchemaError listing every problem. */
 export function validateDocument(doc: unknown, source?: string): DesiredState {
   const issues: SchemaIssue[] = [];
@@ -48,6 +56,7 @@ export function validateDocument(doc: unknown, source?: string): DesiredState {
   const invalidRouterNames = new Set<string>();
   const invalidLinkNames = new Set<string>();
   const invalidRouterDecapSids: string[] = [];
+  const invalidResourceSids: string[] = [];
   const logicalIds = new Map<Entity<unknown>, string>();
   for (const r of resources) {
     const label = labelOf.get(`${r.type}.${r.logicalId}`)!;
@@ -57,6 +66,7 @@ export function validateDocument(doc: unknown, source?: string): DesiredState {
       issues.push(...found);
       if (name && r.type === "srv6_router") invalidRouterNames.add(name);
       if (r.type === "srv6_router" && typeof r.config.decap_sid === "string") invalidRouterDecapSids.push(r.config.decap_sid);
+      invalidResourceSids.push(...sidsWritten(r.type, r.config));
       if (name && r.type === "srv6_protected_link") invalidLinkNames.add(name);
       continue;
     }
@@ -66,7 +76,7 @@ export function validateDocument(doc: unknown, source?: string): DesiredState {
     else if (r.type === "srv6_protected_link") links.push(entity as unknown as Entity<ProtectedLinkConfig>);
     else policies.push(entity as unknown as Entity<BackupPolicyConfig>);
   }
-  issues.push(...checkSemantics({ routers, links, policies, invalidRouterNames, invalidLinkNames, invalidRouterDecapSids }));
+  issues.push(...checkSemantics({ routers, links, policies, invalidRouterNames, invalidLinkNames, invalidRouterDecapSids, invalidResourceSids }));
   const all = [...referenceIssues, ...issues];
   if (all.length) throw new SchemaError(all, source);
 

@@ -33,10 +33,11 @@ function pathToString(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
+/** The value at `path`, through own properties only: `constructor` or `__proto__` is no attribute of a resource. */
 function walk(value: Json, path: string[]): Json {
   let cur: Json = value;
   for (const step of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, step)) return undefined;
     cur = (cur as Record<string, Json>)[step];
   }
   return cur;

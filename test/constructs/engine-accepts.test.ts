@@ -11,7 +11,7 @@ import { testApp } from "./helpers/app";
 import { validateDocument } from "../../provider/state";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
-import { ProtectedNetwork, type Router } from "../../constructs";
+import { ProtectedNetwork, resources, type Router } from "../../constructs";
 import { randomConnectedGraph, seededRng } from "./helpers/random";
 
 function accepted(stack: TerraformStack) {
@@ -56,4 +56,26 @@ test("the engine accepts 60 random protected networks (seeded)", () => {
     policies += accepted(stack).policies.length;
   }
   assert.ok(policies > 100, `${policies} policies accepted`);
+});
+
+test("resources named 'constructor' synthesize and are accepted (no lookup finds Object.prototype)", () => {
+  const stack = new TerraformStack(testApp(), "proto");
+  const a = new resources.Srv6Router(stack, "ra", {
+    name: "constructor", host: "192.0.2.1", locator: "fc00:0:1::/48", node_sid: "fc00:0:1:1::", decap_sid: "fc00:0:1:2::",
+    adjacency_sids: [{ sid: "fc00:0:1:1001::", interface: "eth1", nexthop: "fd00:0:0:1::2" }],
+  });
+  const b = new resources.Srv6Router(stack, "rb", {
+    name: "r2", host: "192.0.2.2", locator: "fc00:0:2::/48", node_sid: "fc00:0:2:1::", decap_sid: "fc00:0:2:2::",
+    adjacency_sids: [{ sid: "fc00:0:2:1001::", interface: "eth1", nexthop: "fd00:0:0:1::1" }],
+  });
+  new resources.Srv6Router(stack, "rc", { name: "r3", host: "192.0.2.3", locator: "fc00:0:3::/48", node_sid: "fc00:0:3:1::", decap_sid: "fc00:0:3:2::" });
+  const link = new resources.Srv6ProtectedLink(stack, "l", {
+    name: "constructor",
+    router_a: a.nameRef, interface_a: "eth1", peer_address_a: "fd00:0:0:1::2", monitor_sid_a: "fc00:0:1:2001::", return_sid_a: "fc00:0:2:1001::",
+    router_b: b.nameRef, interface_b: "eth1", peer_address_b: "fd00:0:0:1::1", monitor_sid_b: "fc00:0:2:2001::", return_sid_b: "fc00:0:1:1001::",
+  });
+  new resources.Srv6BackupPolicy(stack, "p", { name: "constructor", router: a.nameRef, link: link.nameRef, prefix: "2001:db8:2::/64", segments: ["fc00:0:3:1::", "fc00:0:2:2::"] });
+  const state = accepted(stack);
+  assert.deepEqual(state.routers.map((r) => r.name), ["constructor", "r2", "r3"]);
+  assert.deepEqual(state.policies.map((p) => [p.name, p.router, p.link]), [["constructor", "constructor", "constructor"]]);
 });

@@ -15,6 +15,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Testing, TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
+import { KEY_MATERIAL_NOT_SHOWN } from "../../model/issue";
+import { PASTED_KEY, PASTED_KEY_BODY } from "../state/bad-input-table";
 import { ConstructConfigError, ProtectedNetwork, type Router, type RouterProps, type TopologyProblemKind } from "../../constructs";
 
 function triangle(overrides: Partial<Record<"r1" | "r2" | "r3", Partial<RouterProps>>> = {}) {
@@ -139,14 +141,19 @@ test("declaration errors name the construct, the field and the value", () => {
   const { net, r1, r2, l12 } = triangle();
   const ok = { host: "192.0.2.7", locator: "fc00:0:7::/48" };
   assertConfigError(() => net.addRouter("R7", ok), "id", "R7", /router "R7"/, /lower-case/);
+  assertConfigError(() => net.addRouter("constructor", ok), "id", "constructor", /router "constructor"/, /Object.prototype already has 'constructor'/);
   assertConfigError(() => net.addRouter("r7", { ...ok, locator: "fc00:0:7::/80" }), "locator", "fc00:0:7::/80", /16 to 64/);
   assertConfigError(() => net.addRouter("r7", { ...ok, locator: "fc00:0:7::1/48" }), "locator", "fc00:0:7::1/48", /host bits/);
   assertConfigError(() => net.addRouter("r7", { ...ok, host: "h;reboot" }), "host", "h;reboot", /router "r7"/, /pattern/);
   assertConfigError(() => net.addRouter("r7", { ...ok, privateKeyFile: "" }), "privateKeyFile", "", /router "r7"/);
+  assertConfigError(() => net.addRouter("r7", { ...ok, privateKeyFile: "id_ed25519" }), "privateKeyFile", "id_ed25519", /an absolute path/);
+  assertConfigError(() => net.addRouter("r7", { ...ok, privateKeyFile: PASTED_KEY }), "privateKeyFile", KEY_MATERIAL_NOT_SHOWN, /privateKeyFile = "\(key material, not shown\)": .*not its content/);
+  assert.throws(() => net.addRouter("r7", { ...ok, privateKeyFile: PASTED_KEY }), (err: Error) => !err.message.includes(PASTED_KEY_BODY) && !JSON.stringify(err).includes(PASTED_KEY_BODY), "the key is not in the error");
   assertConfigError(() => net.addRouter("r7", { ...ok, prefixes: ["2001:db8::/129"] }), "prefixes", "2001:db8::/129", /over 128/);
   assertConfigError(() => net.addRouter("r7", { ...ok, nodeSid: "not-an-address" }), "nodeSid", "not-an-address");
   const base = { routerA: r1, interfaceA: "eth7", addressA: "fd00:0:0:7::1", routerB: r2, interfaceB: "eth7", addressB: "fd00:0:0:7::2" };
   assertConfigError(() => net.addLink("x1", { ...base, metric: 0 }), "metric", 0, /link "x1"/, /1 to/);
+  assertConfigError(() => net.addLink("constructor", base), "id", "constructor", /link "constructor"/, /choose another link name/);
   assertConfigError(() => net.addLink("x2", { ...base, metric: 2.5 }), "metric", 2.5);
   assertConfigError(() => net.addLink("x3", { ...base, interfaceA: "lo" }), "interfaceA", "lo");
   assertConfigError(() => net.addLink("x4", { ...base, interfaceB: "eth 7;" }), "interfaceB", "eth 7;");
@@ -157,6 +164,7 @@ test("declaration errors name the construct, the field and the value", () => {
   assertConfigError(() => net.protect(other.l12), "protect", other.l12.node.path, /not a link of this network/);
   assertConfigError(() => net.protect(l12, { probeIntervalMs: 0 }), "probeIntervalMs", 0, /link "r1-r2"/, /1 to 10000/);
   assertConfigError(() => net.protect(l12, { multiplier: 1 }), "multiplier", 1, /2 to 255/);
+  assertConfigError(() => net.protect(l12, { probeIntervalMs: 5000 }), "probeIntervalMs", 5000, /probeIntervalMs x multiplier = 5000 x 3 = 15000 ms/, /within 10000 ms/);
   assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { holdDownMs: -1 }), "holdDownMs", -1);
 });
 
@@ -180,6 +188,13 @@ test("two networks in one stack share the provider and may not reuse names", () 
   const json = JSON.parse(Testing.synth(stack, true)) as { provider: { srv6: unknown[] }; resource: Record<string, Record<string, unknown>> };
   assert.equal(json.provider.srv6.length, 1);
   assert.deepEqual(Object.keys(json.resource.srv6_router!).sort(), ["r1", "r2"]);
+});
+
+test("synth refuses what only the whole-network rules know: a jump host port over 65535", () => {
+  const { stack, net } = triangle({ r3: { jumpHost: "ops@bastion:99999" } });
+  net.protectAll();
+  assert.throws(() => Testing.synth(stack, true), (err: Error) =>
+    /srv6_router\.r3\.jump_host = "ops@bastion:99999": the jump host's port '99999' is not a port/.test(err.message), "synth fails with the rule book's message");
 });
 
 test("synth applies the whole-network rules the CLI and the provider apply (model/network-rules.ts)", () => {

@@ -126,10 +126,12 @@ test("text is XML-escaped", () => {
 });
 
 test("a backup path over the failed link itself is caught and flagged in the picture", async () => {
-  // r1's policy rewritten to go through r2's node SID: on the pre-failure routing r1 reaches r2 over r1-r2.
+  // r1's policy rewritten to go straight to r4's decap SID: on the pre-failure routing (metrics 10 via r2,
+  // 40 via r3) r1 reaches r4 over r1-r2. The rule book cannot see that (it knows no metrics; a first segment
+  // that is r2's own node SID it refuses outright), the graph's hop-by-hop walk over the topology does.
   const doc = JSON.parse(readFileSync(join(diamond, "stacks/diamond/cdk.tf.json"), "utf8")) as { resource: { srv6_backup_policy: Record<string, { router: string; segments: string[] }> } };
   const policy = Object.values(doc.resource.srv6_backup_policy).find((p) => p.router.includes("srv6_router.r1."))!;
-  policy.segments = ["fc00:0:2:1::", "fc00:0:4:2::"];
+  policy.segments = ["fc00:0:4:2::"];
   const file = join(work, "through-r1-r2.tf.json");
   writeFileSync(file, JSON.stringify(doc));
   const r = await graph(["--stack", file, "--topology", "examples/lab/diamond.json", "--link", "r1-r2", "--json"]);

@@ -70,6 +70,7 @@ const SAMPLE_ARGS: Record<string, unknown[]> = {
   PlanConflictError: ["changed", status],
   ApplyAbortedError: ["r2"],
   PreflightError: ["r1", ["kernel 4.19 is older than 5.10"]],
+  InventoryError: ["inventory.json", [{ resource: "routers.r1", field: "port", value: 0, message: "must be between 1 and 65535" }]],
 };
 
 function instance(name: string, cls: ErrorClass): Error {

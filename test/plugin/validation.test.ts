@@ -5,6 +5,7 @@ import { protectedLinkSchema, routerSchema } from "../../model/schema";
 import { diagnosticsFromError, pathFromJsonPointer } from "../../provider/plugin/diagnostics";
 import { validateAgainstSchema } from "../../provider/plugin/validation";
 import { UNKNOWN, type TfObject } from "../../provider/plugin/values";
+import { PASTED_KEY, PASTED_KEY_BODY } from "../state/bad-input-table";
 
 const router: TfObject = {
   name: "r1", host: "10.0.0.1", port: null, user: null, private_key_file: null, known_hosts_file: null, host_key_sha256: null,
@@ -32,6 +33,19 @@ test("a bad nested value is reported at its path with the value and the rule", (
   const port = diags.find((d) => d.summary.endsWith(": port"))!;
   assert.match(port.detail, /got 70000, which must be between 1 and 65535\. SSH port/);
   assert.equal(diags.length, 3);
+});
+
+test("a private key pasted where its file name belongs is refused and never shown", () => {
+  const diags = validateAgainstSchema("srv6_router", routerSchema, { ...router, private_key_file: PASTED_KEY });
+  assert.equal(diags.length, 1);
+  assert.match(diags[0]!.detail, /private_key_file got "\(key material, not shown\)", which must match the pattern .*not its content/);
+  assert.ok(!JSON.stringify(diags).includes(PASTED_KEY_BODY), "no diagnostic carries the key");
+});
+
+test("a number JSON cannot write is shown as Infinity, not null", () => {
+  const diags = validateAgainstSchema("srv6_protected_link", protectedLinkSchema, { probe_interval_ms: Infinity } as unknown as TfObject);
+  const d = diags.find((x) => x.summary.endsWith("probe_interval_ms"));
+  assert.match(d?.detail ?? "", /probe_interval_ms got Infinity, which Infinity is not a finite number/);
 });
 
 test("unknown values are not checked until they are known", () => {

@@ -1,7 +1,9 @@
 /** Connection options derived from the desired state: defaults, sudo, jump host parsing. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseJumpHost, routerConnectionOptions } from "../../provider/ssh/options";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { expandHome, parseJumpHost, routerConnectionOptions } from "../../provider/ssh/options";
 import { validateDocument } from "../../provider/state";
 import { diamondDocument } from "../state/diamond-document";
 
@@ -12,6 +14,19 @@ test("jump host forms", () => {
   assert.deepEqual(parseJumpHost("ops@bastion:2200", auth), { ...auth, user: "ops", host: "bastion", port: 2200 });
   assert.deepEqual(parseJumpHost("[fd00::1]:2200", auth), { ...auth, host: "fd00::1", port: 2200 });
   assert.deepEqual(parseJumpHost("fd00::1", auth), { ...auth, host: "fd00::1", port: 22 });
+});
+
+test("a key or known_hosts file under ~/ is the home directory's, as for ssh", () => {
+  const doc = diamondDocument();
+  doc.resource.srv6_router.r1.private_key_file = "~/.ssh/srv6";
+  doc.resource.srv6_router.r1.known_hosts_file = "~/.ssh/known_hosts_lab";
+  doc.resource.srv6_router.r1.jump_host = "ops@[fd00::1]:2200";
+  const s = validateDocument(doc);
+  const r1 = routerConnectionOptions(s.routers[0]!, s.provider);
+  assert.equal(r1.privateKeyFile, join(homedir(), ".ssh/srv6"));
+  assert.equal(r1.hostKey.knownHostsFile, join(homedir(), ".ssh/known_hosts_lab"));
+  assert.deepEqual(r1.jump && [r1.jump.user, r1.jump.host, r1.jump.port, r1.jump.privateKeyFile], ["ops", "fd00::1", 2200, join(homedir(), ".ssh/srv6")]);
+  assert.equal(expandHome("/abs/key"), "/abs/key");
 });
 
 test("router options from a desired state", () => {

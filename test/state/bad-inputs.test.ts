@@ -10,9 +10,13 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { validateDocument } from "../../provider/state";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { loadDesiredState, validateDocument } from "../../provider/state";
 import { SchemaError, formatIssue } from "../../provider/errors";
+import { formatValue } from "../../model/issue";
 import { diamondDocument } from "./diamond-document";
+import { BAD_INPUTS as table, CLI_ONLY, badDocument } from "./bad-input-table";
 
 // Trap every outgoing connection made while the table runs.
 let connectAttempts = 0;
@@ -25,68 +29,9 @@ after(() => {
   net.Socket.prototype.connect = originalConnect;
 });
 
-interface BadInput {
-  what: string;
-  mutate: (doc: any) => void;
-  resource: string;
-  field: string;
-  value: unknown;
-  /** A fragment the explanation must contain (what is allowed). */
-  says: RegExp;
-}
-
-const R = (doc: any, id: string) => doc.resource.srv6_router[id];
-const L = (doc: any) => doc.resource.srv6_protected_link.l12;
-const P = (doc: any, id = "p1") => doc.resource.srv6_backup_policy[id];
-
-const table: BadInput[] = [
-  { what: "malformed SID", mutate: (d) => (R(d, "r1").node_sid = "fc00:0:1::zz"), resource: "srv6_router.r1", field: "node_sid", value: "fc00:0:1::zz", says: /IPv6 address/ },
-  { what: "SID with too many groups", mutate: (d) => (R(d, "r2").decap_sid = "fc00:0:2:d6:0:0:0:0:1"), resource: "srv6_router.r2", field: "decap_sid", value: "fc00:0:2:d6:0:0:0:0:1", says: /IPv6 address/ },
-  { what: "node SID outside the locator", mutate: (d) => (R(d, "r1").node_sid = "fc00:0:9:e::"), resource: "srv6_router.r1", field: "node_sid", value: "fc00:0:9:e::", says: /inside the router's locator fc00:0:1::\/48/ },
-  { what: "adjacency SID outside the locator", mutate: (d) => (R(d, "r1").adjacency_sids[0].sid = "fc00:0:2:e9::"), resource: "srv6_router.r1", field: "adjacency_sids[0].sid", value: "fc00:0:2:e9::", says: /inside the router's locator/ },
-  { what: "source address outside the locator", mutate: (d) => (R(d, "r3").source_address = "2001:db8::1"), resource: "srv6_router.r3", field: "source_address", value: "2001:db8::1", says: /inside the router's locator fc00:0:3::\/48/ },
-  { what: "monitor SID outside its router's locator", mutate: (d) => (L(d).monitor_sid_a = "fc00:0:2:b9::"), resource: "srv6_protected_link.l12", field: "monitor_sid_a", value: "fc00:0:2:b9::", says: /locator fc00:0:1::\/48 of router r1/ },
-  { what: "locator with host bits", mutate: (d) => (R(d, "r3").locator = "fc00:0:3::1/48"), resource: "srv6_router.r3", field: "locator", value: "fc00:0:3::1/48", says: /host bits/ },
-  { what: "locator too long", mutate: (d) => (R(d, "r3").locator = "fc00:0:3::/96"), resource: "srv6_router.r3", field: "locator", value: "fc00:0:3::/96", says: /between 16 and 64/ },
-  { what: "overlapping locators", mutate: (d) => { R(d, "r4").locator = "fc00::/32"; R(d, "r4").node_sid = "fc00:0:4:e::"; }, resource: "srv6_router.r4", field: "locator", value: "fc00::/32", says: /overlaps the locator fc00:0:[123]::\/48/ },
-  { what: "duplicate SID across routers and links", mutate: (d) => (L(d).monitor_sid_a = "fc00:0:1:e::"), resource: "srv6_protected_link.l12", field: "monitor_sid_a", value: "fc00:0:1:e::", says: /already used by srv6_router.r1.node_sid/ },
-  { what: "node SID equal to decap SID", mutate: (d) => (R(d, "r3").decap_sid = "fc00:0:3:e::"), resource: "srv6_router.r3", field: "decap_sid", value: "fc00:0:3:e::", says: /already used by srv6_router.r3.node_sid/ },
-  { what: "link to an unknown router", mutate: (d) => (L(d).router_b = "r9"), resource: "srv6_protected_link.l12", field: "router_b", value: "r9", says: /no srv6_router named 'r9' \(known: r1, r2, r3, r4\)/ },
-  { what: "policy on an unknown link", mutate: (d) => (P(d).link = "l99"), resource: "srv6_backup_policy.r1-to-h2", field: "link", value: "l99", says: /no srv6_protected_link named 'l99'/ },
-  { what: "policy router not an end of its link", mutate: (d) => (P(d).router = "r3"), resource: "srv6_backup_policy.r1-to-h2", field: "router", value: "r3", says: /end of link l12 \(r1 or r2\)/ },
-  { what: "reference to an unknown resource", mutate: (d) => (P(d, "p2").router = "${srv6_router.nope.name}"), resource: "srv6_backup_policy.r2-to-h1", field: "router", value: "${srv6_router.nope.name}", says: /unknown resource srv6_router.nope/ },
-  { what: "unsupported Terraform expression", mutate: (d) => (P(d, "p2").prefix = "${var.prefix}"), resource: "srv6_backup_policy.r2-to-h1", field: "prefix", value: "${var.prefix}", says: /unsupported expression|not supported/ },
-  { what: "probe interval 0", mutate: (d) => (L(d).probe_interval_ms = 0), resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: 0, says: /between 1 and 10000/ },
-  { what: "negative probe interval", mutate: (d) => (L(d).probe_interval_ms = -5), resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: -5, says: /between 1 and 10000/ },
-  { what: "fractional probe interval", mutate: (d) => (L(d).probe_interval_ms = 2.5), resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: 2.5, says: /integer/ },
-  { what: "multiplier too small", mutate: (d) => (L(d).multiplier = 1), resource: "srv6_protected_link.l12", field: "multiplier", value: 1, says: /between 2 and 255/ },
-  { what: "multiplier too large", mutate: (d) => (L(d).multiplier = 256), resource: "srv6_protected_link.l12", field: "multiplier", value: 256, says: /between 2 and 255/ },
-  { what: "negative hold-down", mutate: (d) => (L(d).hold_down_ms = -1), resource: "srv6_protected_link.l12", field: "hold_down_ms", value: -1, says: /between 0 and 600000/ },
-  { what: "name with shell metacharacters", mutate: (d) => (R(d, "r3").name = "r3;rm -rf /"), resource: "srv6_router.r3", field: "name", value: "r3;rm -rf /", says: /must match/ },
-  { what: "interface with command substitution", mutate: (d) => (L(d).interface_b = "eth1$(reboot)"), resource: "srv6_protected_link.l12", field: "interface_b", value: "eth1$(reboot)", says: /must match/ },
-  { what: "host with shell metacharacters", mutate: (d) => (R(d, "r2").host = "r2.example;id"), resource: "srv6_router.r2", field: "host", value: "r2.example;id", says: /must match/ },
-  { what: "empty segment list", mutate: (d) => (P(d).segments = []), resource: "srv6_backup_policy.r1-to-h2", field: "segments", value: [], says: /1 to 6 items/ },
-  { what: "too many segments", mutate: (d) => (P(d).segments = ["fc00:0:3:e::", "fc00:0:4:e::", "fc00:0:3:e::", "fc00:0:4:e::", "fc00:0:3:e::", "fc00:0:4:e::", "fc00:0:4:d6::"]), resource: "srv6_backup_policy.r1-to-h2", field: "segments", value: ["fc00:0:3:e::", "fc00:0:4:e::", "fc00:0:3:e::", "fc00:0:4:e::", "fc00:0:3:e::", "fc00:0:4:e::", "fc00:0:4:d6::"], says: /1 to 6 items/ },
-  { what: "last segment is not a decap SID", mutate: (d) => (P(d).segments = ["fc00:0:3:e::", "fc00:0:4:e::"]), resource: "srv6_backup_policy.r1-to-h2", field: "segments[1]", value: "fc00:0:4:e::", says: /last segment must be the decap_sid/ },
-  { what: "overlapping protected prefixes on one router", mutate: (d) => (d.resource.srv6_backup_policy.p3 = { ...P(d), name: "r1-wide", prefix: "2001:db8::/32" }), resource: "srv6_backup_policy.r1-wide", field: "prefix", value: "2001:db8::/32", says: /overlaps prefix 2001:db8:2::\/64 of srv6_backup_policy.r1-to-h2/ },
-  { what: "protected prefix with host bits", mutate: (d) => (P(d).prefix = "2001:db8:2::5/64"), resource: "srv6_backup_policy.r1-to-h2", field: "prefix", value: "2001:db8:2::5/64", says: /host bits/ },
-  { what: "duplicate router names", mutate: (d) => (R(d, "r3").name = "r1"), resource: "srv6_router.r1", field: "name", value: "r1", says: /duplicate srv6_router name/ },
-  { what: "interface used by two links on one router", mutate: (d) => (d.resource.srv6_protected_link.l13 = { ...L(d), name: "l13", router_b: "r3", interface_b: "eth1", peer_address_a: "fd00:0:0:2::2", peer_address_b: "fd00:0:0:2::1", monitor_sid_a: "fc00:0:1:b2::", return_sid_a: "fc00:0:3:e1::", monitor_sid_b: "fc00:0:3:b1::", return_sid_b: "fc00:0:1:e2::" }), resource: "srv6_protected_link.l13", field: "interface_a", value: "eth1", says: /already used by srv6_protected_link.l12/ },
-  { what: "adjacency SID over the link points at the wrong nexthop", mutate: (d) => (R(d, "r1").adjacency_sids[0].nexthop = "fd00:0:0:1::9"), resource: "srv6_router.r1", field: "adjacency_sids[0].nexthop", value: "fd00:0:0:1::9", says: /must be that address/ },
-  { what: "return SID is an adjacency over another interface", mutate: (d) => (R(d, "r2").adjacency_sids[0].interface = "eth2"), resource: "srv6_protected_link.l12", field: "return_sid_a", value: "fc00:0:2:e1::", says: /must leave over the link's interface eth1/ },
-  { what: "same router at both ends", mutate: (d) => (L(d).router_b = "r1"), resource: "srv6_protected_link.l12", field: "router_b", value: "r1", says: /two different routers/ },
-  { what: "unknown attribute", mutate: (d) => (R(d, "r1").colour = "red"), resource: "srv6_router.r1", field: "colour", value: "red", says: /unknown attribute/ },
-  { what: "missing required attribute", mutate: (d) => delete R(d, "r2").decap_sid, resource: "srv6_router.r2", field: "decap_sid", value: undefined, says: /required/ },
-  { what: "malformed pinned fingerprint", mutate: (d) => (R(d, "r1").host_key_sha256 = "MD5:aa:bb"), resource: "srv6_router.r1", field: "host_key_sha256", value: "MD5:aa:bb", says: /must match/ },
-  { what: "bad SSH user", mutate: (d) => (R(d, "r4").user = "Root!"), resource: "srv6_router.r4", field: "user", value: "Root!", says: /must match/ },
-  { what: "provider parallelism 0", mutate: (d) => (d.provider.srv6[0].parallelism = 0), resource: "provider.srv6", field: "parallelism", value: 0, says: /between 1 and 256/ },
-  { what: "count meta-argument", mutate: (d) => (R(d, "r3").count = 2), resource: "srv6_router.r3", field: "count", value: 2, says: /not supported/ },
-];
-
 for (const bad of table) {
   test(`rejects: ${bad.what}`, () => {
-    const doc = diamondDocument();
-    bad.mutate(doc);
+    const doc = badDocument(bad);
     let error: unknown;
     try {
       validateDocument(doc, "bad.tf.json");
@@ -102,12 +47,75 @@ for (const bad of table) {
     const where = `${bad.resource}.${bad.field}`;
     assert.ok(error.message.includes(line), "the error message lists the issue");
     assert.ok(line.startsWith(where), `message names ${where}: ${line}`);
-    if (bad.value !== undefined) assert.ok(line.includes(JSON.stringify(bad.value)), `message shows the value: ${line}`);
+    // The value as the rule book prints it: JSON, but Infinity as Infinity (not JSON's null) and key material not at all.
+    if (bad.value !== undefined) assert.ok(line.includes(formatValue(bad.value)), `message shows the value: ${line}`);
+    for (const secret of bad.hidden ?? []) {
+      assert.ok(!error.message.includes(secret), `the message never shows ${JSON.stringify(secret)}`);
+      assert.ok(!JSON.stringify(error.issues).includes(JSON.stringify(secret).slice(1, -1)), "no issue carries it");
+      assert.ok(!JSON.stringify(error.toJSON()).includes(JSON.stringify(secret).slice(1, -1)), "--json does not carry it");
+    }
   });
 }
 
 test("the table has at least 20 bad inputs", () => {
   assert.ok(table.length >= 20, `only ${table.length}`);
+});
+
+test("accepted: link-local next hops (peer addresses, End.X nexthops) on a point-to-point link", () => {
+  const doc = diamondDocument();
+  const l = doc.resource.srv6_protected_link.l12;
+  l.peer_address_a = "fe80::2";
+  l.peer_address_b = "fe80::1";
+  doc.resource.srv6_router.r1.adjacency_sids[0].nexthop = "fe80::2";
+  doc.resource.srv6_router.r2.adjacency_sids[0].nexthop = "fe80::1";
+  const state = validateDocument(doc);
+  assert.equal(state.links[0]!.peer_address_a, "fe80::2");
+});
+
+test("accepted: interface names Linux allows (a VLAN eth1.100, a bridge br-core, 15 characters)", () => {
+  const doc = diamondDocument();
+  const l = doc.resource.srv6_protected_link.l12;
+  l.interface_a = "eth1.100";
+  l.interface_b = "br-core";
+  doc.resource.srv6_router.r1.adjacency_sids[0].interface = "eth1.100";
+  doc.resource.srv6_router.r2.adjacency_sids[0].interface = "br-core";
+  doc.resource.srv6_router.r3.adjacency_sids = [{ sid: "fc00:0:3:e2::", interface: "abcdefghijklmno", nexthop: "fd00:0:0:3::1" }];
+  const state = validateDocument(doc);
+  assert.deepEqual([state.links[0]!.interface_a, state.links[0]!.interface_b], ["eth1.100", "br-core"]);
+});
+
+test("accepted: a detection time of exactly 10 s", () => {
+  const doc = diamondDocument();
+  doc.resource.srv6_protected_link.l12.probe_interval_ms = 5000;
+  doc.resource.srv6_protected_link.l12.multiplier = 2;
+  assert.equal(validateDocument(doc).links[0]!.probe_interval_ms, 5000);
+});
+
+test("accepted: a router and a link named 'constructor' (names are looked up in maps, never in an object's prototype)", () => {
+  const doc = diamondDocument();
+  doc.resource.srv6_router.r1.name = "constructor";
+  doc.resource.srv6_protected_link.l12.name = "constructor";
+  doc.resource.srv6_backup_policy.p2.link = "constructor";
+  const state = validateDocument(doc);
+  assert.deepEqual(state.routers.map((r) => r.name), ["constructor", "r2", "r3", "r4"]);
+  assert.deepEqual(state.links.map((l) => [l.name, l.router_a]), [["constructor", "constructor"]]);
+  assert.deepEqual(state.policies.map((p) => [p.router, p.link]), [["constructor", "constructor"], ["r2", "constructor"]]);
+});
+
+test("a resource cannot hide attributes in a '__proto__' key (JSON.parse makes it an own key; it stays one)", () => {
+  const doc = JSON.parse(JSON.stringify(diamondDocument()).replace('"name":"r3",', '"name":"r3","__proto__":{"adjacency_sids":[]},'));
+  delete doc.resource.srv6_router.r3.decap_sid;
+  assert.throws(() => validateDocument(doc), (e: unknown) => {
+    assert.ok(e instanceof SchemaError);
+    assert.ok(e.issues.some((i) => i.resource === "srv6_router.r3" && i.field === "__proto__" && /unknown attribute/.test(i.message)), e.message);
+    assert.ok(e.issues.some((i) => i.resource === "srv6_router.r3" && i.field === "decap_sid" && /required/.test(i.message)), e.message);
+    return true;
+  });
+});
+
+test("every row has its own name; the rows marked CLI-only exist", () => {
+  assert.equal(new Set(table.map((b) => b.what)).size, table.length);
+  for (const what of CLI_ONLY.keys()) assert.ok(table.some((b) => b.what === what), `CLI_ONLY names a row: ${what}`);
 });
 
 test("every problem of a document is reported at once", () => {
@@ -117,6 +125,23 @@ test("every problem of a document is reported at once", () => {
     () => validateDocument(doc),
     (e: unknown) => e instanceof SchemaError && table.slice(0, 6).every((b) => e.issues.some((i) => i.resource === b.resource && i.field === b.field)),
   );
+});
+
+test("a number too large for JSON (1e400) in the stack file is refused showing Infinity, not null", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bad-inputs-"));
+  try {
+    const file = join(dir, "cdk.tf.json");
+    writeFileSync(file, JSON.stringify(diamondDocument(), null, 1).replace('"probe_interval_ms": 1,', '"probe_interval_ms": 1e400,'));
+    assert.throws(() => loadDesiredState({ path: file }), (e: unknown) => {
+      assert.ok(e instanceof SchemaError);
+      assert.match(e.message, /srv6_protected_link\.l12\.probe_interval_ms = Infinity: Infinity is not a finite number/);
+      assert.doesNotMatch(e.message, /= null/);
+      assert.deepEqual((e.toJSON().issues as { value: unknown }[]).map((i) => i.value), ["Infinity"], "--json says Infinity too");
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("no connection was attempted while validating", () => {

@@ -8,7 +8,7 @@
  */
 import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { checkSemantics, type Entity } from "../../state";
-import type { SchemaIssue } from "../../errors";
+import { formatIssue, type SchemaIssue } from "../../errors";
 import type { AttributePath, Diagnostic } from "../../plugin/diagnostics";
 import { containsUnknown, type TfObject } from "../../plugin/values";
 import { plainConfig } from "./convert";
@@ -28,13 +28,13 @@ export function issueDiagnostic(issue: SchemaIssue): Diagnostic {
   return {
     severity: "error",
     summary: `Invalid ${where}`,
-    detail: `${where} = ${JSON.stringify(issue.value)}: ${issue.message}`,
+    detail: formatIssue(issue),
     ...(issue.field ? { path: pathOfField(issue.field) } : {}),
   };
 }
 
 /** Rules that need resources other than this one: answered at apply. */
-const NEEDS_OTHERS = [/^unknown router/, /^unknown link/, /^the last segment must be/, /^is router .* own decap SID/, /^must be an end of link/];
+const NEEDS_OTHERS = [/^unknown router/, /^unknown link/, /^the last segment must be/, /^is router .* own decap SID/, /^must be an end of link/, /^is not a SID of any router/];
 
 export function validateOne(type: ResourceType, obj: TfObject): Diagnostic[] {
   if (containsUnknown(obj)) return [];
