@@ -11,7 +11,8 @@ import { withProviderDefaults, type DesiredProvider, type DesiredRouter } from "
 import { routerConnectionOptions, type RouterConnectionOptions } from "../ssh";
 import { Srv6Error } from "../errors";
 import { Engine } from "./engine";
-import { RouterDirectory } from "./plugin/connections";
+import * as path from "node:path";
+import { RouterDirectory, connectionCacheFile } from "./plugin/connections";
 import { RouterStates } from "./plugin/routers";
 import { linkHandler, policyHandler, routerHandler } from "./plugin/handlers";
 import { NetworkView } from "./plugin/network-view";
@@ -39,7 +40,7 @@ export function createBackend(): ResourceBackend {
     return engine;
   };
   const states = new RouterStates(engineNow, directory);
-  const ctx = { states, directory, network: new NetworkView() };
+  const ctx = { states, directory, network: new NetworkView(path.join(path.dirname(connectionCacheFile()), "planned.json")) };
 
   return {
     async configure(config: ProviderConfig) {

@@ -5,6 +5,9 @@
  * its attribute path; existence left to apply; destroyed resources forgotten.
  */
 import { test } from "node:test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import assert from "node:assert/strict";
 import { NetworkView } from "../../provider/engine/plugin/network-view";
 import type { TfObject } from "../../provider/plugin/backend";
@@ -37,19 +40,41 @@ test("network view: what routers' records say counts too; a resource planned for
   assert.deepEqual(view.plan("srv6_router", null, clash), [], "r2 goes in the same apply: no conflict");
 });
 
-test("network view: existence is left to apply; a last segment no planned router owns says how to order it", () => {
+const link = { id: UNKNOWN, name: "l12", router_a: "r1", interface_a: "eth1", peer_address_a: "fd00::2", monitor_sid_a: "fc00:0:1:b1::", return_sid_a: "fc00:0:2:e1::",
+  router_b: "r2", interface_b: "eth1", peer_address_b: "fd00::1", monitor_sid_b: "fc00:0:2:b1::", return_sid_b: "fc00:0:1:e1::" } as TfObject;
+const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefix: "2001:db8:2::/64", segments: ["fc00:0:4:d6::"] } as TfObject;
+
+const lastSegment = (e: unknown) => (e as { diagnostics: { detail?: string; path?: unknown }[] }).diagnostics
+  .some((d) => /last segment must be the decap_sid/.test(d.detail ?? "") && JSON.stringify(d.path) === JSON.stringify([{ attribute: "segments" }, { index: 0 }]));
+
+test("network view: existence and 'some router's SID' wait for apply, which knows what the plan walk planned", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "s6view-")), "planned.json");
+  try {
+    const planWalk = new NetworkView(file);
+    planWalk.plan("srv6_router", null, router(1));
+    assert.deepEqual(planWalk.plan("srv6_protected_link", null, link), [], "r2 may be planned later: not reported at plan");
+    assert.deepEqual(planWalk.plan("srv6_backup_policy", null, policy), [], "r4 may be planned later: not reported at plan");
+    assert.throws(() => planWalk.assertValid("srv6_backup_policy", "p1"), lastSegment, "at apply, no router owns fc00:0:4:d6::");
+    planWalk.plan("srv6_router", null, router(2));
+    planWalk.plan("srv6_router", null, router(4));
+
+    const applyWalk = new NetworkView(file);
+    applyWalk.plan("srv6_router", null, router(1));
+    applyWalk.plan("srv6_backup_policy", null, policy);
+    applyWalk.assertValid("srv6_backup_policy", "p1"); // r4 is known from the plan walk, not yet planned here
+    applyWalk.plan("srv6_router", router(4), null);
+    assert.throws(() => applyWalk.assertValid("srv6_backup_policy", "p1"), lastSegment, "r4 planned for destruction no longer counts");
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test("network view: a conflict a later resource brings is reported on it, naming the earlier one's field", () => {
   const view = new NetworkView();
   view.plan("srv6_router", null, router(1));
-  const link = { id: UNKNOWN, name: "l12", router_a: "r1", interface_a: "eth1", peer_address_a: "fd00::2", monitor_sid_a: "fc00:0:1:b1::", return_sid_a: "fc00:0:2:e1::",
-    router_b: "r2", interface_b: "eth1", peer_address_b: "fd00::1", monitor_sid_b: "fc00:0:2:b1::", return_sid_b: "fc00:0:1:e1::" } as TfObject;
-  assert.deepEqual(view.plan("srv6_protected_link", null, link), [], "r2 may be planned later: not reported at plan");
-  const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefix: "2001:db8:2::/64", segments: ["fc00:0:4:d6::"] } as TfObject;
-  const d = view.plan("srv6_backup_policy", null, policy);
-  assert.equal(d.length, 1, JSON.stringify(d));
-  assert.deepEqual(d[0]!.path, [{ attribute: "segments" }, { index: 0 }]);
-  assert.match(d[0]!.detail!, /last segment must be the decap_sid .* reference it \(srv6_router\.NAME\.decap_sid\) or add depends_on/);
-  view.plan("srv6_router", null, router(4));
-  assert.deepEqual(view.plan("srv6_backup_policy", null, policy), [], "once r4 is planned, its decap SID is known");
+  view.plan("srv6_router", null, router(2));
+  const d = view.plan("srv6_protected_link", null, { ...link, peer_address_a: "fc00:0:2:e::" } as TfObject);
+  assert.ok(d.some((x) => /because of srv6_protected_link\.l12/.test(x.summary) || /peer_address_a/.test(x.detail ?? "")), JSON.stringify(d));
 });
 
 test("network view: unknown values (references not yet known) are not checked", () => {

@@ -6,10 +6,12 @@
  * names the resource, points at the attribute and shows the value, and no
  * router may change (every router's full snapshot before and after the table).
  *
- * Existence (a link to a router no resource declares) cannot be decided while
- * tofu plans one resource at a time: those rows are refused by `tofu apply`,
- * before any router is touched. Rows tofu refuses by itself (an unsupported
- * argument, a reference to nothing) must still name the resource.
+ * Existence (a link to a router no resource declares) and "a segment is some
+ * router's SID" cannot be decided while tofu plans one resource at a time:
+ * those rows are refused by `tofu apply`, before any router is touched. Rows
+ * tofu answers itself or that HCL cannot write (CLI_ONLY: an unsupported
+ * argument, a reference to nothing, count, Infinity) must still fail naming
+ * the resource.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,14 +20,13 @@ import * as path from "node:path";
 import { withLab, type TestLab } from "../helpers/lab";
 import { routerSnapshot } from "../helpers/router-snapshot";
 import { diamondDocument } from "../state/diamond-document";
-import { BAD_INPUTS, type BadInput } from "../state/bad-input-table";
+import { BAD_INPUTS, CLI_ONLY, type BadInput } from "../state/bad-input-table";
 import { formatValue } from "../../model/issue";
 import { EngineWorkspace } from "./workspace";
 
 const ROUTERS = ["r1", "r2", "r3", "r4"];
-const EXISTENCE = /no srv6_router named|no srv6_protected_link named/;
-/** Rows whose mistake OpenTofu itself refuses before asking the provider. */
-const TOFU_OWN = /unknown attribute|required|unknown resource|unsupported expression|not supported/;
+/** Decided at apply, before any router changes (docs/provider.md): existence, and "some router's SID". */
+const AT_APPLY = /no srv6_router named|no srv6_protected_link named|last segment must be|not a SID of any router/;
 
 interface Diag { severity: string; summary: string; detail?: string; address?: string; range?: unknown; snippet?: { code?: string } }
 
@@ -59,18 +60,19 @@ test("every bad input of the table is refused by tofu with the resource, attribu
 
       const failures: string[] = [];
       for (const row of BAD_INPUTS) {
-        if (row.resource === "provider.srv6") continue; // the provider block: tofu-validate.test.ts runs those under tofu
         write(document(lab, row));
-        const existence = EXISTENCE.test(row.says.source) || EXISTENCE.test(String(row.says));
-        const r = await ws.tofu(existence ? ["apply", "-auto-approve", "-input=false", "-json"] : ["plan", "-input=false", "-json"], 180_000);
+        const atApply = AT_APPLY.test(row.says.source);
+        const r = await ws.tofu(atApply ? ["apply", "-auto-approve", "-input=false", "-json"] : ["plan", "-input=false", "-json"], 180_000);
         const diags = diagnostics(r.stdout);
         const [type, name] = row.resource.split(".");
         const top = row.field.split(/[.[]/)[0]!;
-        const mine = diags.filter((d) => (d.address ?? "").startsWith(`${type}.`) && (d.address!.includes(`.${name}`) || `${d.summary} ${d.detail}`.includes(row.resource)));
         const text = (d: Diag) => `${d.summary}\n${d.detail ?? ""}\n${d.snippet?.code ?? ""}`;
-        const problem = r.code !== 1 ? `exit ${r.code}`
+        const mine = type === "provider"
+          ? diags.filter((d) => text(d).includes(top))
+          : diags.filter((d) => (d.address ?? "").startsWith(`${type}.`) && (d.address!.includes(`.${name}`) || text(d).includes(row.resource)));
+        const problem = r.code !== 1 ? `exit ${r.code} (${atApply ? "apply" : "plan"})`
           : !mine.length ? `no error diagnostic on ${row.resource}: ${JSON.stringify(diags).slice(0, 600)}`
-          : TOFU_OWN.test(row.says.source) ? undefined
+          : CLI_ONLY.has(row.what) ? undefined
           : !mine.some((d) => d.range !== undefined && text(d).includes(top)) ? `no diagnostic points at ${top}: ${JSON.stringify(mine).slice(0, 600)}`
           : row.value !== undefined && !row.hidden && !mine.some((d) => (d.detail ?? "").includes(formatValue(row.value))) ? `value ${formatValue(row.value)} not shown: ${JSON.stringify(mine).slice(0, 600)}`
           : row.hidden && mine.some((d) => row.hidden!.some((h) => text(d).includes(h))) ? "key material shown" : undefined;

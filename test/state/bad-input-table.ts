@@ -191,7 +191,7 @@ export const CLI_ONLY: ReadonlyMap<string, string> = new Map([
   ["resource attribute named '__proto__'", "Terraform refuses an attribute the provider schema does not have"],
 ]);
 
-/** A fresh diamond document with `row`'s one mistake in it. *//** A fresh diamond document with `row`'s one mistake in it. */
+/** A fresh diamond document with `row`'s one mistake in it. */
 export function badDocument(row: BadInput): any {
   const doc = diamondDocument();
   row.mutate(doc);

@@ -1,18 +1,26 @@
 /**
- * The whole network as this provider process sees it, so that Terraform's
- * plan and apply enforce the same whole-network rules (model/network-rules.ts)
- * as `srv6 plan` and the constructs: the configurations Terraform planned in
- * this walk (OpenTofu starts one provider process per walk and plans every
- * resource in it, a resource after the ones it references), united with what
- * the routers' applied records say (resources applied earlier, by this
- * workspace, another one or the `srv6` CLI).
+ * The whole network as this provider sees it, so that Terraform's plan and
+ * apply enforce the same whole-network rules (model/network-rules.ts) as
+ * `srv6 plan` and the constructs. It unites
+ *   - the configurations Terraform planned in this walk (OpenTofu starts one
+ *     provider process per walk and plans a resource after the ones it
+ *     references),
+ *   - at apply, what the walks before planned in this working directory
+ *     (kept in .terraform/srv6-protect/planned.json; a destroy or a rename
+ *     removes a resource from it), so the apply walk knows resources it has
+ *     not planned yet,
+ *   - what the routers' applied records say (resources applied earlier, by
+ *     this workspace, another one or the `srv6` CLI).
  *
- * A rule about two resources is reported on the one planned second (the one
- * being checked is put last), so a conflict fails the plan whatever the order.
- * Existence (an unknown router or link) is left to apply, which knows for
- * sure and says which resource to create first; a resource planned later may
- * still provide it.
+ * A rule about two resources is reported on the one planned second, so a
+ * conflict fails the plan whatever the order. Rules that need every router
+ * (a segment must be some router's SID) are decided at apply, before any
+ * router changes: while resources are planned one by one, the router may
+ * still come. Existence (an unknown router or link) is left to apply too,
+ * which says which resource to create first.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { checkSemantics, type Entity } from "../../../model/network-rules";
 import type { SchemaIssue } from "../../../model/issue";
@@ -27,22 +35,35 @@ interface Known {
   readonly config: RouterConfig | ProtectedLinkConfig | BackupPolicyConfig;
 }
 
-/** Rules that need to know every resource that exists: answered at apply. */
+/** Rules that need to know every resource that exists: apply says which resource to create first. */
 const EXISTENCE = [/^unknown router/, /^unknown link/];
-const LAST_SEGMENT = /^the last segment must be/;
+/**
+ * Rules that ask for a router not named by reference (a segment is some
+ * router's SID): while resources are planned one by one it may still come;
+ * decided at apply, over everything the plan walks saw.
+ */
+const NEEDS_ALL_ROUTERS = [/^the last segment must be/, /^is not a SID of any router/];
 
 const label = (type: ResourceType, name: string) => `${type}.${name}`;
 
+export type Phase = "plan" | "apply";
+
 export class NetworkView {
   /**
-   * By `type.name`. Terraform does not tell a provider a resource's address,
-   * and plans each resource once per walk: a second configuration under the
-   * same name is another resource, a duplicate the rules must see.
+   * This walk's plans by `type.name`. Terraform does not tell a provider a
+   * resource's address and plans each resource once per walk: a second,
+   * different configuration under the same name is another resource, a
+   * duplicate the rules must see.
    */
   private readonly planned = new Map<string, Known[]>();
+  /** What earlier walks of this working directory planned (one per name), kept in `file`. */
+  private seen: Map<string, Known> | undefined;
   private readonly recorded = new Map<string, Known>();
-  /** Planned to be destroyed: records still name them, the rules must not. */
+  /** Planned to be destroyed: records and earlier walks still name them, the rules must not. */
   private readonly going = new Set<string>();
+
+  /** @param file where the plans of every walk are kept (OpenTofu starts one provider process per walk) */
+  constructor(private readonly file?: string) {}
 
   /** Adds what a router's record says (never overrides what Terraform planned). */
   addRecord(record: AnyAppliedRecord | null): void {
@@ -59,8 +80,11 @@ export class NetworkView {
    */
   plan(type: ResourceType, prior: TfObject | null, proposed: TfObject | null): Diagnostic[] {
     if (prior && typeof prior.name === "string" && (!proposed || proposed.name !== prior.name)) {
-      this.planned.delete(label(type, prior.name));
-      this.going.add(label(type, prior.name));
+      const gone = label(type, prior.name);
+      this.planned.delete(gone);
+      this.going.add(gone);
+      this.earlier().delete(gone);
+      this.save();
     }
     if (!proposed) return [];
     // `id` is computed: unknown until the resource is created, and no rule reads it.
@@ -72,26 +96,49 @@ export class NetworkView {
     const others = (this.planned.get(me) ?? []).filter((k) => stableJson(k.config) !== stableJson(config));
     this.planned.set(me, [...others, { type, config }]);
     this.going.delete(me);
-    return this.problems(me).map(issueDiagnostic);
+    this.earlier().set(me, { type, config });
+    this.save();
+    return this.diagnostics(me, "plan");
   }
 
   /** Fails with the resource's whole-network problems, if it has any (apply: after the touched routers' records were added). */
   assertValid(type: ResourceType, name: string): void {
-    const diagnostics = this.problems(label(type, name)).map(issueDiagnostic);
+    const diagnostics = this.diagnostics(label(type, name), "apply");
     if (diagnostics.length) throw new BackendError(diagnostics);
   }
 
-  /** The rule book's issues of resource `me`, over everything known, `me` last. */
-  problems(me: string): SchemaIssue[] {
+  /**
+   * The problems resource `me` has or brings: the rule book's issues on `me`
+   * (with its attribute path), and those on other resources that exist only
+   * because of `me` (a router's SID that a link planned after it uses as a
+   * peer address is reported on the link, naming the router's field).
+   */
+  diagnostics(me: string, phase: Phase): Diagnostic[] {
+    const all = this.everything(phase);
+    if (!all.has(me)) return [];
+    const wanted = (i: SchemaIssue) => !EXISTENCE.some((re) => re.test(i.message)) && (phase === "apply" || !NEEDS_ALL_ROUTERS.some((re) => re.test(i.message)));
+    const withMe = this.issues(all, me).filter(wanted);
+    const key = (i: SchemaIssue) => `${i.resource} ${i.field} ${i.message}`;
+    const without = new Set(this.issues(new Map([...all].filter(([l]) => l !== me)), undefined).map(key));
+    return [
+      ...withMe.filter((i) => i.resource === me).map(issueDiagnostic),
+      ...withMe.filter((i) => i.resource !== me && !without.has(key(i))).map((i) => ({ ...issueDiagnostic(i), summary: `${issueDiagnostic(i).summary} (because of ${me})`, path: undefined })),
+    ];
+  }
+
+  /** This walk's plans over earlier walks' (at apply) over the records; `me` last, so pairs are reported on it. */
+  private everything(phase: Phase): Map<string, Known[]> {
     const all = new Map<string, Known[]>([...this.recorded].filter(([k]) => !this.going.has(k)).map(([k, v]) => [k, [v]]));
+    if (phase === "apply") for (const [k, v] of this.earlier()) if (!this.going.has(k)) all.set(k, [v]);
     for (const [k, v] of this.planned) all.set(k, v);
-    const mine = all.get(me);
-    if (!mine) return [];
-    all.delete(me);
-    all.set(me, mine);
-    const entries = [...all].flatMap(([l, ks]) => ks.map((k) => [l, k] as const));
+    return all;
+  }
+
+  private issues(all: Map<string, Known[]>, me: string | undefined): SchemaIssue[] {
+    const ordered = [...all].filter(([l]) => l !== me).concat(me !== undefined && all.has(me) ? [[me, all.get(me)!]] : []);
+    const entries = ordered.flatMap(([l, ks]) => ks.map((k) => [l, k] as const));
     const of = <T>(type: ResourceType) => entries.filter(([, k]) => k.type === type).map(([l, k]): Entity<T> => ({ label: l, config: k.config as T }));
-    const issues = checkSemantics({
+    return checkSemantics({
       routers: of<RouterConfig>("srv6_router"),
       links: of<ProtectedLinkConfig>("srv6_protected_link"),
       policies: of<BackupPolicyConfig>("srv6_backup_policy"),
@@ -99,10 +146,30 @@ export class NetworkView {
       invalidLinkNames: new Set(),
       invalidRouterDecapSids: [],
     });
-    return issues
-      .filter((i) => i.resource === me && !EXISTENCE.some((re) => re.test(i.message)))
-      .map((i) => (LAST_SEGMENT.test(i.message)
-        ? { ...i, message: `${i.message}; if it is the decap_sid of a router declared elsewhere in this configuration, reference it (srv6_router.NAME.decap_sid) or add depends_on, so that the router is planned first` }
-        : i));
+  }
+
+  private earlier(): Map<string, Known> {
+    if (!this.seen) {
+      this.seen = new Map();
+      try {
+        const doc = JSON.parse(fs.readFileSync(this.file ?? "", "utf8")) as { resources?: Record<string, Known> };
+        for (const [k, v] of Object.entries(doc.resources ?? {})) if (v && typeof v.type === "string" && v.config) this.seen.set(k, v);
+      } catch {
+        // Nothing planned here before (or no file): this walk's plans are all there is.
+      }
+    }
+    return this.seen;
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, resources: Object.fromEntries(this.earlier()) })}\n`, { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+    } catch {
+      // A read-only working directory only loses what apply knows of the plan walk.
+    }
   }
 }
