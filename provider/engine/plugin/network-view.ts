@@ -5,10 +5,10 @@
  *   - the configurations Terraform planned in this walk (OpenTofu starts one
  *     provider process per walk and plans a resource after the ones it
  *     references),
- *   - at apply, what the walks before planned in this working directory
- *     (kept in .terraform/srv6-protect/planned.json; a destroy or a rename
- *     removes a resource from it), so the apply walk knows resources it has
- *     not planned yet,
+ *   - at apply, what the walk before planned in this working directory (each
+ *     walk replaces .terraform/srv6-protect/planned.json with its plans; the
+ *     apply walk of `tofu apply` reads those of its plan walk), so it knows
+ *     resources it has not planned yet,
  *   - what the routers' applied records say (resources applied earlier, by
  *     this workspace, another one or the `srv6` CLI).
  *
@@ -16,8 +16,7 @@
  * conflict fails the plan whatever the order. Rules that need every router
  * (a segment must be some router's SID) are decided at apply, before any
  * router changes: while resources are planned one by one, the router may
- * still come. Existence (an unknown router or link) is left to apply too,
- * which says which resource to create first.
+ * still come. Existence (an unknown router or link) is decided at apply too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -35,7 +34,7 @@ interface Known {
   readonly config: RouterConfig | ProtectedLinkConfig | BackupPolicyConfig;
 }
 
-/** Rules that need to know every resource that exists: apply says which resource to create first. */
+/** Rules that need to know every resource that exists: decided at apply. */
 const EXISTENCE = [/^unknown router/, /^unknown link/];
 /**
  * Rules that ask for a router not named by reference (a segment is some
@@ -56,7 +55,7 @@ export class NetworkView {
    * duplicate the rules must see.
    */
   private readonly planned = new Map<string, Known[]>();
-  /** What earlier walks of this working directory planned (one per name), kept in `file`. */
+  /** What the walk before this one planned in this working directory, from `file`, which each walk replaces. */
   private seen: Map<string, Known> | undefined;
   private readonly recorded = new Map<string, Known>();
   /** Planned to be destroyed: records and earlier walks still name them, the rules must not. */
@@ -83,7 +82,6 @@ export class NetworkView {
       const gone = label(type, prior.name);
       this.planned.delete(gone);
       this.going.add(gone);
-      this.earlier().delete(gone);
       this.save();
     }
     if (!proposed) return [];
@@ -96,7 +94,7 @@ export class NetworkView {
     const others = (this.planned.get(me) ?? []).filter((k) => stableJson(k.config) !== stableJson(config));
     this.planned.set(me, [...others, { type, config }]);
     this.going.delete(me);
-    this.earlier().set(me, { type, config });
+    this.earlier();
     this.save();
     return this.diagnostics(me, "plan");
   }
@@ -116,7 +114,7 @@ export class NetworkView {
   diagnostics(me: string, phase: Phase): Diagnostic[] {
     const all = this.everything(phase);
     if (!all.has(me)) return [];
-    const wanted = (i: SchemaIssue) => !EXISTENCE.some((re) => re.test(i.message)) && (phase === "apply" || !NEEDS_ALL_ROUTERS.some((re) => re.test(i.message)));
+    const wanted = (i: SchemaIssue) => phase === "apply" || ![...EXISTENCE, ...NEEDS_ALL_ROUTERS].some((re) => re.test(i.message));
     const withMe = this.issues(all, me).filter(wanted);
     const key = (i: SchemaIssue) => `${i.resource} ${i.field} ${i.message}`;
     const without = new Set(this.issues(new Map([...all].filter(([l]) => l !== me)), undefined).map(key));
@@ -148,12 +146,13 @@ export class NetworkView {
     });
   }
 
+  /** What the walk before this process planned (read once: this walk then replaces the file with its own). */
   private earlier(): Map<string, Known> {
     if (!this.seen) {
       this.seen = new Map();
       try {
-        const doc = JSON.parse(fs.readFileSync(this.file ?? "", "utf8")) as { resources?: Record<string, Known> };
-        for (const [k, v] of Object.entries(doc.resources ?? {})) if (v && typeof v.type === "string" && v.config) this.seen.set(k, v);
+        const doc = JSON.parse(fs.readFileSync(this.file ?? "", "utf8")) as { resources?: Record<string, Known[]> };
+        for (const [k, v] of Object.entries(doc.resources ?? {})) if (Array.isArray(v) && v[0] && typeof v[0].type === "string") this.seen.set(k, v[0]);
       } catch {
         // Nothing planned here before (or no file): this walk's plans are all there is.
       }
@@ -166,7 +165,7 @@ export class NetworkView {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, resources: Object.fromEntries(this.earlier()) })}\n`, { mode: 0o600 });
+      fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, resources: Object.fromEntries(this.planned) })}\n`, { mode: 0o600 });
       fs.renameSync(tmp, this.file);
     } catch {
       // A read-only working directory only loses what apply knows of the plan walk.
