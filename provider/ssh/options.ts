@@ -6,6 +6,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { DEFAULTS, PROVIDER_DEFAULTS, splitJumpHost } from "../../model/schema";
+import type { InventoryFileRouter } from "../../model/inventory";
 import type { DesiredProvider, DesiredRouter } from "../state/desired-state";
 import type { HostKeyPolicy } from "./host-key-policy";
 
@@ -78,19 +79,8 @@ export function routerConnectionOptions(router: DesiredRouter, provider: Desired
   };
 }
 
-/** A router's connection settings in an inventory file (model/inventory.ts; `srv6 lab up` records all of them, lab/inventory.ts). */
-export interface InventoryRouterEndpoint {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly sudo: boolean;
-  /** Default: ssh-agent. */
-  readonly privateKeyFile?: string;
-  /** Default: ~/.ssh/known_hosts. */
-  readonly knownHostsFile?: string;
-  /** Pinned host key; without it, known_hosts decides. */
-  readonly hostKeySha256?: string;
-}
+/** A router's connection settings in an inventory file (its schema and checks: model/inventory.ts; `srv6 lab up` records all of them, lab/inventory.ts). */
+export type InventoryRouterEndpoint = InventoryFileRouter;
 
 /** Connection options for a router from its inventory entry (the lab pins every host key). */
 export function inventoryConnectionOptions(

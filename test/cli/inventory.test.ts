@@ -7,7 +7,7 @@
  */
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
+import { trapConnects } from "../helpers/connect-trap";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,16 +18,12 @@ import { formatValue, KEY_MATERIAL_NOT_SHOWN } from "../../model/issue";
 import { inventoryIssues } from "../../model/inventory";
 import type { Inventory } from "../../lab/inventory";
 
-let connectAttempts = 0;
-const originalConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function trapped(this: net.Socket, ...args: unknown[]) {
-  connectAttempts++;
-  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+// Every outgoing connection made while the table runs is counted.
+const connects = trapConnects();
 
 const work = mkdtempSync(join(tmpdir(), "inventory-test-"));
 after(() => {
-  net.Socket.prototype.connect = originalConnect;
+  connects.restore();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -157,5 +153,5 @@ test("accepted: the inventory `srv6 lab up` writes, and a minimal hand-written o
 });
 
 test("no connection was attempted while checking inventories", () => {
-  assert.equal(connectAttempts, 0);
+  assert.equal(connects.count(), 0);
 });

@@ -7,7 +7,7 @@
  */
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
+import { trapConnects } from "../helpers/connect-trap";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,15 +18,10 @@ import { formatValue } from "../../model/issue";
 import { diamondDocument } from "./diamond-document";
 import { BAD_INPUTS as table, CLI_ONLY, badDocument } from "./bad-input-table";
 
-// Trap every outgoing connection made while the table runs.
-let connectAttempts = 0;
-const originalConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function trapped(this: net.Socket, ...args: unknown[]) {
-  connectAttempts++;
-  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+// Every outgoing connection made while the table runs is counted.
+const connects = trapConnects();
 after(() => {
-  net.Socket.prototype.connect = originalConnect;
+  connects.restore();
 });
 
 for (const bad of table) {
@@ -145,7 +140,7 @@ test("a number too large for JSON (1e400) in the stack file is refused showing I
 });
 
 test("no connection was attempted while validating", () => {
-  assert.equal(connectAttempts, 0);
+  assert.equal(connects.count(), 0);
 });
 
 test("loading the state module loads no SSH code at all", () => {
