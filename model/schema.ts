@@ -130,6 +130,13 @@ export interface BackupPolicyConfig {
   segments: string[];
 }
 
+/**
+ * Router attributes that name files on the controller. They stay with the
+ * controller: no router's applied record holds them (records also describe
+ * the peers, and any process on a router can read its own).
+ */
+export const CONTROLLER_ONLY_ATTRIBUTES: readonly (keyof RouterConfig)[] = ["private_key_file", "known_hosts_file"];
+
 export const DEFAULTS = {
   port: 22,
   user: "root",

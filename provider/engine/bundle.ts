@@ -5,7 +5,7 @@
  * record, so that Terraform can change one resource at a time.
  */
 import { createHash } from "node:crypto";
-import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
+import { CONTROLLER_ONLY_ATTRIBUTES, type RouterConfig, type ProtectedLinkConfig, type BackupPolicyConfig } from "../../model/schema";
 
 export interface RouterBundle {
   readonly router: string;
@@ -27,9 +27,16 @@ function pick<T extends object>(o: T, keys: readonly (keyof T)[]): T {
   return out;
 }
 
-const ROUTER_KEYS: (keyof RouterConfig)[] = ["name", "host", "port", "user", "private_key_file", "known_hosts_file", "host_key_sha256", "jump_host", "sudo", "locator", "source_address", "node_sid", "decap_sid", "adjacency_sids"];
+// Without CONTROLLER_ONLY_ATTRIBUTES: a bundle is what a router records.
+const ROUTER_KEYS = (["name", "host", "port", "user", "private_key_file", "known_hosts_file", "host_key_sha256", "jump_host", "sudo", "locator", "source_address", "node_sid", "decap_sid", "adjacency_sids"] as (keyof RouterConfig)[])
+  .filter((k) => !CONTROLLER_ONLY_ATTRIBUTES.includes(k));
 const LINK_KEYS: (keyof ProtectedLinkConfig)[] = ["name", "router_a", "interface_a", "peer_address_a", "monitor_sid_a", "return_sid_a", "router_b", "interface_b", "peer_address_b", "monitor_sid_b", "return_sid_b", "probe_interval_ms", "multiplier", "hold_down_ms"];
 const POLICY_KEYS: (keyof BackupPolicyConfig)[] = ["name", "router", "link", "prefix", "segments"];
+
+/** The bundle as a router may record it: without the controller's file paths (however it was built). */
+export function recordableBundle(b: RouterBundle): RouterBundle {
+  return { ...b, routers: b.routers.map((r) => pick(r, ROUTER_KEYS)) };
+}
 
 export function bundleFor(state: StateLike, router: string): RouterBundle {
   const links = state.links.filter((l) => l.router_a === router || l.router_b === router).map((l) => pick(l, LINK_KEYS));

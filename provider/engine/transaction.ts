@@ -25,7 +25,7 @@ import { undoCommands, type Operation } from "../dataplane/operations";
 import type { Observation } from "./observe";
 import type { Expectation } from "./expect";
 import type { RouterBundle } from "./bundle";
-import { stableJson } from "./bundle";
+import { recordableBundle, stableJson } from "./bundle";
 import { APPLIED_RECORD, STAGING_DIR, recordOperation, type AppliedRecord, type RecordedCommand, type RecordedOperation } from "./record";
 import { ROUTE_PROTOCOL } from "../dataplane/constants";
 import { routeKey } from "./route-spec";
@@ -157,7 +157,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   }
   const record: AppliedRecord = {
     version: 2,
-    bundle,
+    bundle: recordableBundle(bundle),
     operations: plan.operations.map(recordOperation),
     committedAt: new Date().toISOString(),
     by: base.controller,

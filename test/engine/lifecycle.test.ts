@@ -42,6 +42,10 @@ test("apply from empty, protected traffic survives a silent failure, plan empty,
       const backup = await lab.sh("r1", "python3 /var/lib/srv6-protect/bin/srv6p-maps.py dump srv6p_backups");
       assert.match(backup, /"entries":\[\{"key":"4000000020010db80002/, "backup path for 2001:db8:2::/64 in r1's map");
       assert.equal((await lab.sh("r4", "ip sr tunsrc show")).trim(), "tunsrc addr fc00:0:4::1", "sudo router r4 configured too");
+      for (const r of ROUTERS) {
+        assert.equal((await lab.sh(r, "stat -c %a /var/lib/srv6-protect/applied.json")).trim(), "600", `${r}'s record is root's alone`);
+        assert.equal((await lab.sh(r, "grep -c -e private_key_file -e known_hosts_file /var/lib/srv6-protect/applied.json || true")).trim(), "0", `${r}'s record names no file of the controller`);
+      }
 
       assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "h1 -> h2 before the failure");
       await lab.fail("r1", "r2");

@@ -51,6 +51,9 @@ test("transaction: a first apply undoes each step by removing what it added", ()
   assert.deepEqual(txn.rollback, [], "no whole-configuration replay");
   const record = recordOf(txn);
   assert.equal(txn.steps.find((s) => s.writeFile)!.writeFile!.mode, 0o600, "the record is root's alone");
+  const withKeys = applyTransaction({ ...bundleOf(input), routers: bundleOf(input).routers.map((r) => ({ ...r, private_key_file: "/home/ops/.ssh/id_srv6", known_hosts_file: "/home/ops/.ssh/known_hosts" })) }, plan, expectationOf(plan), observation(null, {}));
+  const written = withKeys.steps.find((s) => s.writeFile)!.writeFile!.content;
+  assert.ok(!written.includes("/home/ops/.ssh"), "no file path of the controller in a router's record");
   assert.equal(record.version, 2);
   assert.deepEqual(record.operations.map((o) => o.key), plan.operations.map((o) => o.key));
   assert.deepEqual(recordedRemoval(record).map((c) => c.argv), plan.remove.map((c) => c.argv), "destroy removes what the plan's removal says");

@@ -9,7 +9,7 @@
  * normalized form; what goes back to Terraform keeps the user's spelling
  * wherever the router agrees with it (the host's consistency rule).
  */
-import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
+import { CONTROLLER_ONLY_ATTRIBUTES, type BackupPolicyConfig, type ProtectedLinkConfig, type ResourceType, type RouterConfig } from "../../../model/schema";
 import { withLinkDefaults, withPolicyDefaults, withRouterDefaults } from "../../state/desired-state";
 import { bundleFor, stableJson } from "../bundle";
 import { isUnknown, type TfObject, type TfValue } from "../../plugin/values";
@@ -73,7 +73,8 @@ export function mergeObserved(type: ResourceType, state: TfObject, recorded: Any
   const rec = recorded as unknown as Record<string, unknown>;
   const out: TfObject = { ...state };
   for (const key of Object.keys(state)) {
-    if (key === "id") continue;
+    // The record never holds the controller's file paths: the state's stand.
+    if (key === "id" || (CONTROLLER_ONLY_ATTRIBUTES as readonly string[]).includes(key)) continue;
     if (stableJson(declared[key] ?? null) !== stableJson(rec[key] ?? null)) out[key] = (rec[key] ?? null) as TfValue;
   }
   return out;
