@@ -17,6 +17,7 @@ import { withLab, uniqueLabName } from "../helpers/lab";
 import { installDataplane, diamondDesiredState, linkStatus, dataplaneStatus, waitFor } from "../helpers/dataplane";
 import { startStream } from "./stream";
 import { sidPackets, sleep } from "./counters";
+import { sourceAddress } from "../../provider/dataplane/render";
 
 const HOLD_DOWN_MS = 300;
 
@@ -37,7 +38,10 @@ test("silent failure both ways: traffic takes the SRv6 backup, returns after the
       // Both directions at once, 1000 datagrams/s each, failure 1 s in.
       const fwd = await startStream(lab, "h1", "h2", { rate: 1000, seconds: 4, port: 41001 });
       const rev = await startStream(lab, "h2", "h1", { rate: 1000, seconds: 4, port: 41002 });
-      const capture = lab.exec("r3", ["timeout", "5", "tcpdump", "-i", "eth1", "-nn", "-v", "-c", "3", "ip6 and ip6[6] == 43"], { timeoutMs: 10_000 });
+      // r1's backup of h1 -> h2 enters r3 on eth1 from r1; r2's backup of the reverse stream leaves r3 on
+      // eth1 too, and since the cut is one instant for both directions it may come first: capture r1's only.
+      const r1Source = sourceAddress(desired.routers.find((x) => x.name === "r1")!);
+      const capture = lab.exec("r3", ["timeout", "5", "tcpdump", "-i", "eth1", "-Q", "in", "-nn", "-v", "-c", "3", `ip6 and ip6[6] == 43 and src host ${r1Source}`], { timeoutMs: 10_000 });
       await sleep(1000);
       await lab.fail("r1", "r2");
       const r1Down = await waitFor(() => linkStatus(lab, "r1", "eth1"), (s) => s.state!.down, 5_000);
