@@ -116,11 +116,15 @@ export class NetworkView {
     if (!all.has(me)) return [];
     const wanted = (i: SchemaIssue) => phase === "apply" || ![...EXISTENCE, ...NEEDS_ALL_ROUTERS].some((re) => re.test(i.message));
     const withMe = this.issues(all, me).filter(wanted);
+    const mine = withMe.filter((i) => i.resource === me).map(issueDiagnostic);
+    const onOthers = withMe.filter((i) => i.resource !== me);
+    // Only then is the rule book run again without `me`, to keep the issues `me` brought.
+    if (!onOthers.length) return mine;
     const key = (i: SchemaIssue) => `${i.resource} ${i.field} ${i.message}`;
     const without = new Set(this.issues(new Map([...all].filter(([l]) => l !== me)), undefined).map(key));
     return [
-      ...withMe.filter((i) => i.resource === me).map(issueDiagnostic),
-      ...withMe.filter((i) => i.resource !== me && !without.has(key(i))).map((i) => ({ ...issueDiagnostic(i), summary: `${issueDiagnostic(i).summary} (because of ${me})`, path: undefined })),
+      ...mine,
+      ...onOthers.filter((i) => !without.has(key(i))).map((i) => ({ ...issueDiagnostic(i), summary: `${issueDiagnostic(i).summary} (because of ${me})`, path: undefined })),
     ];
   }
 
