@@ -27,7 +27,7 @@ function withRunDir(fn: (dir: string) => void): void {
 
 /** Runs a transaction to its end; returns the final status and `wait`'s exit code. */
 function runTxn(dir: string, id: string, steps: Step[], rollback: Step[] = []): { status: Record<string, any>; code: number } {
-  const env = { ...process.env, SRV6P_RUN_DIR: dir };
+  const env = { ...process.env, SRV6P_RUN_DIR: dir, SRV6P_STATE_DIR: join(dir, "state") };
   execFileSync("python3", [APPLIER, "run", "-"], { env, input: JSON.stringify({ id, controller: "test", lockTimeoutS: 5, steps, rollback }) });
   const w = spawnSync("python3", [APPLIER, "wait", id, "--timeout", "20"], { env, encoding: "utf8" });
   return { status: JSON.parse(w.stdout) as Record<string, any>, code: w.status ?? -1 };
@@ -93,7 +93,7 @@ test("applier: an undo that fails is reported as rollback-failed; a clean run co
 test("applier: a malformed step is refused before anything runs (usage exit code)", () => {
   withRunDir((dir) => {
     const r = spawnSync("python3", [APPLIER, "run", "-"], {
-      env: { ...process.env, SRV6P_RUN_DIR: dir }, encoding: "utf8",
+      env: { ...process.env, SRV6P_RUN_DIR: dir, SRV6P_STATE_DIR: join(dir, "state") }, encoding: "utf8",
       input: JSON.stringify({ id: "t-bad", steps: [{ name: "argv as a bare list", do: ["true"] }] }),
     });
     assert.equal(r.status, WAIT_EXIT.usage);
