@@ -226,9 +226,20 @@ def supervise(config_path, pidfile, child_file):
     return 0
 
 
+def is_probe_sender(pid):
+    """The pidfile outlives the process (a reboot, a SIGKILL): its pid may be
+    another program's by now, which must not be signalled."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            args = f.read().split(b"\0")
+    except OSError:
+        return False
+    return any(os.path.basename(a.decode(errors="replace")) == "probe-sender.py" for a in args[:3])
+
+
 def stop_running(pidfile, timeout_s=5.0):
     pid = read_pid(pidfile)
-    if pid is None:
+    if pid is None or not is_probe_sender(pid):
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s

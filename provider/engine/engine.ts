@@ -16,10 +16,11 @@ import { preflightProblems, PreflightError } from "./preflight";
 import { applyTransaction, destroyTransaction, goTimeoutSFor, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
 import { startTransaction, awaitTransaction, signalTransaction, checkCommitted } from "./txn-runner";
 import { STAGING_DIR, recordedRemoval } from "./record";
-import { RUN_DIR, STATE_DIR } from "../dataplane/constants";
-import { PACKAGE_ROOT } from "./router-scripts";
+import { STATE_DIR } from "../dataplane/constants";
+import { PACKAGE_ROOT, pythonArgv } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
 import { ApplyAbortedError, type TxnStatus } from "./errors";
+import { decideGo, GO_MARGIN_S, type BarrierArrival } from "./barrier";
 
 export interface EngineOptions {
   /** SSH settings of each router by name. */
@@ -92,9 +93,10 @@ function sidDevice(bundle: RouterBundle, have: Observation): string | undefined 
   return up[0];
 }
 
-// $1 run dir, $2 state dir. Directories may be mount points (the lab's): rmdir may fail.
-// iproute2 creates its pin directories on first load; remove them only when empty.
-const CLEANUP_SCRIPT = 'rm -rf "$1/txn" "$1/apply.lock"; rmdir "$2/bpf" "$2/bin" "$2/staging" 2>/dev/null; rmdir "$2" "$1" 2>/dev/null; '
+// Run by the applier's `cleanup` with the apply lock held ($1: state dir). Directories may be
+// mount points (the lab's): rmdir may fail. iproute2 creates its pin directories on first
+// load; remove them only when empty.
+const CLEANUP_SCRIPT = 'rmdir "$1/bpf" "$1/bin" "$1/staging" 2>/dev/null; rmdir "$1" 2>/dev/null; '
   + "rmdir /sys/fs/bpf/tc/globals /sys/fs/bpf/tc 2>/dev/null && rm -f /sys/fs/bpf/ip; rmdir /sys/fs/bpf/xdp 2>/dev/null; exit 0";
 
 /** Uploads the files a planned router lacks to its staging directory, where its transaction installs them from. */
@@ -195,12 +197,14 @@ export class Engine {
 
     // 2. Barrier: "go" only when every router has its SIDs; otherwise every router undoes.
     const atBarrier = new Map<string, TxnStatus>();
+    const arrivals: BarrierArrival[] = [];
     await Promise.all([...txns].map(async ([router, txn]) => {
       try {
         const conn = await this.pool.connection(router);
         const status = await awaitTransaction(conn, txn.id, { barrier: "go", timeoutS: opts.goTimeoutS! + 5 });
         if (status.state === "waiting:go") {
           atBarrier.set(router, status);
+          arrivals.push({ router, remainingS: status.barrierRemainingS ?? Number.NaN, receivedAtMs: Date.now() });
           this.progress(router, "SIDs installed, waiting for every router to get there");
         }
         else { checkCommitted(router, status); fail(router, new Srv6Error(`transaction ended before the barrier: ${status.state}`, { router }), status); }
@@ -208,9 +212,13 @@ export class Engine {
         fail(router, err);
       }
     }));
-    // Every router must be there, including any whose transaction could not even be started:
-    // the others' backup paths may point at its SIDs.
-    const go = atBarrier.size === targets.length ? "go" : "abort";
+    // Every router must be there, including any whose transaction could not even be started
+    // (the others' backup paths may point at its SIDs), and each with time to get the signal.
+    const decision = decideGo(targets.map((t) => t.router), arrivals, Date.now());
+    const go = decision.go ? "go" : "abort";
+    for (const s of decision.short) {
+      fail(s.router, new Srv6Error(`${s.router} had ${Math.max(0, s.leftS).toFixed(1)} s left at the barrier when every router got there (at least ${GO_MARGIN_S} s needed): aborted on every router; a router that waited for its lock can make the others wait that long`, { router: s.router }));
+    }
     await Promise.all([...atBarrier.keys()].map(async (router) => {
       try {
         await signalTransaction(await this.pool.connection(router), txns.get(router)!.id, go);
@@ -258,8 +266,9 @@ export class Engine {
       const status = await awaitTransaction(conn, txn.id);
       checkCommitted(router, status);
       // The transaction logs and the lock file outlive the transaction itself; once
-      // nothing of ours is left, leave the router as it was before us.
-      await conn.run(["sh", "-c", CLEANUP_SCRIPT, "sh", RUN_DIR, STATE_DIR]);
+      // nothing of ours is left, leave the router as it was before us. Under the lock:
+      // another controller's transaction that started meanwhile keeps its directory and lock.
+      await conn.run(pythonArgv("srv6p-apply.py", ["cleanup", "sh", "-c", CLEANUP_SCRIPT, "sh", STATE_DIR]));
       return { router, changes: removal.length + have.ownRoutes.length, status };
     });
     return outcomes.map((o) => (o.ok ? o.value : { router: o.router, changes: 0, error: o.error }));

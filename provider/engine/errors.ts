@@ -8,9 +8,22 @@ export interface TxnStatus {
   readonly failedStep?: { step?: string; argv: string[]; code: number; stderr: string; index: number };
   readonly holder?: { id?: string; controller?: string; since?: number } | null;
   readonly undone?: number;
-  readonly undoFailures?: unknown[];
+  readonly undoFailures?: readonly UndoFailure[];
+  /** Seconds left at the barrier the transaction waits at (`wait --barrier`). */
+  readonly barrierRemainingS?: number;
+  /** A later applier finished it: the one that ran it died. */
+  readonly recovered?: boolean;
   readonly durationMs?: number;
   readonly done?: number;
+}
+
+/** An undo step that failed: the router holds neither configuration completely. */
+export interface UndoFailure {
+  readonly step?: string;
+  readonly index?: number;
+  readonly argv?: readonly string[];
+  readonly code: number;
+  readonly stderr: string;
 }
 
 /** The router refused or undid the transaction; it holds its previous configuration. */
@@ -47,4 +60,10 @@ export class ApplyAbortedError extends Srv6Error {
   constructor(router: string) {
     super(`apply on ${router} aborted because another router failed; ${router} kept its previous configuration`, { router });
   }
+}
+
+/** The apply failed and undoing it failed too: the router needs attention. */
+export class RollbackIncompleteError extends ApplyError {
+  override readonly name = "RollbackIncompleteError";
+  override readonly kind = "rollback-incomplete";
 }

@@ -11,6 +11,10 @@
  * is gone) undoes step 1: each router ends with its old or its new
  * configuration.
  *
+ * An operation the previous apply installed exactly so, and the router still
+ * shows, gets no step at all (untouched.ts): neither the apply nor its undo
+ * disturbs it.
+ *
  * Every step is one operation and carries its own undo (operations.ts:
  * undoCommands): back to the operation as the previous apply installed it
  * (from the router's applied record), or away if it is new. A failed
@@ -29,7 +33,8 @@ import { recordableBundle, stableJson } from "./bundle";
 import { APPLIED_RECORD, STAGING_DIR, recordOperation, type AppliedRecord, type RecordedCommand, type RecordedOperation } from "./record";
 import { ROUTE_PROTOCOL } from "../dataplane/constants";
 import { routeKey } from "./route-spec";
-import { foreignRoutes } from "./diff";
+import { diffRouter, foreignRoutes } from "./diff";
+import { untouchedOperations } from "./untouched";
 
 /** One command of a step, run without a shell. */
 export interface StepCommand {
@@ -117,9 +122,10 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
     expectRecord: { path: APPLIED_RECORD, sha256: have.appliedSha256 },
     rollback: legacy ? legacy.install.map((c) => ({ name: c.description, do: [stepCommand(c)] })) : [],
   };
-  const installing = plan.operations.filter((op) => op.install.length > 0);
-
   const changedFiles = [...want.files].filter(([path, f]) => have.files[path] !== f.sha256);
+  const untouched = untouchedOperations(plan.operations, previous, diffRouter(bundle.router, want, have), changedFiles.length > 0);
+  const installing = plan.operations.filter((op) => op.install.length > 0 && !untouched.has(op.key));
+
   const steps: Step[] = [...installing.filter((op) => op.stage === "sids").map((op) => operationStep(op, previous)),
     { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? goTimeoutSFor(1) }];
   if (changedFiles.length) {

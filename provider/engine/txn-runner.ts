@@ -4,7 +4,7 @@ import { SshConnectionError } from "../errors";
 import { pythonArgv } from "./router-scripts";
 import type { Transaction } from "./transaction";
 import { WAIT_STATUS_EXITS, type FinalState } from "./apply-outcomes";
-import { ApplyError, ApplyInterruptedError, PlanConflictError, RouterLockedError, type TxnStatus } from "./errors";
+import { ApplyError, ApplyInterruptedError, PlanConflictError, RollbackIncompleteError, RouterLockedError, type TxnStatus } from "./errors";
 
 export async function startTransaction(conn: RouterConnection, txn: Transaction): Promise<void> {
   await conn.run(pythonArgv("srv6p-apply.py", ["run", "-"]), { input: JSON.stringify(txn) });
@@ -41,13 +41,19 @@ export function checkCommitted(router: string, status: TxnStatus): void {
       throw new PlanConflictError(`router ${router} was changed by another apply since this plan; plan again`, status, { router });
     case "rolled-back": {
       const f = status.failedStep;
-      throw new ApplyError(`apply on ${router} failed at '${f?.step ?? "?"}'${f ? ` (exit ${f.code}): ${f.stderr.trim()}` : ""}; the router was rolled back to its previous configuration`, status,
+      const died = status.recovered ? " (its applier died; a later one undid it)" : "";
+      throw new ApplyError(`apply on ${router} failed at '${f?.step ?? "?"}'${f ? ` (exit ${f.code}): ${f.stderr.trim()}` : ""}${died}; the router was rolled back to its previous configuration`, status,
         { router, command: f?.argv, exitCode: f?.code, stderr: f?.stderr });
     }
     case "reverted-unconfirmed":
       throw new ApplyError(`apply on ${router} was not confirmed in time; the router reverted to its previous configuration`, status, { router });
-    case "rollback-failed":
-      throw new ApplyError(`apply on ${router} failed and its rollback failed too: the router needs attention (${JSON.stringify(status.undoFailures ?? [])})`, status, { router });
+    case "rollback-failed": {
+      const f = status.failedStep;
+      const undo = (status.undoFailures ?? []).map((u) => `step '${u.step ?? "?"}' (exit ${u.code}): ${u.stderr.trim() || "no stderr"}`);
+      const first = status.undoFailures?.[0];
+      throw new RollbackIncompleteError(`apply on ${router} failed at '${f?.step ?? "?"}' and the rollback is incomplete: ${undo.join("; ") || "see the transaction's status"}; the router needs attention (transaction ${status.id})`, status,
+        { router, command: first?.argv ? [...first.argv] : undefined, exitCode: first?.code, stderr: first?.stderr });
+    }
     default: {
       // Not final (the wait timed out), or a state this controller does not know.
       const unknown: never = state;

@@ -14,6 +14,8 @@ import { expectationOf } from "../../provider/engine/expect";
 import { applyTransaction, type Step, type Transaction } from "../../provider/engine/transaction";
 import { recordedRemoval, type AppliedRecord } from "../../provider/engine/record";
 import { sha256 } from "../../provider/engine/bundle";
+import { untouchedOperations } from "../../provider/engine/untouched";
+import type { Change } from "../../provider/engine/diff";
 import type { Observation } from "../../provider/engine/observe";
 
 const diamond = (opts: { intervalMs: number; withPolicy: boolean }): DataplaneInput => diamondInput(opts);
@@ -66,7 +68,9 @@ test("transaction: a change undoes each step back to the previous apply's operat
   const { plan, txn } = transaction(diamond({ intervalMs: 5, withPolicy: false }), observation(previous, oldFiles));
   const prev = new Map(previous.operations.map((o) => [o.key, o]));
 
-  for (const op of plan.operations.filter((o) => o.install.length)) {
+  const stepless = plan.operations.filter((o) => o.install.length && !txn.steps.some((s) => s.name === o.description)).map((o) => o.key);
+  assert.deepEqual(stepless, ["directories"], "only what is installed exactly so and shows no drift is left alone");
+  for (const op of plan.operations.filter((o) => o.install.length && !stepless.includes(o.key))) {
     const step = txn.steps.find((s) => s.name === op.description);
     assert.ok(step, `a step for ${op.key}`);
     const old = prev.get(op.key)!;
@@ -109,4 +113,21 @@ test("transaction: a version 1 record still rolls back by replaying its commands
   assert.deepEqual(deleted.filter((d) => installed.has(d)), [], "no step deletes a route the new plan installs (the old removal argv differs from ours)");
   const route = plan.operations.find((o) => o.kind === "route")!;
   assert.deepEqual(argvs(txn.steps.find((s) => s.name === route.description), "undo"), route.remove.map((c) => c.argv.join(" ")));
+});
+
+test("transaction: operations installed exactly so and showing no drift get no step, so neither the apply nor its undo touches them", () => {
+  const before = transaction(diamond({ intervalMs: 10, withPolicy: true }), observation(null, {}));
+  const previous = new Map(recordOf(before.txn).operations.map((o) => [o.key, o]));
+  const plan = renderDataplane(diamond({ intervalMs: 5, withPolicy: true }));
+  const change = (kind: Change["kind"], item: string): Change => ({ router: "r1", kind, action: "change", item, summary: item });
+  const timers = [change("map-entry", "srv6p_link_config[01]"), change("probe-sender", "config")];
+  const left = untouchedOperations(plan.operations, previous, timers, false);
+  const routes = plan.operations.filter((o) => o.kind === "route").map((o) => o.key);
+  assert.ok(routes.length > 3);
+  for (const k of [...routes, "sysctls", "tunsrc", "directories"]) assert.ok(left.has(k), `${k} is left alone when only timers change`);
+  for (const k of ["maps", "probe-sender"]) assert.ok(!left.has(k), `${k} changes`);
+  assert.ok(!untouchedOperations(plan.operations, previous, [...timers, change("sysctl", "net.ipv6.conf.all.forwarding")], false).has("sysctls"), "a drifted sysctl is set again");
+  const withFiles = untouchedOperations(plan.operations, previous, timers, true);
+  for (const o of plan.operations.filter((x) => x.usesFiles)) assert.ok(!withFiles.has(o.key), `${o.key} loads a changed file again`);
+  assert.equal(untouchedOperations(plan.operations, previous, [{ ...timers[0]!, kind: "something new" as Change["kind"] }], false).size, 0, "a change of a kind it does not know: everything is installed again");
 });

@@ -149,6 +149,20 @@ class ProbeSender(TempDir):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(json.loads(r.stdout), {"valid": True, "links": 1})
 
+    def test_stop_signals_only_a_probe_sender(self):
+        # A pidfile left by a sender that is gone, its pid now another program's.
+        other = subprocess.Popen(["sleep", "30"])
+        try:
+            pidfile = os.path.join(self.dir, "probe-sender.pid")
+            with open(pidfile, "w") as f:
+                f.write(str(other.pid))
+            r = tool("probe-sender.py", "stop", "--pidfile", pidfile)
+            self.assertEqual(json.loads(r.stdout or "{}").get("stopped", False), False, r.stdout + r.stderr)
+            self.assertIsNone(other.poll(), "the other program still runs")
+        finally:
+            other.kill()
+            other.wait()
+
 
 if __name__ == "__main__":
     unittest.main()
