@@ -122,7 +122,7 @@ def write_status(path, value):
         write_json_atomic(path, value)
         return True
     except OSError as e:
-        essentials = {k: value[k] for k in ("id", "state", "pid", "pidStart", "done", "undone", "recovered") if k in value}
+        essentials = {k: value[k] for k in ("id", "state", "pid", "pidStart", "pgid", "done", "undone", "recovered") if k in value}
         essentials["statusWriteError"] = str(e)
         if isinstance(value.get("failedStep"), dict):
             essentials["failedStep"] = {k: value["failedStep"].get(k) for k in ("step", "code", "index")}
@@ -170,6 +170,30 @@ def proc_start(pid):
         return None if fields[0] in ("Z", "X") else int(fields[19])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def stop_orphans(status):
+    """A dead applier's command may still run (its child outlives it): stop
+    what is left of its process group before undoing, so the undo is not
+    overtaken. Only processes started after the applier: a group id can be
+    reused once its members are gone."""
+    pgid, since = status.get("pgid"), status.get("pidStart")
+    if not pgid or since is None or pgid == os.getpgid(0):
+        return 0
+    killed = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[2]) == pgid and int(fields[19]) >= since:
+                os.kill(int(entry), 9)
+                killed += 1
+        except (OSError, ValueError, IndexError):
+            pass
+    return killed
 
 
 def worker_alive(status, status_path):
@@ -462,7 +486,7 @@ def recover(txn_dir):
     done = {e["done"] for e in events if "done" in e}
     restores_of = {e["restores"]: e["entries"] for e in events if "restores" in e}
     steps = txn["steps"]
-    result = dict(status, recovered=True, recoveredBy=os.getpid())
+    result = dict(status, recovered=True, recoveredBy=os.getpid(), orphansStopped=stop_orphans(status))
     if len(done) == len(steps):
         result["state"] = "committed"
     else:
@@ -608,7 +632,7 @@ def execute(txn, txn_dir, status_path, result):
 def work(txn, txn_dir):
     status_path = os.path.join(txn_dir, "status.json")
     started = time.time()
-    result = {"id": txn["id"], "state": "running", "pid": os.getpid(), "pidStart": proc_start(os.getpid()),
+    result = {"id": txn["id"], "state": "running", "pid": os.getpid(), "pidStart": proc_start(os.getpid()), "pgid": os.getpgid(0),
               "startedAt": started, "steps": len(txn["steps"])}
     write_status(status_path, result)
     holder = {"id": txn["id"], "pid": os.getpid(), "controller": txn.get("controller"), "since": started}
@@ -853,7 +877,8 @@ def cmd_cleanup(argv, timeout_s=30):
 def replay_commands(record):
     if record.get("version") == 1:
         return record.get("install", [])
-    return [c for op in record.get("operations", []) for c in op.get("install", [])]
+    # The hook itself is what runs this: enabling it again at boot is no use.
+    return [c for op in record.get("operations", []) if op.get("key") != "boot-hook" for c in op.get("install", [])]
 
 
 def cmd_boot(timeout_s=120):
