@@ -188,7 +188,7 @@ def stop_orphans(status):
             with open("/proc/%s/stat" % entry) as f:
                 stat = f.read()
             fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[2]) == pgid and int(fields[19]) >= since:
+            if fields[0] not in ("Z", "X") and int(fields[2]) == pgid and int(fields[19]) >= since:
                 os.kill(int(entry), 9)
                 killed += 1
         except (OSError, ValueError, IndexError):
