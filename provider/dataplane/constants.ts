@@ -42,10 +42,15 @@ export const BPF_OBJECTS = {
   reroute: { file: "reroute.bpf.o", sections: { lwtIn: "lwt_in", lwtXmit: "lwt_xmit" } },
 } as const;
 
-/** Router-side tools (router/*.py), pushed as text. */
+/**
+ * Router-side tools (router/*.py), pushed as text. The engine runs the
+ * applier as `python3 -c` (nothing installed first); the pushed copy is for
+ * the boot hook, which runs with no controller there.
+ */
 export const ROUTER_TOOLS = {
   maps: "srv6p-maps.py",
   probeSender: "probe-sender.py",
+  applier: "srv6p-apply.py",
 } as const;
 
 /** Pinned map names (bpf/lib/srv6p_maps.h). */
