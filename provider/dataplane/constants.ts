@@ -34,6 +34,16 @@ export const PROBE_PIDFILE = `${RUN_DIR}/probe-sender.pid`;
 export const PROBE_LOGFILE = `${RUN_DIR}/probe-sender.log`;
 /** systemd transient unit of the probe sender, where systemd runs. */
 export const PROBE_UNIT = "srv6-protect-probe-sender";
+/**
+ * The boot hook (router/boot/), which replays the applied record after a
+ * reboot: a unit where systemd is PID 1, else an OpenRC local.d script.
+ * Outside our directories because init systems only look there.
+ */
+export const BOOT_UNIT = "srv6-protect-boot.service";
+export const BOOT_HOOK_PATHS = {
+  systemd: `/etc/systemd/system/${BOOT_UNIT}`,
+  localD: "/etc/local.d/srv6-protect.start",
+} as const;
 
 /** Compiled objects (bpf/<role>.bpf.c -> dist/bpf/<role>.bpf.o) and their sections. */
 export const BPF_OBJECTS = {
