@@ -1,8 +1,8 @@
 /**
  * The boot hook, without a router: the renderer picks a systemd unit or an
  * OpenRC local.d script by facts.systemd; its file is observed, expected and
- * installed like the pushed files; and a destroy (the record's removal)
- * takes it away.
+ * installed like the pushed files; drift names it as a boot hook when it is
+ * missing or differs; and a destroy (the record's removal) takes it away.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +14,7 @@ import { layoutRouter } from "../../provider/dataplane/router-layout";
 import type { Operation } from "../../provider/dataplane/operations";
 import type { DataplaneInput, DataplanePlan } from "../../provider/dataplane/types";
 import { expectationOf } from "../../provider/engine/expect";
+import { diffRouter } from "../../provider/engine/diff";
 import { observeRequest, type Observation } from "../../provider/engine/observe";
 import { applyTransaction, destroyTransaction, type Transaction } from "../../provider/engine/transaction";
 import { recordedRemoval, type AppliedRecord } from "../../provider/engine/record";
@@ -109,6 +110,27 @@ test("boot hook: observed at both paths, expected at the chosen one with its sha
     assert.match(want.files.get(path)!.sha256, /^[0-9a-f]{64}$/);
     assert.equal(want.files.has(systemd ? SCRIPT : UNIT), false, "the other init system's hook is not expected");
   }
+});
+
+test("boot hook: drift reports a missing or different hook as kind boot-hook, saying what it costs", () => {
+  const want = expectationOf(renderDataplane(input(false)));
+  const allThere = Object.fromEntries([...want.files].map(([p, f]) => [p, f.sha256]));
+  const fileChanges = (files: Record<string, string | null>) => diffRouter("r1", want, observation(files)).filter((c) => c.kind === "file" || c.kind === "boot-hook");
+  assert.deepEqual(fileChanges(allThere), [], "nothing when every file is there");
+
+  const missing = fileChanges({ ...allThere, [SCRIPT]: null });
+  assert.deepEqual(missing, [{
+    router: "r1", kind: "boot-hook", action: "add", item: SCRIPT, from: undefined, to: want.files.get(SCRIPT)!.sha256,
+    summary: `boot hook ${SCRIPT} missing: after a reboot this router would not restore its SIDs and routes`,
+  }]);
+  const differs = fileChanges({ ...allThere, [SCRIPT]: "f".repeat(64) });
+  assert.equal(differs.length, 1);
+  assert.equal(differs[0]!.kind, "boot-hook");
+  assert.equal(differs[0]!.action, "change");
+  assert.match(differs[0]!.summary, /^boot hook \/etc\/local\.d\/srv6-protect\.start differs from ours \(sha256 ffffffffffff, want [0-9a-f]{12}\): after a reboot/);
+
+  const tool = "/var/lib/srv6-protect/bin/srv6p-apply.py";
+  assert.deepEqual(fileChanges({ ...allThere, [tool]: null }).map((c) => [c.kind, c.item, c.summary]), [["file", tool, `file ${tool} missing`]], "other files stay of kind file");
 });
 
 test("boot hook: an apply places it from staging after the barrier, then installs it; the record keeps it", () => {
