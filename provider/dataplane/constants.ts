@@ -34,6 +34,16 @@ export const PROBE_PIDFILE = `${RUN_DIR}/probe-sender.pid`;
 export const PROBE_LOGFILE = `${RUN_DIR}/probe-sender.log`;
 /** systemd transient unit of the probe sender, where systemd runs. */
 export const PROBE_UNIT = "srv6-protect-probe-sender";
+/**
+ * The boot hook (router/boot/), which replays the applied record after a
+ * reboot: a unit where systemd is PID 1, else an OpenRC local.d script.
+ * Outside our directories because init systems only look there.
+ */
+export const BOOT_UNIT = "srv6-protect-boot.service";
+export const BOOT_HOOK_PATHS = {
+  systemd: `/etc/systemd/system/${BOOT_UNIT}`,
+  localD: "/etc/local.d/srv6-protect.start",
+} as const;
 
 /** Compiled objects (bpf/<role>.bpf.c -> dist/bpf/<role>.bpf.o) and their sections. */
 export const BPF_OBJECTS = {
@@ -42,10 +52,15 @@ export const BPF_OBJECTS = {
   reroute: { file: "reroute.bpf.o", sections: { lwtIn: "lwt_in", lwtXmit: "lwt_xmit" } },
 } as const;
 
-/** Router-side tools (router/*.py), pushed as text. */
+/**
+ * Router-side tools (router/*.py), pushed as text. The engine runs the
+ * applier as `python3 -c` (nothing installed first); the pushed copy is for
+ * the boot hook, which runs with no controller there.
+ */
 export const ROUTER_TOOLS = {
   maps: "srv6p-maps.py",
   probeSender: "probe-sender.py",
+  applier: "srv6p-apply.py",
 } as const;
 
 /** Pinned map names (bpf/lib/srv6p_maps.h). */

@@ -83,6 +83,14 @@ export type Operation = OperationBase & (
       /** A systemd transient unit, or our own supervisor with its pid file. */
       readonly runner: { readonly type: "systemd"; readonly unit: string } | { readonly type: "supervised"; readonly pidfile: string };
     }
+  | {
+      /** What replays the applied record after a reboot (docs/engine.md, "Boot replay"). */
+      readonly kind: "boot-hook";
+      /** The unit or script, placed with the pushed files (it is in the expectation's files). */
+      readonly file: RouterFile;
+      /** systemd: an enabled unit; local.d: an OpenRC `local` script (sysvinit: call it from rc.local). */
+      readonly init: "systemd" | "local.d";
+    }
 );
 
 export type OperationKind = Operation["kind"];

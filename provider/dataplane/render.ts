@@ -15,21 +15,23 @@
  *   4. map contents in one helper call (link_config, backups; entries not
  *      desired are deleted, so a re-apply converges)
  *   5. protected-prefix routes (`encap bpf in/xmit`, metric 10, proto 214)
- *   6. probe sender config and (re)start
+ *   6. the boot hook (a systemd unit or a local.d script that replays the
+ *      applied record after a reboot)
+ *   7. probe sender config and (re)start
  * Removal runs the operations' remove commands in the reverse order.
  */
 import { DEFAULTS } from "../../model/schema";
 import {
   PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
   PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, PROBE_UNIT, BPF_OBJECTS, ROUTER_TOOLS, MAP_NAMES,
-  TC_FILTER_PREF, TC_FILTER_HANDLE,
+  TC_FILTER_PREF, TC_FILTER_HANDLE, BOOT_UNIT,
 } from "./constants";
 import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "./map-layout";
 import { validateFacts } from "./validate";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
-import { layoutRouter, objectPath, toolPath, hostRoute, type LinkEnd, type RouterLayout } from "./router-layout";
+import { layoutRouter, objectPath, toolPath, hostRoute, BOOT_HOOK_FILES, type LinkEnd, type RouterLayout } from "./router-layout";
 import { installCommands, removeCommands, routeOperation, tolerant, type BpfProgram, type Operation } from "./operations";
-import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFacts, ProbeSenderConfig } from "./types";
+import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFacts, RouterFile, ProbeSenderConfig } from "./types";
 
 export { sourceAddress } from "./router-layout";
 
@@ -183,6 +185,43 @@ function protectedRouteOperations(list: OperationList, l: RouterLayout): void {
   }
 }
 
+/**
+ * The boot hook, so that a rebooted router restores its SIDs and routes
+ * before the next apply. Its file is placed with the pushed files (after the
+ * "go" barrier), so it is never of the "sids" stage. Removing it first
+ * disables the unit: a unit file removed while enabled leaves a dangling
+ * symlink in multi-user.target.wants.
+ */
+function bootHookOperation(list: OperationList, l: RouterLayout, facts: RouterFacts): void {
+  const res = `srv6_router.${l.router.name}`;
+  const base = { kind: "boot-hook", key: "boot-hook", stage: list.stage, resource: res, usesFiles: false } as const;
+  if (facts.systemd) {
+    const file = BOOT_HOOK_FILES.systemd;
+    const description = `boot hook: systemd unit ${BOOT_UNIT}`;
+    list.add({
+      ...base, description, file, init: "systemd",
+      install: [
+        list.command(res, "reload systemd's units (the boot unit is new or changed)", ["systemctl", "daemon-reload"]),
+        list.command(res, `enable ${BOOT_UNIT} in multi-user.target`, ["systemctl", "enable", BOOT_UNIT]),
+      ],
+      remove: [
+        list.tolerant(res, `disable ${BOOT_UNIT}`, ["systemctl", "disable", BOOT_UNIT]),
+        list.tolerant(res, "remove the boot unit", ["rm", "-f", file.remotePath]),
+        list.tolerant(res, "reload systemd's units (the boot unit is gone)", ["systemctl", "daemon-reload"]),
+      ],
+    });
+    return;
+  }
+  const file: RouterFile = BOOT_HOOK_FILES.localD;
+  list.add({
+    ...base, description: `boot hook: ${file.remotePath}`, file, init: "local.d",
+    // OpenRC runs every executable *.start script: placing the file is all there is to install.
+    // This check stands in the record for it, and fails the step if the file is not there.
+    install: [list.command(res, `boot hook ${file.remotePath} is in place`, ["test", "-x", file.remotePath])],
+    remove: [list.tolerant(res, "remove the boot hook", ["rm", "-f", file.remotePath])],
+  });
+}
+
 /** One operation: the sender's config and its (re)start belong together, so that undoing one never leaves the other. */
 function probeSenderOperation(list: OperationList, l: RouterLayout, facts: RouterFacts): void {
   const res = `srv6_router.${l.router.name}`;
@@ -226,13 +265,15 @@ export function renderLayout(layout: RouterLayout, facts: RouterFacts): Dataplan
   linkEndOperations(list, layout);
   mapOperation(list, layout, facts);
   protectedRouteOperations(list, layout);
+  bootHookOperation(list, layout, facts);
   list.stage = "probes";
   probeSenderOperation(list, layout, facts);
   const ops = list.ops;
   return {
     router: layout.router.name,
     operations: ops,
-    files: layout.files,
+    // The pushed files and the boot hook's: everything placed before the commands run.
+    files: ops.flatMap((o) => (o.kind === "files" ? o.files : o.kind === "boot-hook" ? [o.file] : [])),
     install: installCommands(ops),
     remove: removeCommands(ops),
     probeConfig: probeConfig(layout),

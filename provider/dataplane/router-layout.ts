@@ -9,7 +9,7 @@
 import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
 import type { BackupPolicyConfig, ProtectedLinkConfig, RouterConfig } from "../../model/schema";
 import { loopbackAddress } from "../../model/sid-layout";
-import { BIN_DIR, BPF_DIR, BPF_OBJECTS, NEIGH_RETRANS_MS, ROUTER_TOOLS } from "./constants";
+import { BIN_DIR, BOOT_HOOK_PATHS, BPF_DIR, BPF_OBJECTS, NEIGH_RETRANS_MS, ROUTER_TOOLS } from "./constants";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import { validateResources } from "./validate";
 import type { DataplaneInput, RouterFile } from "./types";
@@ -62,6 +62,11 @@ export interface RouterLayout {
   readonly source: string;
   readonly sysctls: readonly (readonly [string, string])[];
   readonly files: readonly RouterFile[];
+  /**
+   * Both boot hooks: which one is installed depends on the router's init
+   * system (a fact), so the one observation hashes both paths.
+   */
+  readonly bootHooks: readonly RouterFile[];
 }
 
 /**
@@ -81,6 +86,13 @@ export const PUSHED_FILES: readonly RouterFile[] = [
   ...Object.values(BPF_OBJECTS).map((o) => ({ localPath: `dist/bpf/${o.file}`, remotePath: objectPath(o), mode: 0o644 })),
   ...Object.values(ROUTER_TOOLS).map((t) => ({ localPath: `router/${t}`, remotePath: toolPath(t), mode: 0o755 })),
 ];
+
+/** The boot hook for each init system (router/boot/); the renderer picks one by facts.systemd. */
+export const BOOT_HOOK_FILES = {
+  systemd: { localPath: "router/boot/srv6-protect-boot.service", remotePath: BOOT_HOOK_PATHS.systemd, mode: 0o644 },
+  // local.d runs only executable scripts.
+  localD: { localPath: "router/boot/srv6-protect.start", remotePath: BOOT_HOOK_PATHS.localD, mode: 0o755 },
+} as const satisfies Record<keyof typeof BOOT_HOOK_PATHS, RouterFile>;
 
 export function sourceAddress(r: RouterConfig): string {
   return r.source_address ? canonicalAddress(r.source_address) : loopbackAddress(parseIpv6Prefix(r.locator, { allowHostBits: true }));
@@ -143,7 +155,7 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
     // protected point-to-point links bounds that delay.
     ...ends.map((e): [string, string] => [sysctlKey("net", "ipv6", "neigh", e.ifname, "retrans_time_ms"), String(NEIGH_RETRANS_MS)]),
   ];
-  return { router: me, ends, endX: endXSids(me, ends), prefixes, interfaces, source: sourceAddress(me), sysctls, files: PUSHED_FILES };
+  return { router: me, ends, endX: endXSids(me, ends), prefixes, interfaces, source: sourceAddress(me), sysctls, files: PUSHED_FILES, bootHooks: Object.values(BOOT_HOOK_FILES) };
 }
 
 /** Destinations of every route the layout installs (SIDs, probe routes, protected prefixes). */

@@ -6,7 +6,7 @@ import type { Operation } from "./operations";
 export interface RouterFacts {
   /** Interface index by name, for every interface a protected link or adjacency SID uses. */
   ifindex: Record<string, number>;
-  /** systemd is PID 1 (then the probe sender runs as a transient unit). */
+  /** systemd is PID 1 (then the probe sender runs as a transient unit and the boot hook is a unit). */
   systemd: boolean;
   /** seg6local `count` is supported (Linux 5.14+). Default true. */
   seg6localCounters?: boolean;
@@ -35,7 +35,7 @@ export type ResourceRef = string;
 /**
  * When a command may run, across routers:
  *   "sids"   - things other routers point at (End, End.DT6, End.X) and the base they need;
- *   "local"  - this router's stamper, monitor, maps and protected routes;
+ *   "local"  - this router's stamper, monitor, maps, protected routes and boot hook;
  *   "probes" - the probe sender.
  * Run every router's "sids" before any router's "probes", so no probe is sent
  * towards a return SID that does not exist yet (that would be a real miss).

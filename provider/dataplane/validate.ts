@@ -26,7 +26,7 @@ const factsSchema: JSONSchemaType<RouterFacts> = {
       patternProperties: { "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$": { type: "integer", minimum: 1, maximum: 2147483647 } },
       additionalProperties: false,
     },
-    systemd: { type: "boolean", description: "systemd is PID 1: run the probe sender as a transient unit." },
+    systemd: { type: "boolean", description: "systemd is PID 1: run the probe sender as a transient unit and install the boot hook as a unit (else in /etc/local.d)." },
     seg6localCounters: { type: "boolean", nullable: true, description: "seg6local `count` is supported (Linux 5.14+). Default true." },
     sidDevice: { type: "string", nullable: true, pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$", description: "Device of the node and decap SID routes (not lo: Linux rejects those)." },
   },

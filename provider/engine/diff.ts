@@ -7,7 +7,8 @@ import type { Expectation } from "./expect";
 import type { Observation } from "./observe";
 import { routeKey, type RouteSpec } from "./route-spec";
 
-export type ChangeKind = "file" | "sysctl" | "tunsrc" | "route" | "foreign-route" | "tc-filter" | "map-entry" | "probe-sender";
+/** "boot-hook": the file that replays the applied record after a reboot (a file, named apart for what its loss means). */
+export type ChangeKind = "file" | "boot-hook" | "sysctl" | "tunsrc" | "route" | "foreign-route" | "tc-filter" | "map-entry" | "probe-sender";
 export type ChangeAction = "add" | "change" | "remove";
 
 export interface Change {
@@ -55,8 +56,14 @@ export function diffRouter(router: string, want: Expectation, have: Observation)
 
   for (const [path, f] of want.files) {
     const got = have.files[path];
-    if (got !== f.sha256) add({ kind: "file", action: got ? "change" : "add", item: path, from: got ?? undefined, to: f.sha256,
-      summary: got ? `file ${path} differs from ours (sha256 ${got.slice(0, 12)}, want ${f.sha256.slice(0, 12)})` : `file ${path} missing` });
+    if (got === f.sha256) continue;
+    const differs = got ? ` differs from ours (sha256 ${got.slice(0, 12)}, want ${f.sha256.slice(0, 12)})` : " missing";
+    if (path === want.bootHook) {
+      add({ kind: "boot-hook", action: got ? "change" : "add", item: path, from: got ?? undefined, to: f.sha256,
+        summary: `boot hook ${path}${differs}: after a reboot this router would not restore its SIDs and routes` });
+    } else {
+      add({ kind: "file", action: got ? "change" : "add", item: path, from: got ?? undefined, to: f.sha256, summary: `file ${path}${differs}` });
+    }
   }
   for (const [key, value] of want.sysctls) {
     const got = have.sysctls[key];

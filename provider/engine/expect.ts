@@ -1,7 +1,7 @@
 /**
  * What a router must show once its rendered plan is installed: the files with
- * their hashes, sysctls, tunsrc, routes, tc filters, map entries and the
- * probe sender. Read from the renderer's typed operations, so the engine
+ * their hashes (the boot hook's included), sysctls, tunsrc, routes, tc
+ * filters, map entries and the probe sender. Read from the renderer's typed operations, so the engine
  * never keeps a second description of the dataplane.
  */
 import { readFileSync } from "node:fs";
@@ -18,6 +18,8 @@ export interface ExpectedRoute extends RouteSpec {
 
 export interface Expectation {
   readonly files: Map<string, { sha256: string; localPath: string; mode: number }>;
+  /** Path of the boot hook, one of `files`: drift names it apart, for what its loss means. */
+  readonly bootHook?: string;
   readonly sysctls: Map<string, string>;
   readonly tunsrc?: string;
   readonly routes: Map<string, ExpectedRoute>;
@@ -46,6 +48,7 @@ export function expectationOf(plan: DataplanePlan): Expectation {
   const maps = new Map<string, Map<string, string>>();
   let tunsrc: string | undefined;
   let probeConfigSha256: string | undefined;
+  let bootHook: string | undefined;
   for (const op of plan.operations) {
     switch (op.kind) {
       case "files":
@@ -71,10 +74,14 @@ export function expectationOf(plan: DataplanePlan): Expectation {
       case "probe-sender":
         if (op.configText !== undefined) probeConfigSha256 = sha256(op.configText);
         break;
+      case "boot-hook":
+        files.set(op.file.remotePath, { sha256: localFileSha256(op.file.localPath), localPath: op.file.localPath, mode: op.file.mode });
+        bootHook = op.file.remotePath;
+        break;
       case "directories":
       case "clsact":
         break;
     }
   }
-  return { files, sysctls, tunsrc, routes, tcFilters, maps, probeConfigSha256 };
+  return { files, bootHook, sysctls, tunsrc, routes, tcFilters, maps, probeConfigSha256 };
 }

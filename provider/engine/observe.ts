@@ -81,7 +81,7 @@ export function observeRequest(layout: RouterLayout | undefined): ObserveRequest
     routeDsts: layout ? [...new Set(routeDestinations(layout))].sort() : [],
     interfaces: layout ? [...new Set(layout.ends.map((e) => e.ifname))].sort() : [],
     sysctls: layout ? [...new Set(layout.sysctls.map(([k]) => k))].sort() : [],
-    files: (layout?.files ?? []).map((f) => f.remotePath),
+    files: [...(layout?.files ?? []), ...(layout?.bootHooks ?? [])].map((f) => f.remotePath),
     mapsTool: `${BIN_DIR}/${ROUTER_TOOLS.maps}`,
     maps: [MAP_NAMES.linkConfig, MAP_NAMES.backups, MAP_NAMES.linkState],
     pidfile: PROBE_PIDFILE,

@@ -17,7 +17,7 @@ import { encodeLinkKey } from "../../provider/dataplane/map-layout";
 import { sleep } from "./counters";
 
 const SNAPSHOT = "ip -6 route show table all; ip sr tunsrc show; for i in $(ls /sys/class/net); do tc qdisc show dev $i; tc filter show dev $i egress 2>/dev/null; done; " +
-  "ls -A /sys/fs/bpf /sys/fs/bpf/tc/globals /var/lib/srv6-protect /run/srv6-protect 2>/dev/null; pgrep --ns $$ --nslist net -f 'probe-sende[r].py' || true";
+  "ls -A /sys/fs/bpf /sys/fs/bpf/tc/globals /var/lib/srv6-protect /run/srv6-protect /etc/local.d/srv6-protect.start /etc/systemd/system/srv6-protect-boot.service 2>/dev/null; pgrep --ns $$ --nslist net -f 'probe-sende[r].py' || true";
 
 async function snapshot(lab: LabLike, router: string): Promise<string> {
   const r = await lab.exec(router, ["sh", "-c", SNAPSHOT]);

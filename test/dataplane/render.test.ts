@@ -55,6 +55,17 @@ test("render: deterministic, argv arrays, the commands the design needs", () => 
   assert.ok(a.remove.every((c) => c.ignoreFailure), "removal keeps going past absent pieces");
 });
 
+test("render: every router gets the objects and the router tools, the applier included (the boot hook runs it)", () => {
+  const files = renderDataplane(diamond()).operations.find((o) => o.kind === "files")!;
+  assert.equal(files.kind, "files");
+  const pushed = files.kind === "files" ? files.files : [];
+  assert.deepEqual(pushed.find((f) => f.localPath === "router/srv6p-apply.py"), { localPath: "router/srv6p-apply.py", remotePath: "/var/lib/srv6-protect/bin/srv6p-apply.py", mode: 0o755 });
+  assert.deepEqual(pushed.map((f) => f.remotePath).sort(), [
+    "/var/lib/srv6-protect/bin/probe-sender.py", "/var/lib/srv6-protect/bin/srv6p-apply.py", "/var/lib/srv6-protect/bin/srv6p-maps.py",
+    "/var/lib/srv6-protect/bpf/monitor.bpf.o", "/var/lib/srv6-protect/bpf/probe_egress.bpf.o", "/var/lib/srv6-protect/bpf/reroute.bpf.o",
+  ]);
+});
+
 test("render: a router with systemd runs the sender as a transient unit", () => {
   const input = diamond();
   const p = renderDataplane({ ...input, facts: { ...input.facts, systemd: true } });

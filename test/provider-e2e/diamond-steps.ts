@@ -44,6 +44,7 @@ export async function deployDiamond(ws: EngineWorkspace, lab: TestLab, cli: CdkC
   assert.match(deployed, /\n2001:db8:2::\/64 +encap bpf in/, "r1's protected route (proto 214) is in its footprint");
   assert.match(deployed, /python3 \S*probe-sender\.py/, "r1's probe sender is in its footprint");
   assert.match(deployed, /\/sys\/fs\/bpf\/\S+/, "pinned maps are in r1's footprint");
+  assert.match(deployed, /\n\/etc\/(local\.d\/srv6-protect\.start|systemd\/system\/srv6-protect-boot\.service)\n/, "r1's boot hook is in its footprint");
   return deploy;
 }
 
