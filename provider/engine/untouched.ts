@@ -30,6 +30,9 @@ function operationsOf(change: Change, ops: readonly Operation[]): string[] | und
       return ops.filter((o) => o.kind === "maps").map((o) => o.key);
     case "probe-sender":
       return ["probe-sender"];
+    // Its file is placed with the pushed files; enabling it must follow.
+    case "boot-hook":
+      return ["boot-hook"];
     // Handled by steps of their own: pushed files by the file install (and
     // the reload of what loads them), foreign routes by their removal.
     case "file":
