@@ -44,14 +44,21 @@ export async function createRouter(r: PlannedRouter, labState: string, bridge: s
   await run(["ip", "netns", "exec", r.netns, "sysctl", "-q", "-w", ...ROUTER_SYSCTLS]);
   await run(["ip", "link", "add", r.mgmtVeth, "type", "veth", "peer", "name", "mgmt0", "netns", r.netns]);
   await run(["ip", "link", "set", r.mgmtVeth, "master", bridge, "up"]);
-  await run(["ip", "-n", r.netns, "-batch", "-"], {
-    input: ["link set lo up", `addr add ${r.mgmtAddress}/24 dev mgmt0`, "link set mgmt0 up", `addr add ${r.loopback}/128 dev lo`, ""].join("\n"),
-  });
+  await run(["ip", "-n", r.netns, "-batch", "-"], { input: managementBatch(r) });
   const hostKey = join(dir, "ssh_host_ed25519_key");
   await generateKey(hostKey, `${r.name}-host-key`);
   writeFileSync(join(dir, "sshd_config"), sshdConfig({ listen: r.mgmtAddress, hostKey, pidFile: join(dir, "sshd.pid"), authorizedKeys }));
   const hostKeyPub = readFileSync(`${hostKey}.pub`, "utf8").trim();
   return { dir, hostKeyPub, hostKeySha256: fingerprintOf(hostKeyPub) };
+}
+
+/**
+ * `ip -batch` lines for what createRouter gives a router besides its links:
+ * lo up with the loopback address, mgmt0 up with the management address.
+ * A reboot (lab/reboot.ts) puts exactly these back.
+ */
+export function managementBatch(r: PlannedRouter): string {
+  return ["link set lo up", `addr add ${r.mgmtAddress}/24 dev mgmt0`, "link set mgmt0 up", `addr add ${r.loopback}/128 dev lo`, ""].join("\n");
 }
 
 /** Starts the router's sshd in its private namespaces; resolves to its pid. */
