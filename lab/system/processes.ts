@@ -19,9 +19,14 @@ export async function killNetnsProcesses(netns: string, node: string, timeoutMs 
   for (;;) {
     const pids = await netnsPids(netns);
     if (pids.length === 0) return killed.size;
-    if (Date.now() > deadline) throw new LabStateError(`router ${node}: processes ${pids.join(", ")} still in ${netns} ${timeoutMs} ms after SIGKILL`);
+    if (Date.now() > deadline) throw new LabStateError(`router ${node}: processes ${pids.join(", ")} still in ${netns} ${timeoutMs} ms after SIGKILL`, { node });
     for (const pid of pids) {
-      try { process.kill(pid, "SIGKILL"); killed.add(pid); } catch (err) { if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err; }
+      try {
+        process.kill(pid, "SIGKILL");
+        killed.add(pid);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw new LabStateError(`router ${node}: cannot kill process ${pid}: ${(err as Error).message}`, { node, cause: err });
+      }
     }
     await new Promise((r) => setTimeout(r, 20));
   }
