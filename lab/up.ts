@@ -6,6 +6,7 @@ import { installBaseRoutes } from "./routing/install";
 import { createRouter, startRouter, type RouterFiles } from "./nodes/router";
 import { createHost, configureHost } from "./nodes/host";
 import { generateKey } from "./nodes/identity";
+import { saveSysctls } from "./nodes/sysctl-snapshot";
 import { createLinks } from "./links";
 import { attachWire, createWire } from "./wire/wire";
 import { run } from "./system/run";
@@ -92,6 +93,8 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
 
   progress("installing base routes (static shortest paths)");
   await Promise.all(plan.routers.map((r) => installBaseRoutes(plan, r)));
+  // What a reboot puts back (lab/reboot.ts): every interface exists now.
+  await Promise.all(plan.routers.map((r) => saveSysctls(r, files.get(r.name)!.dir)));
 
   progress("starting sshd on every router");
   const pids = new Map(plan.routers.map((r) => [r.name, startRouter(r, files.get(r.name)!)]));
