@@ -77,7 +77,7 @@ export function managementBatch(r: PlannedRouter): string {
 }
 
 /** Starts the router's sshd in its private namespaces; resolves to its pid. */
-export function startRouter(r: PlannedRouter, files: RouterFiles): number {
+export function startRouter(r: PlannedRouter, files: Pick<RouterFiles, "dir">): number {
   mkdirSync(join(files.dir, "etc"), { recursive: true });
   for (const d of ROUTER_PRIVATE_DIRS) mkdirSync(d, { recursive: true });
   // sshd's privilege separation directory (normally made by its service unit).
