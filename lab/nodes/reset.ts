@@ -30,7 +30,8 @@ export async function resetRouter(plan: LabPlan, r: PlannedRouter, routerDir: st
   // disable_ipv6=1 drops every IPv6 address and route of the interface
   // without touching its carrier; restoreSysctls below sets it back to 0,
   // and the kernel makes the link-local (and lo's ::1) again, as at boot.
-  await run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", ...links.map((l) => `net.ipv6.conf.${l}.disable_ipv6=1`)]);
+  // Slashes: an interface name may hold a dot (eth1.100), which the dotted form would split.
+  await run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", ...links.map((l) => `net/ipv6/conf/${l}/disable_ipv6=1`)]);
   // lo goes down (it has no carrier to lose) so that bringing it up again
   // makes 127.0.0.1 as at boot; every other interface stays up.
   await run(["ip", "-n", ns, "-batch", "-"], {
