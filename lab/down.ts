@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import { run } from "./system/run";
+import { netnsPids } from "./system/processes";
 import { STATE_ROOT, bridgeName, labOfNetns, stateDir } from "./system/names";
 import { ROUTER_PRIVATE_DIRS } from "./nodes/router";
 import { removeWire } from "./wire/wire";
@@ -35,8 +36,7 @@ export async function labDown(lab: string): Promise<DownReport> {
   // Processes first: sshd and everything started through it (probe senders)
   // hold the routers' mount namespaces, bpffs and pinned maps alive.
   for (const ns of namespaces) {
-    const pids = await run(["ip", "netns", "pids", ns], { allowFailure: true });
-    for (const pid of pids.stdout.split(/\s+/).filter(Boolean).map(Number)) {
+    for (const pid of await netnsPids(ns)) {
       try { process.kill(pid, "SIGKILL"); processes++; } catch (err) { if ((err as NodeJS.ErrnoException).code !== "ESRCH") errors.push(`kill ${pid}: ${(err as Error).message}`); }
     }
   }

@@ -11,7 +11,7 @@
  */
 import { run } from "./system/run";
 import { readPlan } from "./state";
-import { baseRouteBatch, baseRoutes } from "./routing/base-routes";
+import { installBaseRoutes } from "./routing/install";
 import { LabStateError } from "./errors";
 import { hasCarrier, readWire, setCarrier, setCut } from "./wire/wire";
 import { CUT_BOTH, CUT_FROM_A, CUT_FROM_B } from "./wire/ports";
@@ -60,7 +60,7 @@ export async function labHeal(lab: string | undefined, a: string, b: string): Pr
   // Routes through a device that lost carrier may be gone (nexthop objects are deleted): put the lab's back.
   for (const end of [link.a, link.b]) {
     const router = plan.routers.find((r) => r.name === end.node);
-    if (router) await run(["ip", "-n", router.netns, "-6", "-batch", "-"], { input: baseRouteBatch(baseRoutes(plan, router)) });
+    if (router) await installBaseRoutes(plan, router);
     const host = plan.hosts.find((h) => h.name === end.node);
     if (host) await run(["ip", "-n", host.netns, "-6", "route", "replace", "default", "via", host.gateway, "dev", host.interface]);
   }

@@ -3,6 +3,7 @@ export { labUp, type UpOptions } from "./up";
 export { labDown, listLabs, type DownReport } from "./down";
 export { labExec, nodeArgv, type ExecOptions } from "./exec";
 export { labFail, labHeal, linkStates, type FailOptions, type LinkState } from "./failures";
+export { labReboot, type RebootOptions, type RebootReport } from "./reboot";
 export { labStatus, allLabStatus, type LabStatus } from "./status";
 export { readInventory, readPlan, resolveLabName } from "./state";
 export { loadTopology, parseTopology } from "./topology/load";

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stateDir } from "./system/names";
 import { LabStateError } from "./errors";
@@ -27,4 +27,23 @@ export function readPlan(name?: string): LabPlan {
   const file = join(stateDir(lab), "plan.json");
   if (!existsSync(file)) throw new LabStateError(`lab '${lab}' is not up`);
   return JSON.parse(readFileSync(file, "utf8")) as LabPlan;
+}
+
+/**
+ * Records a router's new sshd pid (after a reboot) in pids.json and
+ * inventory.json; each file is replaced whole, so a reader never sees half.
+ */
+export function recordRouterPid(lab: string, router: string, pid: number): void {
+  const dir = stateDir(lab);
+  const pidsFile = join(dir, "pids.json");
+  const pids = existsSync(pidsFile) ? JSON.parse(readFileSync(pidsFile, "utf8")) as Record<string, number> : {};
+  replaceFile(pidsFile, JSON.stringify({ ...pids, [router]: pid }));
+  const inv = readInventory(lab);
+  const routers = { ...inv.routers, [router]: { ...inv.routers[router]!, pid } };
+  replaceFile(join(dir, "inventory.json"), JSON.stringify({ ...inv, routers }, null, 2));
+}
+
+function replaceFile(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
 }

@@ -1,15 +1,16 @@
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { connect } from "node:net";
 import { loadTopology } from "./topology/load";
 import { planLab, type LabPlan } from "./topology/addressing";
-import { baseRouteBatch, baseRoutes } from "./routing/base-routes";
+import { installBaseRoutes } from "./routing/install";
 import { createRouter, startRouter, type RouterFiles } from "./nodes/router";
 import { createHost, configureHost } from "./nodes/host";
 import { generateKey } from "./nodes/identity";
+import { saveSysctls } from "./nodes/sysctl-snapshot";
 import { createLinks } from "./links";
 import { attachWire, createWire } from "./wire/wire";
 import { run } from "./system/run";
+import { waitForPort } from "./system/wait-port";
 import { stateDir, labOfNetns } from "./system/names";
 import { labDown } from "./down";
 import { LabStateError } from "./errors";
@@ -91,7 +92,9 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
   await Promise.all(plan.hosts.map((h) => configureHost(h)));
 
   progress("installing base routes (static shortest paths)");
-  await Promise.all(plan.routers.map((r) => run(["ip", "-n", r.netns, "-6", "-batch", "-"], { input: baseRouteBatch(baseRoutes(plan, r)) })));
+  await Promise.all(plan.routers.map((r) => installBaseRoutes(plan, r)));
+  // What a reboot puts back (lab/reboot.ts): every interface exists now.
+  await Promise.all(plan.routers.map((r) => saveSysctls(r, files.get(r.name)!.dir)));
 
   progress("starting sshd on every router");
   const pids = new Map(plan.routers.map((r) => [r.name, startRouter(r, files.get(r.name)!)]));
@@ -131,21 +134,4 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
   };
   writeFileSync(join(dir, "inventory.json"), JSON.stringify(inventory, null, 2));
   return inventory;
-}
-
-function waitForPort(host: string, port: number, timeoutMs: number, router: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const socket = connect({ host, port, timeout: 1000 });
-      socket.once("data", () => { socket.destroy(); resolve(); });
-      socket.once("error", retry);
-      socket.once("timeout", () => { socket.destroy(); retry(); });
-    };
-    const retry = (): void => {
-      if (Date.now() > deadline) reject(new LabStateError(`router ${router}: sshd did not answer on ${host}:${port} within ${timeoutMs} ms (see its sshd.log in the lab state directory)`));
-      else setTimeout(attempt, 50);
-    };
-    attempt();
-  });
 }

@@ -61,7 +61,9 @@ export async function connectLinks(plan: LabPlan, netnsOf: (node: string) => str
  * Loads the program and puts it on every port. Called after the routers'
  * sshd started: their mount namespaces are copies of this one made at that
  * moment, and the wire's bpffs, mounted later under a private mount point,
- * never reaches them, so no router sees the wire's maps.
+ * never reaches them, so no router sees the wire's maps. A router started
+ * later (a reboot, or another lab's) copies it, and its start script
+ * (lab/nodes/router.ts) detaches it in the router's namespace.
  */
 export async function attachWire(plan: LabPlan): Promise<void> {
   const ns = wireNetnsName(plan.name);

@@ -9,7 +9,9 @@
  *
  * up is ready (every router's sshd answers) in under 15 s; SSH works with the
  * host key verified; down leaves namespaces, processes, links and files as
- * they were.
+ * they were. The routers' private /etc/local.d needs a mount point on this
+ * machine: up makes it when missing, and down removes it again when it is
+ * empty and no lab is left; nothing is ever written into it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,7 +20,7 @@ import { existsSync, readdirSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeMgmtSubnet, uniqueLabName } from "../helpers/lab";
-import type { Inventory } from "../../lab";
+import { listLabs, type Inventory } from "../../lab";
 
 const SRV6 = join(__dirname, "../../../bin/srv6");
 
@@ -50,6 +52,7 @@ test("lab up, ssh with verified host keys, down leaves nothing behind", async ()
   const name = uniqueLabName("lc");
   const netnsBefore = existsSync("/run/netns") ? readdirSync("/run/netns").filter((n) => n.startsWith(`s6-${name}-`)) : [];
   assert.deepEqual(netnsBefore, [], "no namespace of this lab before up");
+  const localDirBefore = existsSync("/etc/local.d") ? readdirSync("/etc/local.d") : undefined;
 
   const started = Date.now();
   const up = await sh([SRV6, "lab", "up", "examples/lab/diamond.json", "--name", name, "--mgmt-subnet", freeMgmtSubnet()]);
@@ -57,6 +60,7 @@ test("lab up, ssh with verified host keys, down leaves nothing behind", async ()
   try {
     assert.equal(up.code, 0, `lab up failed: ${up.stderr}`);
     assert.ok(upMs < 15_000, `lab up took ${upMs} ms, over 15 s`);
+    assert.deepEqual(readdirSync("/etc/local.d"), localDirBefore ?? [], "/etc/local.d exists as the routers' mount point, unchanged or empty");
 
     const invOut = await sh([SRV6, "lab", "inventory", name]);
     assert.equal(invOut.code, 0, invOut.stderr);
@@ -109,6 +113,8 @@ test("lab up, ssh with verified host keys, down leaves nothing behind", async ()
     assert.equal(existsSync(stateDir), false, "state directory removed");
     const links = await sh(["ip", "-o", "link", "show"]);
     assert.doesNotMatch(links.stdout, new RegExp(`s6-${name}`), "no root-namespace link left");
+    if (localDirBefore !== undefined) assert.deepEqual(readdirSync("/etc/local.d"), localDirBefore, "this machine's /etc/local.d is as it was");
+    else if (listLabs().length === 0) assert.equal(existsSync("/etc/local.d"), false, "the /etc/local.d mount point lab up made is removed with the last lab");
   }
 });
 

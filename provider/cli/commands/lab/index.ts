@@ -6,8 +6,9 @@ import { labInventoryCommand } from "./inventory";
 import { labExecCommand } from "./exec";
 import { labFailCommand } from "./fail";
 import { labHealCommand } from "./heal";
+import { labRebootCommand } from "./reboot";
 
 /** The `srv6 lab ...` verbs. */
 export const labCommands: readonly Command[] = [
-  labUpCommand, labDownCommand, labStatusCommand, labInventoryCommand, labExecCommand, labFailCommand, labHealCommand,
+  labUpCommand, labDownCommand, labStatusCommand, labInventoryCommand, labExecCommand, labFailCommand, labHealCommand, labRebootCommand,
 ];
