@@ -7,10 +7,8 @@
  * tunnel source go; the sysctls go back to lab up's. Then the lab's
  * addresses and base routes come back from the same functions lab up uses.
  */
-import { readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { run } from "../system/run";
-import { managementBatch, ROUTER_DIR_SOURCES } from "./router";
+import { managementBatch } from "./router";
 import { restoreSysctls } from "./sysctl-snapshot";
 import { interfaceBatch } from "../links";
 import { installBaseRoutes } from "../routing/install";
@@ -45,7 +43,7 @@ export async function resetRouter(plan: LabPlan, r: PlannedRouter, routerDir: st
   await run(["ip", "-n", ns, "-batch", "-"], { input: managementBatch(r) });
   await run(["ip", "-n", ns, "-6", "-batch", "-"], { input: interfaceBatch(r) });
   await installBaseRoutes(plan, r);
-  emptyDir(join(routerDir, ROUTER_DIR_SOURCES["/run/srv6-protect"]));
+  // /run/srv6-protect needs nothing: it is a tmpfs of the old mount namespace, gone with it.
   return { sysctlsRestored, qdiscsRemoved };
 }
 
@@ -64,7 +62,3 @@ async function removeQdiscs(ns: string): Promise<string[]> {
   return removed;
 }
 
-/** /run is a tmpfs on a real router: empty after a reboot. The directory itself is the bind source and stays. */
-function emptyDir(dir: string): void {
-  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
-}

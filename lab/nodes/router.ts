@@ -22,8 +22,15 @@ import type { PlannedRouter } from "../topology/addressing";
  */
 export const ROUTER_PRIVATE_DIRS = ["/var/lib/srv6-protect", "/run/srv6-protect", "/etc/local.d"] as const;
 
-/** Bind source of each private directory, inside the router's state directory. */
-export const ROUTER_DIR_SOURCES = { "/var/lib/srv6-protect": "var-lib", "/run/srv6-protect": "run", "/etc/local.d": "local.d" } as const;
+/** Bind source of each private directory kept on disk, inside the router's state directory. */
+export const ROUTER_DIR_SOURCES = { "/var/lib/srv6-protect": "var-lib", "/etc/local.d": "local.d" } as const;
+
+/**
+ * /run/srv6-protect is a tmpfs of the router's own, small as /run is on a
+ * real router: it can fill up (the fault suite fills it), and a reboot,
+ * which makes a new mount namespace, finds it empty.
+ */
+export const ROUTER_RUN_TMPFS_SIZE = "16m";
 
 // Runs as: sh -c SCRIPT sh HOSTNAME STATE_DIR SSHD_CONFIG LABS_ROOT [SRC DST]...
 // The namespace starts as a copy of this machine's mounts, so it also holds
@@ -38,6 +45,7 @@ echo "$mounts" | while read -r _ target _; do
 done
 mount -t bpf bpf /sys/fs/bpf
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o size=${ROUTER_RUN_TMPFS_SIZE},mode=0755 tmpfs /run/srv6-protect
 ${Object.entries(ROUTER_DIR_SOURCES).map(([dir, source]) => `mount --bind "$2/${source}" ${dir}`).join("\n")}
 config=$3
 shift 4

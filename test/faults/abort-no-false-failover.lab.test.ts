@@ -65,7 +65,7 @@ test("faults: an aborted apply causes no false failover and loses no packet on a
     } finally {
       const totals = [await forward.stop(), await reverse.stop()];
       const gaps = [...forward.events, ...reverse.events].filter((e): e is GapEvent => e.ev === "gap");
-      t.diagnostic(`h1 -> h2: ${totals[0]!.sent?.sent} sent, ${totals[0]!.end?.received} received; h2 -> h1: ${totals[1]!.sent?.sent} sent, ${totals[1]!.end?.received} received; ${gaps.length} gaps`);
+      t.diagnostic(`h1 -> h2: ${totals[0]!.sent?.packets} sent, ${totals[0]!.end?.received} received; h2 -> h1: ${totals[1]!.sent?.packets} sent, ${totals[1]!.end?.received} received; ${gaps.length} gaps`);
       assert.deepEqual(gaps.map((g) => `${g.missing} missing after seq ${g.afterSeq}`), [], "no packet lost on either stream");
     }
     report(tally, (l) => t.diagnostic(l));
