@@ -170,10 +170,17 @@ export interface InstalledOperation {
  * (the same key, as the last apply installed it) had, or away if it is new.
  * Re-installing the previous form replaces ours in place (a route, a tc
  * filter, the map contents, the sender with its config), with no gap in
- * between; sysctls are first reset, because the previous form does not
- * name the keys only ours sets.
+ * between. Sysctls go back to the values the router showed before the
+ * transaction (`observed`), which is exact; without them, they are first
+ * reset, because the previous form does not name the keys only ours sets.
  */
-export function undoCommands(op: Operation, previous: InstalledOperation | undefined): readonly Pick<RouterCommand, "argv" | "input" | "description" | "ignoreFailure">[] {
+export function undoCommands(op: Operation, previous: InstalledOperation | undefined, observed: Readonly<Record<string, string | null>> = {}): readonly Pick<RouterCommand, "argv" | "input" | "description" | "ignoreFailure">[] {
+  if (op.kind === "sysctls") {
+    const before = op.values.map(([k]) => [k, observed[k]] as const);
+    if (before.length && before.every(([, v]) => typeof v === "string" && v !== "")) {
+      return [{ description: `put back ${op.description}`, argv: ["sysctl", "-q", "-w", ...before.map(([k, v]) => `${k}=${v}`)] }];
+    }
+  }
   if (!previous) return op.remove;
   return op.kind === "sysctls" ? [...op.remove, ...previous.install] : previous.install;
 }

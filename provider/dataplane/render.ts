@@ -29,7 +29,7 @@ import {
 import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "./map-layout";
 import { validateFacts } from "./validate";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
-import { layoutRouter, objectPath, toolPath, hostRoute, BOOT_HOOK_FILES, type LinkEnd, type RouterLayout } from "./router-layout";
+import { layoutRouter, objectPath, toolPath, hostRoute, sysctlKey, BOOT_HOOK_FILES, type LinkEnd, type RouterLayout } from "./router-layout";
 import { installCommands, removeCommands, routeOperation, tolerant, type BpfProgram, type Operation } from "./operations";
 import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFacts, RouterFile, ProbeSenderConfig } from "./types";
 
@@ -81,15 +81,28 @@ function baseOperations(list: OperationList, l: RouterLayout): void {
   const dirs = [BPF_DIR, BIN_DIR, RUN_DIR];
   list.add({ kind: "directories", key: "directories", stage: "sids", resource: routerRes, description: "create state and run directories", paths: dirs, usesFiles: false,
     install: [list.command(routerRes, "create state and run directories", ["mkdir", "-p", ...dirs])], remove: [] });
+  // One operation per link end's neighbour setting, so a dropped end's is reset
+  // (its removal) while the router-wide ones stay as they are.
+  const endKeys = new Map(l.ends.map((e) => [sysctlKey("net", "ipv6", "neigh", e.ifname, "retrans_time_ms"), e]));
+  const routerValues = l.sysctls.filter(([k]) => !endKeys.has(k));
   list.add({
-    kind: "sysctls", key: "sysctls", stage: "sids", resource: routerRes, description: "enable IPv6 forwarding and SRv6", values: l.sysctls, usesFiles: false,
-    install: [list.command(routerRes, "enable IPv6 forwarding and SRv6", ["sysctl", "-q", "-w", ...l.sysctls.map(([k, v]) => `${k}=${v}`)])],
-    // Back to what a new interface gets: the default retrans_time (only the
-    // initial network namespace shows neigh/default; elsewhere it is the kernel's 1000 ms).
-    remove: [...l.ends].reverse().map((e) => list.tolerant(`srv6_protected_link.${e.link.name}`, `reset neighbour retransmit time on ${e.ifname}`, [
-      "sh", "-c", 'v=$(cat /proc/sys/net/ipv6/neigh/default/retrans_time_ms 2>/dev/null || echo 1000); sysctl -q -w "net/ipv6/neigh/$1/retrans_time_ms=$v"', "sh", e.ifname,
-    ])),
+    kind: "sysctls", key: "sysctls", stage: "sids", resource: routerRes, description: "enable IPv6 forwarding and SRv6", values: routerValues, usesFiles: false,
+    install: [list.command(routerRes, "enable IPv6 forwarding and SRv6", ["sysctl", "-q", "-w", ...routerValues.map(([k, v]) => `${k}=${v}`)])],
+    remove: [],
   });
+  for (const [key, value] of l.sysctls.filter(([k]) => endKeys.has(k))) {
+    const e = endKeys.get(key)!;
+    const res = `srv6_protected_link.${e.link.name}`;
+    list.add({
+      kind: "sysctls", key: `sysctl ${key}`, stage: "sids", resource: res, description: `neighbour retransmit time on ${e.ifname}`, values: [[key, value]], usesFiles: false,
+      install: [list.command(res, `neighbour retransmit time on ${e.ifname}`, ["sysctl", "-q", "-w", `${key}=${value}`])],
+      // Back to what a new interface gets: the default retrans_time (only the
+      // initial network namespace shows neigh/default; elsewhere it is the kernel's 1000 ms).
+      remove: [list.tolerant(res, `reset neighbour retransmit time on ${e.ifname}`, [
+        "sh", "-c", 'v=$(cat /proc/sys/net/ipv6/neigh/default/retrans_time_ms 2>/dev/null || echo 1000); sysctl -q -w "net/ipv6/neigh/$1/retrans_time_ms=$v"', "sh", e.ifname,
+      ])],
+    });
+  }
   list.add({
     kind: "tunsrc", key: "tunsrc", stage: "sids", resource: routerRes, description: `SRv6 encapsulation source ${l.source}`, address: l.source, usesFiles: false,
     install: [list.command(routerRes, `SRv6 encapsulation source ${l.source}`, ["ip", "sr", "tunsrc", "set", l.source])],

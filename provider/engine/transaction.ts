@@ -108,8 +108,8 @@ function previousOperations(have: Observation): Map<string, RecordedOperation> {
   return new Map(record?.version === 2 ? record.operations.map((o) => [o.key, o]) : []);
 }
 
-function operationStep(op: Operation, previous: Map<string, RecordedOperation>): Step {
-  return { name: op.description, do: commands(op.install), undo: commands(undoCommands(op, previous.get(op.key))) };
+function operationStep(op: Operation, previous: Map<string, RecordedOperation>, have: Observation): Step {
+  return { name: op.description, do: commands(op.install), undo: commands(undoCommands(op, previous.get(op.key), have.sysctls)) };
 }
 
 export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want: Expectation, have: Observation, opts: TransactionOptions = {}): Transaction {
@@ -126,7 +126,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   const untouched = untouchedOperations(plan.operations, previous, diffRouter(bundle.router, want, have), changedFiles.length > 0);
   const installing = plan.operations.filter((op) => op.install.length > 0 && !untouched.has(op.key));
 
-  const steps: Step[] = [...installing.filter((op) => op.stage === "sids").map((op) => operationStep(op, previous)),
+  const steps: Step[] = [...installing.filter((op) => op.stage === "sids").map((op) => operationStep(op, previous, have)),
     { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? goTimeoutSFor(1) }];
   if (changedFiles.length) {
     // The applier puts the previous files back itself; then the previous programs are loaded from them again.
@@ -135,7 +135,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
     // Undo restores from the transaction's own backups, not from staging.
     steps.push({ name: "clear the staging directory", do: [{ argv: ["rm", "-rf", STAGING_DIR] }] });
   }
-  steps.push(...installing.filter((op) => op.stage !== "sids").map((op) => operationStep(op, previous)));
+  steps.push(...installing.filter((op) => op.stage !== "sids").map((op) => operationStep(op, previous, have)));
   // What the previous configuration had and this one does not.
   const keys = new Set(plan.operations.map((op) => op.key));
   for (const o of previous.values()) {

@@ -17,7 +17,7 @@ import { stableJson } from "./bundle";
 function operationsOf(change: Change, ops: readonly Operation[]): string[] | undefined {
   switch (change.kind) {
     case "sysctl":
-      return ["sysctls"];
+      return ops.filter((o) => o.kind === "sysctls" && o.values.some(([k]) => k === change.item)).map((o) => o.key);
     case "tunsrc":
       return ["tunsrc"];
     case "route":

@@ -131,3 +131,24 @@ test("transaction: operations installed exactly so and showing no drift get no s
   for (const o of plan.operations.filter((x) => x.usesFiles)) assert.ok(!withFiles.has(o.key), `${o.key} loads a changed file again`);
   assert.equal(untouchedOperations(plan.operations, previous, [{ ...timers[0]!, kind: "something new" as Change["kind"] }], false).size, 0, "a change of a kind it does not know: everything is installed again");
 });
+
+test("transaction: sysctls go back to the values the router showed; a dropped link end's neighbour setting is reset", () => {
+  const input = diamond({ intervalMs: 10, withPolicy: true });
+  const plan = renderDataplane(input);
+  const have = observation(null, {});
+  const shown = Object.fromEntries(plan.operations.flatMap((o) => (o.kind === "sysctls" ? o.values.map(([k]) => [k, k.includes("retrans") ? "1000" : "0"]) : [])));
+  const txn = applyTransaction(bundleOf(input), plan, expectationOf(plan), { ...have, sysctls: shown });
+  const retrans = plan.operations.find((o) => o.kind === "sysctls" && o.key.startsWith("sysctl "))!;
+  assert.match(retrans.key, /^sysctl net\.ipv6\.neigh\.eth1\.retrans_time_ms$/);
+  assert.deepEqual(argvs(txn.steps.find((s) => s.name === retrans.description), "undo"), ["sysctl -q -w net.ipv6.neigh.eth1.retrans_time_ms=1000"], "exactly what the router had");
+  const router = txn.steps.find((s) => s.name === "enable IPv6 forwarding and SRv6")!;
+  assert.ok(argvs(router, "undo")[0]!.includes("net.ipv6.conf.all.forwarding=0"));
+
+  // The previous configuration had the end; this one does not.
+  const previous = recordOf(txn);
+  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
+  const without = renderDataplane(noLinks);
+  const next = applyTransaction(bundleOf(noLinks), without, expectationOf(without), observation(previous, {}));
+  const removal = next.steps.find((s) => s.name === `remove: ${retrans.description}`)!;
+  assert.match(argvs(removal, "do")[0]!, /retrans_time_ms=\$v/, "reset to the kernel's default");
+});

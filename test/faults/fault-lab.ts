@@ -132,7 +132,15 @@ export class FaultLab {
     if (bad.length) {
       tally.notOldOrNew++;
       const now = await this.configs();
-      for (const [r] of bad) tally.notes.push(`${label}: ${r} holds neither\n${now.get(r)}`);
+      for (const [r] of bad) {
+        const lines = (text: string | undefined) => new Set((text ?? "").split("\n"));
+        const got = lines(now.get(r));
+        const diffs = allowed.map((v) => {
+          const want = lines(this.expected.get(v)?.get(r));
+          return `  vs ${v}: missing ${JSON.stringify([...want].filter((l) => !got.has(l)))}, extra ${JSON.stringify([...got].filter((l) => !want.has(l)))}`;
+        });
+        tally.notes.push(`${label}: ${r} holds neither\n${diffs.join("\n")}`);
+      }
     }
     log(`${label}: ${[...v].map(([r, s]) => `${r}=${s}`).join(" ")}`);
     await this.converge(target);
