@@ -136,9 +136,10 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
     steps.push({ name: "clear the staging directory", do: [{ argv: ["rm", "-rf", STAGING_DIR] }] });
   }
   steps.push(...installing.filter((op) => op.stage !== "sids").map((op) => operationStep(op, previous, have)));
-  // What the previous configuration had and this one does not.
+  // What the previous configuration had and this one does not, last installed first
+  // (a tc filter goes before the clsact qdisc that holds it).
   const keys = new Set(plan.operations.map((op) => op.key));
-  for (const o of previous.values()) {
+  for (const o of [...previous.values()].reverse()) {
     if (!keys.has(o.key) && o.remove.length) steps.push({ name: `remove: ${o.description}`, do: commands(o.remove).map((c) => ({ ...c, mayFail: true })), undo: commands(o.install) });
   }
   if (legacy) {

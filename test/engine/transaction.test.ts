@@ -152,3 +152,15 @@ test("transaction: sysctls go back to the values the router showed; a dropped li
   const removal = next.steps.find((s) => s.name === `remove: ${retrans.description}`)!;
   assert.match(argvs(removal, "do")[0]!, /retrans_time_ms=\$v/, "reset to the kernel's default");
 });
+
+test("transaction: what the new plan drops is removed last installed first (the stamper before its clsact)", () => {
+  const input = diamond({ intervalMs: 10, withPolicy: true });
+  const previous = recordOf(transaction(input, observation(null, {})).txn);
+  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
+  const without = renderDataplane(noLinks);
+  const next = applyTransaction(bundleOf(noLinks), without, expectationOf(without), observation(previous, {}));
+  const names = next.steps.map((s) => s.name);
+  const filter = names.indexOf("remove: probe stamper on eth1 egress");
+  const qdisc = names.indexOf("remove: clsact qdisc on eth1");
+  assert.ok(filter >= 0 && qdisc > filter, `the filter (${filter}) goes before the qdisc (${qdisc})`);
+});
