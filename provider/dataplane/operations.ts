@@ -103,6 +103,13 @@ export interface MapContents {
 
 const PROTO = String(ROUTE_PROTOCOL);
 
+/**
+ * Key of the operation that fills the pinned maps. The maps themselves are
+ * made by loading the programs that use them, so unpinning them must wait
+ * until those programs are gone, and cannot be undone by refilling them.
+ */
+export const MAPS_OPERATION_KEY = "maps";
+
 export const routeOperationKey = (dst: string, metric: number | undefined): string => `route ${dst}${metric === undefined ? "" : ` metric ${metric}`}`;
 
 const programArgs = (p: BpfProgram): string[] => ["obj", p.object, "sec", p.section];

@@ -30,7 +30,7 @@ import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "
 import { validateFacts } from "./validate";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import { layoutRouter, objectPath, toolPath, hostRoute, sysctlKey, BOOT_HOOK_FILES, type LinkEnd, type RouterLayout } from "./router-layout";
-import { installCommands, removeCommands, routeOperation, tolerant, type BpfProgram, type Operation } from "./operations";
+import { installCommands, removeCommands, routeOperation, tolerant, MAPS_OPERATION_KEY, type BpfProgram, type Operation } from "./operations";
 import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFacts, RouterFile, ProbeSenderConfig } from "./types";
 
 export { sourceAddress } from "./router-layout";
@@ -181,7 +181,7 @@ function mapOperation(list: OperationList, l: RouterLayout, facts: RouterFacts):
   const input = [...sync.map((s) => ({ op: "sync", ...s })), ...retainKeys.map((r) => ({ op: "retain", ...r }))];
   const description = `write ${linkEntries.length} link config(s) and ${backupEntries.length} backup path(s) to the pinned maps`;
   list.add({
-    kind: "maps", key: "maps", stage: list.stage, resource: routerRes, description, sync, retainKeys, usesFiles: true,
+    kind: "maps", key: MAPS_OPERATION_KEY, stage: list.stage, resource: routerRes, description, sync, retainKeys, usesFiles: true,
     install: [list.command(routerRes, description, ["python3", toolPath(ROUTER_TOOLS.maps), "apply"], JSON.stringify(input) + "\n")],
     remove: [list.tolerant(routerRes, "unpin the dataplane maps", ["rm", "-f", ...Object.values(MAP_NAMES).map((m) => `${PIN_DIR}/${m}`)])],
   });

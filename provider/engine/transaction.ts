@@ -25,7 +25,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { DataplanePlan } from "../dataplane/types";
-import { undoCommands, type Operation } from "../dataplane/operations";
+import { undoCommands, MAPS_OPERATION_KEY, type Operation } from "../dataplane/operations";
 import type { Observation } from "./observe";
 import type { Expectation } from "./expect";
 import type { RouterBundle } from "./bundle";
@@ -139,8 +139,13 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   // What the previous configuration had and this one does not, last installed first
   // (a tc filter goes before the clsact qdisc that holds it).
   const keys = new Set(plan.operations.map((op) => op.key));
+  const cleanup: Step[] = [];
   for (const o of [...previous.values()].reverse()) {
-    if (!keys.has(o.key) && o.remove.length) steps.push({ name: `remove: ${o.description}`, do: commands(o.remove).map((c) => ({ ...c, mayFail: true })), undo: commands(o.install) });
+    if (keys.has(o.key) || !o.remove.length) continue;
+    const remove = commands(o.remove).map((c) => ({ ...c, mayFail: true }));
+    // Unpinning the maps waits until the rest has committed: nothing could refill them.
+    if (o.key === MAPS_OPERATION_KEY) cleanup.push({ name: `remove: ${o.description}`, do: remove });
+    else steps.push({ name: `remove: ${o.description}`, do: remove, undo: commands(o.install) });
   }
   if (legacy) {
     // Its route removals are left to the own-routes step below, which compares routes, not
@@ -172,6 +177,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   // Only root reads it: it names the routers and files of the whole apply.
   steps.push({ name: "record the applied configuration", writeFile: { path: APPLIED_RECORD, content: `${JSON.stringify(record)}\n`, mode: 0o600 } });
   if (opts.confirmTimeoutS) steps.push({ name: "wait for the controller's confirmation", barrier: "confirm", timeoutS: opts.confirmTimeoutS });
+  steps.push(...cleanup);
   return { ...base, id, steps };
 }
 

@@ -164,3 +164,15 @@ test("transaction: what the new plan drops is removed last installed first (the 
   const qdisc = names.indexOf("remove: clsact qdisc on eth1");
   assert.ok(filter >= 0 && qdisc > filter, `the filter (${filter}) goes before the qdisc (${qdisc})`);
 });
+
+test("transaction: dropped maps are unpinned only after everything else, with nothing to undo (the programs that made them are gone by then)", () => {
+  const input = diamond({ intervalMs: 10, withPolicy: true });
+  const previous = recordOf(transaction(input, observation(null, {})).txn);
+  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
+  const without = renderDataplane(noLinks);
+  const next = applyTransaction(bundleOf(noLinks), without, expectationOf(without), observation(previous, {}));
+  const last = next.steps.at(-1)!;
+  assert.match(last.name, /^remove: write .* to the pinned maps$/);
+  assert.equal(last.undo, undefined);
+  assert.ok(next.steps.findIndex((s) => s.writeFile) < next.steps.length - 1, "after the record");
+});

@@ -52,7 +52,7 @@ test("faults: SIGKILL of the applier at a seeded random step", { timeout: 600_00
         const outcome = await engine.apply(f.states[target], FAULT_APPLY);
         const where = (await f.lab.sh(router, "cat /tmp/s6-killed 2>/dev/null; true")).trim();
         if (where) killed++;
-        const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}`);
+        const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}${r.error!.kind === "rollback-incomplete" ? ` (${r.error!.message})` : ""}`);
         await f.judge(tally, `#${i + 1} kill ${router}'s applier at ${where || "(no step reached: nothing to kill)"} (${outcome.ok ? "apply ok" : `apply failed: ${failed.join(", ")}`})`, ["old", "new"], target, (l) => t.diagnostic(l));
       } finally {
         await f.lab.sh(router, "pkill -f '[s]6-killed'; true").catch(() => undefined);

@@ -26,7 +26,7 @@ test("faults: /run full on one router during an apply", { timeout: 600_000 }, as
       const engine = f.engine();
       try {
         const outcome = await engine.apply(f.states[target], FAULT_APPLY);
-        const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}`);
+        const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}${r.error!.kind === "rollback-incomplete" ? ` (${r.error!.message})` : ""}`);
         await f.lab.sh(router, "rm -f /run/srv6-protect/filler");
         await f.judge(tally, `#${i + 1} ${router}'s /run with ${free} bytes free (${outcome.ok ? "apply ok" : `apply failed: ${failed.join(", ")}`})`, ["old", "new"], target, (l) => t.diagnostic(l));
       } finally {

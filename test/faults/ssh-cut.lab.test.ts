@@ -33,7 +33,7 @@ test("faults: SSH cut at 20 seeded points of an apply", { timeout: 900_000 }, as
         await f.cutManagement(router);
         const outcome = await applying;
         await f.restoreManagement(router);
-        const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}`);
+        const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}${r.error!.kind === "rollback-incomplete" ? ` (${r.error!.message})` : ""}`);
         await f.judge(tally, `#${i + 1} cut ${router} at ${atMs} ms (${outcome.ok ? "apply ok" : `apply failed: ${failed.join(", ")}`})`, ["old", "new"], target, (l) => t.diagnostic(l));
       } finally {
         await f.restoreManagement(router);
