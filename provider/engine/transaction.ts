@@ -35,6 +35,7 @@ import { ROUTE_PROTOCOL } from "../dataplane/constants";
 import { routeKey } from "./route-spec";
 import { diffRouter, foreignRoutes } from "./diff";
 import { untouchedOperations } from "./untouched";
+import { GO_MARGIN_S } from "./barrier";
 
 /** One command of a step, run without a shell. */
 export interface StepCommand {
@@ -69,7 +70,13 @@ export interface Transaction {
 }
 
 export interface TransactionOptions {
-  /** How long to wait for another apply on the same router. Default 30. */
+  /**
+   * How long to wait for another apply on the same router; in an apply, at
+   * most lockWaitSFor(goTimeoutS), so that a busy router is reported while
+   * the others still wait at the barrier, and all of them are aborted
+   * cleanly instead of timing out one by one.
+   * @default 30
+   */
   readonly lockTimeoutS?: number;
   /**
    * How long a router waits for the network-wide "go".
@@ -88,6 +95,11 @@ export interface TransactionOptions {
  */
 export function goTimeoutSFor(routers: number): number {
   return 30 + Math.ceil(routers / 4);
+}
+
+/** The longest lock wait that still ends well before the "go" barrier's timeout (GO_MARGIN_S each side). */
+export function lockWaitSFor(goTimeoutS: number): number {
+  return Math.max(1, goTimeoutS - 2 * GO_MARGIN_S);
 }
 
 /** The staged copy of a file on the router, named by content. */
@@ -118,7 +130,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   const legacy = have.applied?.version === 1 ? have.applied : undefined;
   const base = {
     controller: `${hostname()} pid ${process.pid}`,
-    lockTimeoutS: opts.lockTimeoutS ?? 30,
+    lockTimeoutS: Math.min(opts.lockTimeoutS ?? 30, lockWaitSFor(opts.goTimeoutS ?? goTimeoutSFor(1))),
     expectRecord: { path: APPLIED_RECORD, sha256: have.appliedSha256 },
     rollback: legacy ? legacy.install.map((c) => ({ name: c.description, do: [stepCommand(c)] })) : [],
   };

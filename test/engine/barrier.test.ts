@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decideGo, GO_MARGIN_S } from "../../provider/engine/barrier";
+import { goTimeoutSFor, lockWaitSFor } from "../../provider/engine/transaction";
 
 test("barrier: go when every router waits with time left; abort everywhere when one is short or missing", () => {
   const now = 100_000;
@@ -19,4 +20,12 @@ test("barrier: go when every router waits with time left; abort everywhere when 
   assert.deepEqual(decideGo(all, fresh.slice(0, 2), now).missing, ["r3"], "a router that never got there");
   assert.equal(decideGo(all, [{ router: "r1", remainingS: Number.NaN, receivedAtMs: now }, fresh[1]!, fresh[2]!], now).go, false, "a router that does not say how long it waits");
   assert.equal(decideGo(all, all.map((router) => ({ router, remainingS: GO_MARGIN_S, receivedAtMs: now })), now).go, true, "exactly the margin is enough");
+});
+
+test("barrier: a router's lock wait ends well before the others give up at the barrier", () => {
+  for (const routers of [1, 4, 50, 400]) {
+    const go = goTimeoutSFor(routers);
+    assert.ok(lockWaitSFor(go) + 2 * GO_MARGIN_S <= go, `${routers} routers: lock ${lockWaitSFor(go)} s, go ${go} s`);
+  }
+  assert.equal(lockWaitSFor(3), 1, "never below one second");
 });

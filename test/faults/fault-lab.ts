@@ -21,7 +21,7 @@ export const ROUTERS = ["r1", "r2", "r3", "r4"] as const;
 export type Router = (typeof ROUTERS)[number];
 
 /** Short timeouts so that a fault resolves in seconds, not in the defaults' half minute. */
-export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 10, lockTimeoutS: 10 };
+export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 15, lockTimeoutS: 10 };
 
 const CONFIG_SCRIPT = `
 cd /var/lib/srv6-protect 2>/dev/null || { echo "## nothing"; }
