@@ -13,7 +13,7 @@ import { observeRequest, observeRouter, minimalObserveRequest, type Observation 
 import { expectationOf, type Expectation } from "./expect";
 import { diffRouter, type Change } from "./diff";
 import { preflightProblems, PreflightError } from "./preflight";
-import { applyTransaction, destroyTransaction, goTimeoutSFor, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
+import { applyTransaction, barrierTimeoutSFor, destroyTransaction, stagedPath, type Transaction, type TransactionOptions } from "./transaction";
 import { startTransaction, awaitTransaction, signalTransaction, checkCommitted } from "./txn-runner";
 import { STAGING_DIR, recordedRemoval } from "./record";
 import { STATE_DIR } from "../dataplane/constants";
@@ -173,7 +173,7 @@ export class Engine {
   /** Runs the transactions of already planned routers (each plan must be error-free). */
   async applyPlanned(targets: readonly RouterChanges[], given: ApplyOptions = {}): Promise<RouterApplyResult[]> {
     if (targets.length === 0) return [];
-    const opts: ApplyOptions = { ...given, goTimeoutS: given.goTimeoutS ?? goTimeoutSFor(targets.length) };
+    const opts: ApplyOptions = { ...given, goTimeoutS: barrierTimeoutSFor(targets.length, given.lockTimeoutS, given.goTimeoutS) };
     const txns = new Map<string, Transaction>();
     const results = new Map<string, RouterApplyResult>();
     const fail = (router: string, err: unknown, status?: TxnStatus) => {

@@ -71,16 +71,13 @@ export interface Transaction {
 
 export interface TransactionOptions {
   /**
-   * How long to wait for another apply on the same router; in an apply, at
-   * most lockWaitSFor(goTimeoutS), so that a busy router is reported while
-   * the others still wait at the barrier, and all of them are aborted
-   * cleanly instead of timing out one by one.
-   * @default 30
+   * How long to wait for another apply on the same router.
+   * @default DEFAULT_LOCK_TIMEOUT_S
    */
   readonly lockTimeoutS?: number;
   /**
    * How long a router waits for the network-wide "go".
-   * @default goTimeoutSFor(routers in the apply)
+   * @default barrierTimeoutSFor(routers in the apply, lockTimeoutS)
    */
   readonly goTimeoutS?: number;
   /** Commit-confirm: revert unless confirmed over a new connection within this time. */
@@ -97,9 +94,16 @@ export function goTimeoutSFor(routers: number): number {
   return 30 + Math.ceil(routers / 4);
 }
 
-/** The longest lock wait that still ends well before the "go" barrier's timeout (GO_MARGIN_S each side). */
-export function lockWaitSFor(goTimeoutS: number): number {
-  return Math.max(1, goTimeoutS - 2 * GO_MARGIN_S);
+export const DEFAULT_LOCK_TIMEOUT_S = 30;
+
+/**
+ * The "go" wait of an apply: long enough for the routers' spread
+ * (goTimeoutSFor), and for a router that waits its whole lock wait and then
+ * installs its SIDs while the first one already waits, with GO_MARGIN_S to
+ * spare for both, so that a busy router is reported before anyone gives up.
+ */
+export function barrierTimeoutSFor(routers: number, lockTimeoutS = DEFAULT_LOCK_TIMEOUT_S, goTimeoutS = goTimeoutSFor(routers)): number {
+  return Math.max(goTimeoutS, lockTimeoutS + 2 * GO_MARGIN_S);
 }
 
 /** The staged copy of a file on the router, named by content. */
@@ -130,7 +134,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   const legacy = have.applied?.version === 1 ? have.applied : undefined;
   const base = {
     controller: `${hostname()} pid ${process.pid}`,
-    lockTimeoutS: Math.min(opts.lockTimeoutS ?? 30, lockWaitSFor(opts.goTimeoutS ?? goTimeoutSFor(1))),
+    lockTimeoutS: opts.lockTimeoutS ?? DEFAULT_LOCK_TIMEOUT_S,
     expectRecord: { path: APPLIED_RECORD, sha256: have.appliedSha256 },
     rollback: legacy ? legacy.install.map((c) => ({ name: c.description, do: [stepCommand(c)] })) : [],
   };
@@ -139,7 +143,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   const installing = plan.operations.filter((op) => op.install.length > 0 && !untouched.has(op.key));
 
   const steps: Step[] = [...installing.filter((op) => op.stage === "sids").map((op) => operationStep(op, previous, have)),
-    { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? goTimeoutSFor(1) }];
+    { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? barrierTimeoutSFor(1, opts.lockTimeoutS) }];
   if (changedFiles.length) {
     // The applier puts the previous files back itself; then the previous programs are loaded from them again.
     const reload = [...previous.values()].filter((o) => o.usesFiles).flatMap((o) => commands(o.install));

@@ -51,7 +51,7 @@ export function checkCommitted(router: string, status: TxnStatus): void {
       const f = status.failedStep;
       const undo = (status.undoFailures ?? []).map((u) => `step '${u.step ?? "?"}' (exit ${u.code}): ${u.stderr.trim() || "no stderr"}`);
       const first = status.undoFailures?.[0];
-      throw new RollbackIncompleteError(`apply on ${router} failed at '${f?.step ?? "?"}' and the rollback is incomplete: ${undo.join("; ") || "see the transaction's status"}; the router needs attention (transaction ${status.id})`, status,
+      throw new RollbackIncompleteError(`apply on ${router} failed at '${f?.step ?? "?"}'; rollback incomplete: ${undo.join("; ") || "see the transaction's status"}; the router needs attention (transaction ${status.id})`, status,
         { router, command: first?.argv ? [...first.argv] : undefined, exitCode: first?.code, stderr: first?.stderr });
     }
     default: {

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decideGo, GO_MARGIN_S } from "../../provider/engine/barrier";
-import { goTimeoutSFor, lockWaitSFor } from "../../provider/engine/transaction";
+import { barrierTimeoutSFor, goTimeoutSFor } from "../../provider/engine/transaction";
 
 test("barrier: go when every router waits with time left; abort everywhere when one is short or missing", () => {
   const now = 100_000;
@@ -22,10 +22,13 @@ test("barrier: go when every router waits with time left; abort everywhere when 
   assert.equal(decideGo(all, all.map((router) => ({ router, remainingS: GO_MARGIN_S, receivedAtMs: now })), now).go, true, "exactly the margin is enough");
 });
 
-test("barrier: a router's lock wait ends well before the others give up at the barrier", () => {
+test("barrier: the go wait fits a router that waits its whole lock wait, with the margin on both sides", () => {
   for (const routers of [1, 4, 50, 400]) {
-    const go = goTimeoutSFor(routers);
-    assert.ok(lockWaitSFor(go) + 2 * GO_MARGIN_S <= go, `${routers} routers: lock ${lockWaitSFor(go)} s, go ${go} s`);
+    for (const lock of [1, 10, 30, 120]) {
+      const go = barrierTimeoutSFor(routers, lock);
+      assert.ok(go >= goTimeoutSFor(routers) && go >= lock + 2 * GO_MARGIN_S, `${routers} routers, lock ${lock} s: go ${go} s`);
+    }
   }
-  assert.equal(lockWaitSFor(3), 1, "never below one second");
+  assert.equal(barrierTimeoutSFor(4, 10, 60), 60, "a longer go wait asked for is kept");
+  assert.equal(barrierTimeoutSFor(4, 10, 3), 20, "a shorter one grows to fit the lock wait");
 });

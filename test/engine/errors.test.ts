@@ -29,7 +29,7 @@ test("a failed undo is reported with the router, the step and its stderr, as 'ro
   };
   assert.throws(() => checkCommitted("r1", status), (err: RollbackIncompleteError) => {
     assert.equal(err.kind, "rollback-incomplete");
-    assert.match(err.message, /^router r1, command `ip -6 route replace`: apply on r1 failed at 'install route' and the rollback is incomplete: step 'SID fc00:0:1::e001 \(End\.X\)' \(exit 2\): Error: nexthop device is down; the router needs attention/);
+    assert.match(err.message, /^router r1, command `ip -6 route replace`: apply on r1 failed at 'install route'; rollback incomplete: step 'SID fc00:0:1::e001 \(End\.X\)' \(exit 2\): Error: nexthop device is down; the router needs attention/);
     assert.equal(err.toJSON().exitCode, 2);
     return true;
   });

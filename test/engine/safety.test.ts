@@ -33,7 +33,7 @@ async function restoreManagement(lab: TestLab, router: string): Promise<void> {
 
 async function waitFinal(lab: TestLab, router: string): Promise<string> {
   // The newest transaction on the router, once it is final.
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const state = await lab.sh(router, "d=$(ls -t /run/srv6-protect/txn | head -1); python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"state\"])' /run/srv6-protect/txn/$d/status.json");
     if (!/^(running|starting|waiting:)/.test(state.trim())) return state.trim();
     await new Promise((r) => setTimeout(r, 100));
@@ -48,6 +48,8 @@ interface CutCase {
   /** The router whose arrival at the "go" barrier, as the controller sees it, triggers the cut of r2. */
   readonly cutWhenAtBarrier: string;
   readonly goTimeoutS: number;
+  /** Longer than the hold, so the held router does get its lock; the "go" wait grows to fit it. */
+  readonly lockTimeoutS: number;
   readonly connectionFor: (router: string) => RouterConnectionOptions;
   readonly state: DesiredState;
 }
@@ -64,7 +66,7 @@ async function applyWithCut(lab: TestLab, c: CutCase): Promise<{ report: ApplyRe
     },
   });
   try {
-    const report = await engine.apply(c.state, { goTimeoutS: c.goTimeoutS });
+    const report = await engine.apply(c.state, { goTimeoutS: c.goTimeoutS, lockTimeoutS: c.lockTimeoutS });
     assert.ok(cut, `management of r2 was cut once ${c.cutWhenAtBarrier} was at the barrier`);
     await cut;
     return { report, r2Final: await waitFinal(lab, "r2") };
@@ -92,9 +94,10 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
 
       // 1a. Cut before r2 reaches the barrier: r2's transaction has started but waits for its
       // lock (held 4 s) when r1 gets to the barrier; it then installs its SIDs, never hears
-      // "go", and rolls back by itself. The controller never sees r2 at the barrier, so it aborts
-      // r1 too: the whole network keeps the old configuration.
-      const a = await applyWithCut(lab, { hold: "r2", holdS: 4, cutWhenAtBarrier: "r1", goTimeoutS: 3, connectionFor, state: v2 });
+      // "go", and rolls back by itself (its "go" wait: 5 s of lock wait + 2 x 5 s of margin).
+      // The controller never sees r2 at the barrier, so it aborts r1 too: the whole network
+      // keeps the old configuration.
+      const a = await applyWithCut(lab, { hold: "r2", holdS: 4, cutWhenAtBarrier: "r1", goTimeoutS: 3, lockTimeoutS: 5, connectionFor, state: v2 });
       assert.equal(a.report.ok, false, "the apply fails");
       assert.ok(a.report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
       assert.match(a.r2Final, /rolled-back/, "r2 rolled back on its own (no 'go' reached it)");
@@ -102,10 +105,11 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
       assert.equal(await config(lab, "r1"), old.r1, "r1 (aborted) holds its complete old configuration");
 
       // 1b. Cut after the controller saw r2 at the barrier, while r1 still waits for its lock
-      // (held 3 s): "go" reaches r1, which commits, but not r2, which rolls back when its wait
-      // (8 s) ends. Each router holds one complete configuration (r1 the new, r2 the old); the
-      // apply reports r2's failure and the next apply converges.
-      const b = await applyWithCut(lab, { hold: "r1", holdS: 3, cutWhenAtBarrier: "r2", goTimeoutS: 8, connectionFor, state: v2 });
+      // (held 3 s): r2 still has about 10 s of its 14 s wait when r1 arrives, so "go" goes out;
+      // it reaches r1, which commits, but not r2, which rolls back when its wait ends. Each
+      // router holds one complete configuration (r1 the new, r2 the old); the apply reports
+      // r2's failure and the next apply converges.
+      const b = await applyWithCut(lab, { hold: "r1", holdS: 3, cutWhenAtBarrier: "r2", goTimeoutS: 8, lockTimeoutS: 4, connectionFor, state: v2 });
       assert.equal(b.report.ok, false, "the apply fails");
       assert.ok(b.report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
       assert.equal(b.report.routers.find((r) => r.router === "r1")?.error, undefined, "r1 committed");

@@ -42,6 +42,13 @@ function recordOf(txn: Transaction): AppliedRecord {
 
 const argvs = (s: Step | undefined, what: "do" | "undo") => (s?.[what] ?? []).map((c) => c.argv.join(" "));
 
+/** The transaction from `previous` to the same router with no protected link and no policy left. */
+function withoutLinks(input: DataplaneInput, previous: AppliedRecord): Transaction {
+  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
+  const plan = renderDataplane(noLinks);
+  return applyTransaction(bundleOf(noLinks), plan, expectationOf(plan), observation(previous, {}));
+}
+
 test("transaction: a first apply undoes each step by removing what it added", () => {
   const input = diamond({ intervalMs: 10, withPolicy: true });
   const { plan, txn } = transaction(input, observation(null, {}));
@@ -145,20 +152,14 @@ test("transaction: sysctls go back to the values the router showed; a dropped li
   assert.ok(argvs(router, "undo")[0]!.includes("net.ipv6.conf.all.forwarding=0"));
 
   // The previous configuration had the end; this one does not.
-  const previous = recordOf(txn);
-  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
-  const without = renderDataplane(noLinks);
-  const next = applyTransaction(bundleOf(noLinks), without, expectationOf(without), observation(previous, {}));
+  const next = withoutLinks(input, recordOf(txn));
   const removal = next.steps.find((s) => s.name === `remove: ${retrans.description}`)!;
   assert.match(argvs(removal, "do")[0]!, /retrans_time_ms=\$v/, "reset to the kernel's default");
 });
 
 test("transaction: what the new plan drops is removed last installed first (the stamper before its clsact)", () => {
   const input = diamond({ intervalMs: 10, withPolicy: true });
-  const previous = recordOf(transaction(input, observation(null, {})).txn);
-  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
-  const without = renderDataplane(noLinks);
-  const next = applyTransaction(bundleOf(noLinks), without, expectationOf(without), observation(previous, {}));
+  const next = withoutLinks(input, recordOf(transaction(input, observation(null, {})).txn));
   const names = next.steps.map((s) => s.name);
   const filter = names.indexOf("remove: probe stamper on eth1 egress");
   const qdisc = names.indexOf("remove: clsact qdisc on eth1");
@@ -167,10 +168,7 @@ test("transaction: what the new plan drops is removed last installed first (the 
 
 test("transaction: dropped maps are unpinned only after everything else, with nothing to undo (the programs that made them are gone by then)", () => {
   const input = diamond({ intervalMs: 10, withPolicy: true });
-  const previous = recordOf(transaction(input, observation(null, {})).txn);
-  const noLinks = { ...input, links: [], policies: [], facts: { ...input.facts, sidDevice: "eth1" } };
-  const without = renderDataplane(noLinks);
-  const next = applyTransaction(bundleOf(noLinks), without, expectationOf(without), observation(previous, {}));
+  const next = withoutLinks(input, recordOf(transaction(input, observation(null, {})).txn));
   const last = next.steps.at(-1)!;
   assert.match(last.name, /^remove: write .* to the pinned maps$/);
   assert.equal(last.undo, undefined);

@@ -20,8 +20,8 @@ import { synthVariants, type Variant } from "./variants";
 export const ROUTERS = ["r1", "r2", "r3", "r4"] as const;
 export type Router = (typeof ROUTERS)[number];
 
-/** Short timeouts so that a fault resolves in seconds, not in the defaults' half minute. */
-export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 15, lockTimeoutS: 10 };
+/** Short timeouts so that a fault resolves in seconds, not in the defaults' half minute (the "go" wait: 6 + 2 x 5 s). */
+export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 12, lockTimeoutS: 6 };
 
 const CONFIG_SCRIPT = `
 cd /var/lib/srv6-protect 2>/dev/null || { echo "## nothing"; }

@@ -38,7 +38,7 @@ test("faults: two controllers apply different stacks at once; a destroy lands du
       try {
         const applying = a.apply(f.states.new, FAULT_APPLY);
         await new Promise((r) => setTimeout(r, atMs));
-        const [applied, destroyed] = await Promise.all([applying, b.destroy([...ROUTERS], { lockTimeoutS: 10 })]);
+        const [applied, destroyed] = await Promise.all([applying, b.destroy([...ROUTERS], { lockTimeoutS: 6 })]);
         const d = destroyed.map((r) => `${r.router}: ${r.error ? r.error.kind : `removed ${r.changes}`}`).join(", ");
         await f.judge(destroy, `#${i + 1} destroy at ${atMs} ms (apply: ${applied.ok ? "ok" : "failed"}; destroy: ${d})`, ["old", "new", "none"], "old", log);
       } finally {
