@@ -11,6 +11,7 @@ import { writeFileSync, readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withLab, type TestLab } from "../helpers/lab";
+import { cutManagement, restoreManagement } from "../helpers/management-cut";
 import { synthExample, REPO } from "../helpers/stack";
 import { loadDesiredState, type DesiredState } from "../../provider/state";
 import { routerConnectionOptions, type RouterConnectionOptions } from "../../provider/ssh";
@@ -22,14 +23,6 @@ async function config(lab: TestLab, router: string): Promise<string> {
 }
 
 const applier = readFileSync(join(REPO, "router/srv6p-apply.py"), "utf8");
-
-async function cutManagement(lab: TestLab, router: string): Promise<void> {
-  await lab.sh(router, "nft -f - <<'EOF'\ntable netdev s6test_cut {\n  chain in { type filter hook ingress device \"mgmt0\" priority -500; policy drop; }\n}\nEOF");
-}
-
-async function restoreManagement(lab: TestLab, router: string): Promise<void> {
-  await lab.sh(router, "nft delete table netdev s6test_cut");
-}
 
 async function waitFinal(lab: TestLab, router: string): Promise<string> {
   // The newest transaction on the router, once it is final.
@@ -57,17 +50,24 @@ interface CutCase {
 /** Applies `state` and cuts r2's management at the chosen moment; restores it before returning. */
 async function applyWithCut(lab: TestLab, c: CutCase): Promise<{ report: ApplyReport; r2Final: string }> {
   const holder = `hold-${c.hold}-${Date.now()}`;
+  const holdStart = Date.now();
+  let cutAtMs = Number.NaN;
   await lab.exec(c.hold, ["python3", "-c", applier, "run", "-"], { input: JSON.stringify({ id: holder, controller: "test", steps: [{ name: "hold", barrier: "never", timeoutS: c.holdS }] }) });
   let cut: Promise<void> | undefined;
   const engine = new Engine({
     connectionFor: c.connectionFor,
     onProgress: (router, message) => {
-      if (router === c.cutWhenAtBarrier && message.startsWith("SIDs installed") && !cut) cut = cutManagement(lab, "r2");
+      if (router === c.cutWhenAtBarrier && message.startsWith("SIDs installed") && !cut) {
+        cutAtMs = Date.now() - holdStart;
+        cut = cutManagement(lab, "r2");
+      }
     },
   });
   try {
     const report = await engine.apply(c.state, { goTimeoutS: c.goTimeoutS, lockTimeoutS: c.lockTimeoutS });
     assert.ok(cut, `management of r2 was cut once ${c.cutWhenAtBarrier} was at the barrier`);
+    // The case's premise: the held router was still waiting for its lock when the cut came.
+    assert.ok(cutAtMs < c.holdS * 1000 - 1000, `the cut came ${cutAtMs} ms after the hold began, before ${c.hold} could get its lock (${c.holdS} s)`);
     await cut;
     return { report, r2Final: await waitFinal(lab, "r2") };
   } finally {
@@ -93,11 +93,11 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
       const connectionFor = (n: string) => ({ ...routerConnectionOptions(byName.get(n)!, state.provider), commandTimeoutMs: 15_000, connectTimeoutMs: 3000 });
 
       // 1a. Cut before r2 reaches the barrier: r2's transaction has started but waits for its
-      // lock (held 4 s) when r1 gets to the barrier; it then installs its SIDs, never hears
-      // "go", and rolls back by itself (its "go" wait: 5 s of lock wait + 2 x 5 s of margin).
-      // The controller never sees r2 at the barrier, so it aborts r1 too: the whole network
-      // keeps the old configuration.
-      const a = await applyWithCut(lab, { hold: "r2", holdS: 4, cutWhenAtBarrier: "r1", goTimeoutS: 3, lockTimeoutS: 5, connectionFor, state: v2 });
+      // lock (held 8 s, well beyond the time r1 takes to reach the barrier even on a busy
+      // machine) when r1 gets there; it then installs its SIDs, never hears "go", and rolls back
+      // by itself (its "go" wait: 10 s of lock wait + 2 x 5 s of margin). The controller never
+      // sees r2 at the barrier, so it aborts r1 too: the whole network keeps the old configuration.
+      const a = await applyWithCut(lab, { hold: "r2", holdS: 8, cutWhenAtBarrier: "r1", goTimeoutS: 3, lockTimeoutS: 10, connectionFor, state: v2 });
       assert.equal(a.report.ok, false, "the apply fails");
       assert.ok(a.report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
       assert.match(a.r2Final, /rolled-back/, "r2 rolled back on its own (no 'go' reached it)");
@@ -105,11 +105,11 @@ test("safety: management cut mid-apply, router lock, preflight, host key, commit
       assert.equal(await config(lab, "r1"), old.r1, "r1 (aborted) holds its complete old configuration");
 
       // 1b. Cut after the controller saw r2 at the barrier, while r1 still waits for its lock
-      // (held 3 s): r2 still has about 10 s of its 14 s wait when r1 arrives, so "go" goes out;
+      // (held 6 s): r2 still has about 12 s of its 18 s wait when r1 arrives, so "go" goes out;
       // it reaches r1, which commits, but not r2, which rolls back when its wait ends. Each
       // router holds one complete configuration (r1 the new, r2 the old); the apply reports
       // r2's failure and the next apply converges.
-      const b = await applyWithCut(lab, { hold: "r1", holdS: 3, cutWhenAtBarrier: "r2", goTimeoutS: 8, lockTimeoutS: 4, connectionFor, state: v2 });
+      const b = await applyWithCut(lab, { hold: "r1", holdS: 6, cutWhenAtBarrier: "r2", goTimeoutS: 8, lockTimeoutS: 8, connectionFor, state: v2 });
       assert.equal(b.report.ok, false, "the apply fails");
       assert.ok(b.report.routers.find((r) => r.router === "r2")?.error, "r2 reports its error");
       assert.equal(b.report.routers.find((r) => r.router === "r1")?.error, undefined, "r1 committed");

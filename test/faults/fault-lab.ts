@@ -15,6 +15,7 @@ import { Engine, type ApplyOptions, type ApplyReport } from "../../provider/engi
 import { routerConnectionOptions } from "../../provider/ssh";
 import type { DesiredState } from "../../provider/state";
 import { withLab, type TestLab } from "../helpers/lab";
+import { cutManagement, restoreManagement } from "../helpers/management-cut";
 import { synthVariants, type Variant } from "./variants";
 
 export const ROUTERS = ["r1", "r2", "r3", "r4"] as const;
@@ -147,12 +148,12 @@ export class FaultLab {
     return v;
   }
 
-  async cutManagement(router: Router): Promise<void> {
-    await this.lab.sh(router, "nft -f - <<'EOF'\ntable netdev s6fault_cut {\n  chain in { type filter hook ingress device \"mgmt0\" priority -500; policy drop; }\n}\nEOF");
+  cutManagement(router: Router): Promise<void> {
+    return cutManagement(this.lab, router);
   }
 
-  async restoreManagement(router: Router): Promise<void> {
-    await this.lab.sh(router, "nft delete table netdev s6fault_cut 2>/dev/null; true");
+  restoreManagement(router: Router): Promise<void> {
+    return restoreManagement(this.lab, router);
   }
 }
 

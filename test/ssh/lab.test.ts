@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { withLab } from "../helpers/lab";
+import { cutManagement, restoreManagement } from "../helpers/management-cut";
 import { ConnectionPool } from "../../provider/ssh/pool";
 import { RouterConnection } from "../../provider/ssh/connection";
 import { inventoryConnectionOptions } from "../../provider/ssh/options";
@@ -93,7 +94,7 @@ test("diamond lab: one connection per router, sudo router, verified upload, pars
     const r3 = inv.routers.r3;
     const mySockets = () => execFileSync("ss", ["-Htnp", "dst", r3.host], { encoding: "utf8" }).split("\n").filter((l) => l.includes(`pid=${process.pid},`));
     const silent = await RouterConnection.open(inventoryConnectionOptions("r3", inv.routers.r3));
-    await lab.sh("r3", "nft -f - <<'EOF'\ntable netdev s6test_cut {\n  chain in { type filter hook ingress device \"mgmt0\" priority -500; policy drop; }\n}\nEOF");
+    await cutManagement(lab, "r3");
     try {
       const closing = Date.now();
       await silent.close();
@@ -101,7 +102,7 @@ test("diamond lab: one connection per router, sudo router, verified upload, pars
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(mySockets(), [], "this process holds no socket to the silent router");
     } finally {
-      await lab.sh("r3", "nft delete table netdev s6test_cut");
+      await restoreManagement(lab, "r3");
     }
   }, { name: `s6en${randomBytes(2).toString("hex")}` });
 });
