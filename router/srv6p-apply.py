@@ -159,17 +159,23 @@ def sha256_file(path):
 
 # --- who is alive -----------------------------------------------------------
 
-def proc_start(pid):
-    """The process's start time (clock ticks since boot): with the pid, it names
-    one process; a pid alone may have been reused. None once it has exited
-    (a zombie nobody reaped yet has exited too)."""
+def live_process(pid):
+    """(process group, start time in clock ticks since boot) of a process that
+    has not exited, else None (a zombie nobody reaped yet has exited too)."""
     try:
         with open("/proc/%d/stat" % int(pid)) as f:
             stat = f.read()
         fields = stat[stat.rindex(")") + 2:].split()
-        return None if fields[0] in ("Z", "X") else int(fields[19])
+        return None if fields[0] in ("Z", "X") else (int(fields[2]), int(fields[19]))
     except (OSError, ValueError, IndexError):
         return None
+
+
+def proc_start(pid):
+    """The start time: with the pid, it names one process; a pid alone may
+    have been reused."""
+    p = live_process(pid)
+    return p[1] if p else None
 
 
 def stop_orphans(status):
@@ -182,17 +188,13 @@ def stop_orphans(status):
         return 0
     killed = 0
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                stat = f.read()
-            fields = stat[stat.rindex(")") + 2:].split()
-            if fields[0] not in ("Z", "X") and int(fields[2]) == pgid and int(fields[19]) >= since:
+        p = live_process(entry) if entry.isdigit() else None
+        if p and p[0] == pgid and p[1] >= since:
+            try:
                 os.kill(int(entry), 9)
                 killed += 1
-        except (OSError, ValueError, IndexError):
-            pass
+            except OSError:
+                pass
     return killed
 
 
