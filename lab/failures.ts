@@ -13,7 +13,7 @@ import { run } from "./system/run";
 import { readPlan } from "./state";
 import { installBaseRoutes } from "./routing/install";
 import { LabStateError } from "./errors";
-import { hasCarrier, readWire, setCarrier, setCut } from "./wire/wire";
+import { hasCarrier, readWire, setCarrier, setCut, type WirePortFrames } from "./wire/wire";
 import { CUT_BOTH, CUT_FROM_A, CUT_FROM_B } from "./wire/ports";
 import type { LabPlan } from "./topology/addressing";
 
@@ -71,7 +71,7 @@ export interface LinkState {
   /** up, down (no carrier, or an end administratively down), silent (both ways), or one-way:<from>. */
   readonly state: string;
   /** Frames each endpoint sent into the link that the wire passed on or dropped. */
-  readonly frames: { readonly [endpoint: string]: { readonly passed: number; readonly dropped: number } };
+  readonly frames: { readonly [endpoint: string]: WirePortFrames };
 }
 
 /** Every link's failure state, from the wire and from the ends' interfaces. */

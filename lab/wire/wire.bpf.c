@@ -31,9 +31,18 @@ struct {
 	__type(value, __u32);
 } wire_cuts SEC(".maps");
 
+/*
+ * Times are CLOCK_MONOTONIC (bpf_ktime_get_ns), the clock the lab's traffic
+ * meter uses. A frame that passes is stamped before the cut word is read and
+ * a dropped one after, so one write of the word puts every pass of either
+ * direction before every drop: the proof that a cut was one instant.
+ */
 struct wire_counters {
 	__u64 passed;
 	__u64 dropped;
+	__u64 last_passed_ns;
+	/* The first drop since the last frame passed: the start of the current cut. */
+	__u64 first_dropped_ns;
 };
 
 /* Entry 2k + d: frames sent by side d of link k. */
@@ -51,6 +60,7 @@ int wire(struct __sk_buff *skb)
 	__u32 link = port / 2;
 	__u32 side = port & 1;
 	__u32 *cut;
+	__u64 before;
 	struct wire_counters *c;
 
 	if (skb->ingress_ifindex < WIRE_FIRST_IFINDEX || link >= WIRE_MAX_LINKS)
@@ -64,11 +74,18 @@ int wire(struct __sk_buff *skb)
 		if (!c)
 			return TC_ACT_SHOT;
 	}
+	before = bpf_ktime_get_ns();
 	cut = bpf_map_lookup_elem(&wire_cuts, &link);
 	if (cut && (*cut & (1U << side))) {
+		__u64 after = bpf_ktime_get_ns();
+
+		if (c->first_dropped_ns <= c->last_passed_ns)
+			c->first_dropped_ns = after;
 		__sync_fetch_and_add(&c->dropped, 1);
 		return TC_ACT_SHOT;
 	}
+	if (before > c->last_passed_ns)
+		c->last_passed_ns = before;
 	__sync_fetch_and_add(&c->passed, 1);
 	return bpf_redirect(skb->ingress_ifindex ^ 1, 0);
 }

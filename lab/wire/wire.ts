@@ -100,16 +100,26 @@ export interface WireLinkState {
   /** False when a wire port is down: the routers see no carrier. */
   readonly carrier: boolean;
   /** Frames sent by side a and by side b: passed on, dropped by a cut. */
-  readonly fromA: { readonly passed: number; readonly dropped: number };
-  readonly fromB: { readonly passed: number; readonly dropped: number };
+  readonly fromA: WirePortFrames;
+  readonly fromB: WirePortFrames;
+}
+
+/** What the wire did with the frames one side sent. */
+export interface WirePortFrames {
+  readonly passed: number;
+  readonly dropped: number;
+  /** CLOCK_MONOTONIC when the last frame passed (0: none yet). */
+  readonly lastPassedNs: number;
+  /** CLOCK_MONOTONIC of the first frame dropped since then (stale, below lastPassedNs, while frames pass). */
+  readonly firstDroppedNs: number;
 }
 
 /** What the wire holds for every link of the plan, read in three commands. */
 export async function readWire(plan: LabPlan): Promise<WireLinkState[]> {
   const [cuts, counters, down] = await Promise.all([dumpMap(plan.name, "wire_cuts"), dumpMap(plan.name, "wire_counters"), portsDown(plan.name)]);
-  const count = (port: number) => {
-    const v = counters.get(port) as { passed?: number; dropped?: number } | undefined;
-    return { passed: v?.passed ?? 0, dropped: v?.dropped ?? 0 };
+  const count = (port: number): WirePortFrames => {
+    const v = counters.get(port) as { passed?: number; dropped?: number; last_passed_ns?: number; first_dropped_ns?: number } | undefined;
+    return { passed: v?.passed ?? 0, dropped: v?.dropped ?? 0, lastPassedNs: v?.last_passed_ns ?? 0, firstDroppedNs: v?.first_dropped_ns ?? 0 };
   };
   return wireLinks(plan).map((w: WireLink) => ({
     cut: (cuts.get(w.index) as number | undefined) ?? 0,

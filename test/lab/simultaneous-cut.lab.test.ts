@@ -1,12 +1,16 @@
 /**
- * `srv6 lab fail A B` is one event: a stream each way across r1-r2 (10 kpps,
- * diamond, no protection installed) stops in the same instant, 20 failures
- * of 20. Each stream's cut is known to one packet period: the last packet
- * through left its sender at lastSentNs, the first lost one a period later.
- * A cut of both directions at one instant means those two intervals
- * overlap: the two streams' last-through send times differ by less than a
- * packet period (plus the difference of the two paths' host-to-wire delays,
- * measured below and printed).
+ * `srv6 lab fail A B` is one event: with a stream each way across r1-r2
+ * (10 kpps, diamond, no protection installed), 20 failures of 20 cut both
+ * directions in the same instant.
+ *
+ * The instant is judged where the cut happens: the wire stamps every frame
+ * it passes before it reads the link's cut word and every frame it drops
+ * after, so a cut made by one write has every pass of both directions
+ * before every drop of both. Judged at the receivers instead, a sender or
+ * softirq stall of a few hundred microseconds on a busy CPU moves one
+ * stream's last packet through by as much (seen once in 20 on a loaded
+ * machine); the receivers' skew is printed, and each stream must still lose
+ * exactly one burst.
  *
  *        h1 - r1 --X-- r2 - r4 - h2        (r1-r2 cut in the lab's wire)
  */
@@ -20,7 +24,7 @@ import { buildMeter } from "../../lab/meter/build";
 import { TrafficMeter } from "../../lab/meter/meter";
 import { lossWindow } from "../../lab/meter/loss-window";
 import { monoNowNs } from "../../lab/meter/clock";
-import { nodeArgv } from "../../lab";
+import { linkStates, nodeArgv, readPlan } from "../../lab";
 
 const execFileAsync = promisify(execFile);
 const SRV6 = resolve(__dirname, "../../../bin/srv6");
@@ -38,7 +42,10 @@ test(`lab fail cuts both directions in one instant (${FAILURES} of ${FAILURES}, 
     });
     const forward = await stream("h1", "h2", 47_980);
     const reverse = await stream("h2", "h1", 47_981);
+    const plan = readPlan(lab.name);
     const skewsUs: number[] = [];
+    const notOneInstant: string[] = [];
+    const marginsUs: number[] = [];
     try {
       for (let i = 1; i <= FAILURES; i++) {
         await sleep(150 + Math.random() * 100);
@@ -46,6 +53,14 @@ test(`lab fail cuts both directions in one instant (${FAILURES} of ${FAILURES}, 
         const failed = await execFileAsync(SRV6, ["lab", "fail", "r1", "r2", "--lab", lab.name]);
         assert.match(failed.stdout, /failed silently, both ways/);
         await sleep(30);
+        const link = (await linkStates(plan)).find((l) => l.endpoints.join() === "r1:eth1,r2:eth1" || l.endpoints.join() === "r2:eth1,r1:eth1");
+        assert.ok(link, `the r1-r2 link in ${JSON.stringify((await linkStates(plan)).map((l) => l.endpoints))}`);
+        const ends = Object.values(link.frames);
+        const lastPassed = Math.max(...ends.map((e) => e.lastPassedNs));
+        const firstDropped = Math.min(...ends.map((e) => e.firstDroppedNs));
+        assert.ok(ends.every((e) => e.firstDroppedNs >= from), `failure ${i}: both directions dropped frames in the wire: ${JSON.stringify(link.frames)}`);
+        marginsUs.push((firstDropped - lastPassed) / 1e3);
+        if (!(lastPassed < firstDropped)) notOneInstant.push(`failure ${i}: a frame passed ${((lastPassed - firstDropped) / 1e3).toFixed(1)} us after the other direction's first drop`);
         await execFileAsync(SRV6, ["lab", "heal", "r1", "r2", "--lab", lab.name]);
         await Promise.all([forward, reverse].map((m) => m.waitFor((e) => e.ev === "gap" && e.lastRxNs >= from, 5000, `the stream to ${m.receiverNode} to resume after failure ${i}`)));
         const to = monoNowNs();
@@ -59,8 +74,8 @@ test(`lab fail cuts both directions in one instant (${FAILURES} of ${FAILURES}, 
       await reverse.stop();
     }
     const abs = skewsUs.map(Math.abs).sort((a, b) => a - b);
-    t.diagnostic(`last packet through, h2->h1 minus h1->h2, per failure (us): ${skewsUs.map((s) => s.toFixed(0)).join(" ")}; max |skew| ${abs.at(-1)!.toFixed(0)} us, one packet period ${PERIOD_NS / 1e3} us`);
-    const over = skewsUs.filter((s) => Math.abs(s) * 1e3 >= PERIOD_NS);
-    assert.equal(over.length, 0, `every failure cut both directions within one packet period (${PERIOD_NS / 1e3} us): over it: ${over.map((s) => s.toFixed(0)).join(", ")} us`);
+    t.diagnostic(`at the receivers, last packet through, h2->h1 minus h1->h2, per failure (us): ${skewsUs.map((s) => s.toFixed(0)).join(" ")}; max |skew| ${abs.at(-1)!.toFixed(0)} us, one packet period ${PERIOD_NS / 1e3} us`);
+    t.diagnostic(`in the wire, first drop minus last pass over both directions, per failure (us): ${marginsUs.map((m) => m.toFixed(1)).join(" ")}`);
+    assert.deepEqual(notOneInstant, [], "no frame passed in either direction after the cut dropped one in the other");
   });
 });
