@@ -21,8 +21,8 @@ import { synthVariants, type Variant } from "./variants";
 export const ROUTERS = ["r1", "r2", "r3", "r4"] as const;
 export type Router = (typeof ROUTERS)[number];
 
-/** Short timeouts so that a fault resolves in seconds, not in the defaults' half minute (the "go" wait: 6 + 2 x 5 s). */
-export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 12, lockTimeoutS: 6 };
+/** Short timeouts so that a fault resolves in seconds, not in the defaults' 40 s: the "go" wait is max(12 s, lock wait + 2 x 5 s) = 12 s. */
+export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 12, lockTimeoutS: 2 };
 
 const CONFIG_SCRIPT = `
 cd /var/lib/srv6-protect 2>/dev/null || { echo "## nothing"; }
