@@ -173,7 +173,8 @@ export class Engine {
   /** Runs the transactions of already planned routers (each plan must be error-free). */
   async applyPlanned(targets: readonly RouterChanges[], given: ApplyOptions = {}): Promise<RouterApplyResult[]> {
     if (targets.length === 0) return [];
-    const opts: ApplyOptions = { ...given, goTimeoutS: barrierTimeoutSFor(targets.length, given.lockTimeoutS, given.goTimeoutS) };
+    const marginS = given.goMarginS ?? GO_MARGIN_S;
+    const opts: ApplyOptions = { ...given, goTimeoutS: barrierTimeoutSFor(targets.length, given.lockTimeoutS, given.goTimeoutS, marginS) };
     const txns = new Map<string, Transaction>();
     const results = new Map<string, RouterApplyResult>();
     const fail = (router: string, err: unknown, status?: TxnStatus) => {
@@ -214,10 +215,10 @@ export class Engine {
     }));
     // Every router must be there, including any whose transaction could not even be started
     // (the others' backup paths may point at its SIDs), and each with time to get the signal.
-    const decision = decideGo(targets.map((t) => t.router), arrivals, Date.now());
+    const decision = decideGo(targets.map((t) => t.router), arrivals, Date.now(), marginS);
     const go = decision.go ? "go" : "abort";
     for (const s of decision.short) {
-      fail(s.router, new Srv6Error(`${s.router} had ${Math.max(0, s.leftS).toFixed(1)} s left at the barrier when every router got there (at least ${GO_MARGIN_S} s needed): aborted on every router; a router that waited for its lock can make the others wait that long`, { router: s.router }));
+      fail(s.router, new Srv6Error(`${s.router} had ${Math.max(0, s.leftS).toFixed(1)} s left at the barrier when every router got there (at least ${marginS} s needed): aborted on every router; a router that waited for its lock can make the others wait that long`, { router: s.router }));
     }
     await Promise.all([...atBarrier.keys()].map(async (router) => {
       try {

@@ -82,6 +82,11 @@ export interface TransactionOptions {
   readonly goTimeoutS?: number;
   /** Commit-confirm: revert unless confirmed over a new connection within this time. */
   readonly confirmTimeoutS?: number;
+  /**
+   * Time every router must have left at its barrier for "go" to be given.
+   * @default GO_MARGIN_S
+   */
+  readonly goMarginS?: number;
 }
 
 /**
@@ -99,11 +104,11 @@ export const DEFAULT_LOCK_TIMEOUT_S = 30;
 /**
  * The "go" wait of an apply: long enough for the routers' spread
  * (goTimeoutSFor), and for a router that waits its whole lock wait and then
- * installs its SIDs while the first one already waits, with GO_MARGIN_S to
+ * installs its SIDs while the first one already waits, with the go margin to
  * spare for both, so that a busy router is reported before anyone gives up.
  */
-export function barrierTimeoutSFor(routers: number, lockTimeoutS = DEFAULT_LOCK_TIMEOUT_S, goTimeoutS = goTimeoutSFor(routers)): number {
-  return Math.max(goTimeoutS, lockTimeoutS + 2 * GO_MARGIN_S);
+export function barrierTimeoutSFor(routers: number, lockTimeoutS = DEFAULT_LOCK_TIMEOUT_S, goTimeoutS = goTimeoutSFor(routers), goMarginS = GO_MARGIN_S): number {
+  return Math.max(goTimeoutS, lockTimeoutS + 2 * goMarginS);
 }
 
 /** The staged copy of a file on the router, named by content. */
@@ -143,7 +148,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   const installing = plan.operations.filter((op) => op.install.length > 0 && !untouched.has(op.key));
 
   const steps: Step[] = [...installing.filter((op) => op.stage === "sids").map((op) => operationStep(op, previous, have)),
-    { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? barrierTimeoutSFor(1, opts.lockTimeoutS) }];
+    { name: "wait until every router has its SIDs", barrier: "go", timeoutS: opts.goTimeoutS ?? barrierTimeoutSFor(1, opts.lockTimeoutS, undefined, opts.goMarginS) }];
   if (changedFiles.length) {
     // The applier puts the previous files back itself; then the previous programs are loaded from them again.
     const reload = [...previous.values()].filter((o) => o.usesFiles).flatMap((o) => commands(o.install));

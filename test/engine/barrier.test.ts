@@ -31,4 +31,6 @@ test("barrier: the go wait fits a router that waits its whole lock wait, with th
   }
   assert.equal(barrierTimeoutSFor(4, 10, 60), 60, "a longer go wait asked for is kept");
   assert.equal(barrierTimeoutSFor(4, 10, 3), 20, "a shorter one grows to fit the lock wait");
+  assert.equal(barrierTimeoutSFor(4, 10, 3, 2), 14, "with a 2 s go margin asked for, the lock wait plus 2 x 2 s");
+  assert.equal(barrierTimeoutSFor(4, 1, 6, 2), 6);
 });

@@ -21,8 +21,13 @@ import { synthVariants, type Variant } from "./variants";
 export const ROUTERS = ["r1", "r2", "r3", "r4"] as const;
 export type Router = (typeof ROUTERS)[number];
 
-/** Short timeouts so that a fault resolves in seconds, not in the defaults' 40 s: the "go" wait is max(12 s, lock wait + 2 x 5 s) = 12 s. */
-export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 12, lockTimeoutS: 2 };
+/**
+ * The faulted applies' timeouts, short so that a fault resolves in seconds:
+ * a router cut off at its barrier waits out the "go" wait, max(6 s, lock
+ * wait + 2 x go margin) = 6 s, before it rolls back, and every case waits for
+ * that. The applies that converge between faults keep the product's defaults.
+ */
+export const FAULT_APPLY: ApplyOptions = { goTimeoutS: 6, lockTimeoutS: 1, goMarginS: 2 };
 
 const CONFIG_SCRIPT = `
 cd /var/lib/srv6-protect 2>/dev/null || { echo "## nothing"; }
@@ -38,6 +43,16 @@ echo "## sender"; test -s /run/srv6-protect/probe-sender.pid && kill -0 $(cat /r
 echo "## boot hook"; sha256sum /etc/local.d/srv6-protect.start 2>/dev/null
 true
 `;
+
+/** The state of every transaction on the router, one per line. */
+const SETTLE_SCRIPT = `python3 -c '
+import glob, json
+for p in glob.glob("/run/srv6-protect/txn/*/status.json"):
+    try:
+        print(json.load(open(p)).get("state"))
+    except (OSError, ValueError):
+        print("unreadable")
+'`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -83,7 +98,7 @@ export class FaultLab {
   async converge(target: Variant): Promise<ApplyReport> {
     const engine = this.engine();
     try {
-      const report = await engine.apply(this.states[target], FAULT_APPLY);
+      const report = await engine.apply(this.states[target]);
       assert.ok(report.ok, `the apply of '${target}' converges: ${report.routers.filter((r) => r.error).map((r) => r.error!.message).join("; ")}`);
       const plan = await engine.plan(this.states[target]);
       for (const r of plan.routers) {
@@ -102,11 +117,12 @@ export class FaultLab {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const busy: string[] = [];
-      for (const r of ROUTERS) {
-        const states = await this.lab.sh(r, "for s in /run/srv6-protect/txn/*/status.json; do [ -f \"$s\" ] && python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(\"state\"))' \"$s\"; done; true");
+      // One interpreter per router for all its transactions: each apply leaves one behind.
+      await Promise.all(ROUTERS.map(async (r) => {
+        const states = await this.lab.sh(r, SETTLE_SCRIPT);
         const running = states.split("\n").filter((s) => /^(starting|running|waiting:|unknown)/.test(s));
         if (running.length) busy.push(`${r}: ${running.join(",")}`);
-      }
+      }));
       if (!busy.length) return;
       if (Date.now() > deadline) throw new Error(`transactions still running: ${busy.join("; ")}`);
       await sleep(200);
@@ -126,8 +142,11 @@ export class FaultLab {
 
   /** Settles, judges, then converges to `target`; counts the injection in the tally. */
   async judge(tally: Tally, label: string, allowed: readonly string[], target: Variant, log: (line: string) => void): Promise<Map<Router, string>> {
+    const t0 = Date.now();
     await this.settle();
+    const t1 = Date.now();
     const v = await this.verdicts(allowed);
+    const t2 = Date.now();
     tally.injections++;
     const bad = [...v].filter(([, s]) => s === "neither");
     if (bad.length) {
@@ -143,8 +162,9 @@ export class FaultLab {
         tally.notes.push(`${label}: ${r} holds neither\n${diffs.join("\n")}`);
       }
     }
-    log(`${label}: ${[...v].map(([r, s]) => `${r}=${s}`).join(" ")}`);
+    const t3 = Date.now();
     await this.converge(target);
+    log(`${label}: ${[...v].map(([r, s]) => `${r}=${s}`).join(" ")} (settled in ${t1 - t0} ms, judged in ${t2 - t1} ms, converged in ${Date.now() - t3} ms)`);
     return v;
   }
 

@@ -28,13 +28,14 @@ test("faults: SSH cut at 20 seeded points of an apply", { timeout: 900_000 }, as
       const atMs = Math.round(rng() * applyMs * 1.2);
       const engine = f.engine();
       try {
+        const applyStarted = Date.now();
         const applying = engine.apply(f.states[target], FAULT_APPLY);
         await new Promise((r) => setTimeout(r, atMs));
         await f.cutManagement(router);
         const outcome = await applying;
         await f.restoreManagement(router);
         const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}${r.error!.kind === "rollback-incomplete" ? ` (${r.error!.message})` : ""}`);
-        await f.judge(tally, `#${i + 1} cut ${router} at ${atMs} ms (${outcome.ok ? "apply ok" : `apply failed: ${failed.join(", ")}`})`, ["old", "new"], target, (l) => t.diagnostic(l));
+        await f.judge(tally, `#${i + 1} cut ${router} at ${atMs} ms (${outcome.ok ? "apply ok" : `apply failed: ${failed.join(", ")}`} after ${Date.now() - applyStarted} ms)`, ["old", "new"], target, (l) => t.diagnostic(l));
       } finally {
         await f.restoreManagement(router);
         await engine.close();
