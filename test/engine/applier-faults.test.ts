@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WAIT_EXIT } from "../../provider/engine/apply-outcomes";
@@ -22,7 +22,35 @@ function withDirs(fn: (d: Dirs) => void | Promise<void>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "s6faults-"));
   const d = { root, run: join(root, "run"), state: join(root, "state"), env: { ...process.env, SRV6P_RUN_DIR: join(root, "run"), SRV6P_STATE_DIR: join(root, "state") } };
   mkdirSync(d.state, { recursive: true });
-  return Promise.resolve(fn(d)).finally(() => rmSync(root, { recursive: true, force: true }));
+  return Promise.resolve()
+    .then(() => fn(d))
+    .finally(async () => {
+      // A test may end as soon as it has seen what it checks, while an applier
+      // still writes its final status here: let every applier exit first.
+      await appliersExited(d);
+      rmSync(root, { recursive: true, force: true });
+    });
+}
+
+function running(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+async function appliersExited(d: Dirs, timeoutMs = 20_000): Promise<void> {
+  const txnRoot = join(d.run, "txn");
+  const pids = (existsSync(txnRoot) ? readdirSync(txnRoot) : []).flatMap((id) => {
+    try {
+      return [(JSON.parse(readFileSync(join(txnRoot, id, "status.json"), "utf8")) as { pid: number }).pid];
+    } catch {
+      return [];
+    }
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(running) && Date.now() < deadline) await sleep(20);
 }
 
 function start(d: Dirs, id: string, steps: Step[], extra: Record<string, unknown> = {}): { pid: number } {
