@@ -42,7 +42,7 @@ test("network view: what routers' records say counts too; a resource planned for
 
 const link = { id: UNKNOWN, name: "l12", router_a: "r1", interface_a: "eth1", peer_address_a: "fd00::2", monitor_sid_a: "fc00:0:1:b1::", return_sid_a: "fc00:0:2:e1::",
   router_b: "r2", interface_b: "eth1", peer_address_b: "fd00::1", monitor_sid_b: "fc00:0:2:b1::", return_sid_b: "fc00:0:1:e1::" } as TfObject;
-const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefix: "2001:db8:2::/64", segments: ["fc00:0:4:d6::"] } as TfObject;
+const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefixes: ["2001:db8:2::/64"], segments: ["fc00:0:4:d6::"] } as TfObject;
 
 const lastSegment = (e: unknown) => (e as { diagnostics: { detail?: string; path?: unknown }[] }).diagnostics
   .some((d) => /last segment must be the decap_sid/.test(d.detail ?? "") && JSON.stringify(d.path) === JSON.stringify([{ attribute: "segments" }, { index: 0 }]));
