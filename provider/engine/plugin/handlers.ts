@@ -6,8 +6,9 @@
  *   srv6_router          -> that router (and, on update, the link peers that
  *                           keep a copy of its settings in their bundle)
  *   srv6_protected_link  -> both end routers
- *   srv6_backup_policy   -> its router (schema version 1, per destination:
- *                           policy-upgrade.ts)
+ *   srv6_backup_policy   -> its router (taking its prefixes from any other
+ *                           policy there: policy-claim.ts; schema version 1,
+ *                           per destination: policy-upgrade.ts)
  *
  * Drift: Read returns the recorded attributes (the user's spelling where the
  * router agrees) and, when the router's dataplane differs from its record
@@ -28,6 +29,7 @@ import type { RouterDirectory } from "./connections";
 import { selfConfig, type BundleEdit, type RecordRead, type RouterObservation, type RouterStates } from "./routers";
 import type { NetworkView } from "./network-view";
 import { validateOne } from "./validate";
+import { withClaimedPrefixes } from "./policy-claim";
 import { POLICY_SCHEMA_VERSION, upgradePolicyState } from "./policy-upgrade";
 
 export interface HandlerContext {
@@ -256,7 +258,7 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
           path: [{ attribute: "link" }],
         }]);
       }
-      return { ...cur, policies: [...without(cur.policies, policy.name), policy] };
+      return { ...cur, policies: withClaimedPrefixes(cur.policies, policy) };
     }), resourceRef(type, policy.name));
     return { ...planned, id: policy.name };
   };

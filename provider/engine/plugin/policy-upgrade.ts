@@ -6,7 +6,8 @@
  * An upgrade turns one stored instance into one: it cannot merge the old
  * per-prefix resources into the new per-destination one. Those keep their
  * addresses, so a configuration written per destination plans the old ones
- * destroyed and the new ones created.
+ * destroyed and the new ones created (policy-claim.ts keeps the routes in
+ * place whatever order they run in).
  */
 export const POLICY_SCHEMA_VERSION = 1;
 
