@@ -220,7 +220,7 @@ export class ProtectedNetwork extends Construct {
       })),
       policies: plan.policies.map((p) => ({
         label: `srv6_backup_policy.${p.name}`,
-        config: { name: p.name, router: p.router, link: p.link, prefix: p.prefix, segments: p.segments },
+        config: { name: p.name, router: p.router, link: p.link, destination: p.destination, prefixes: p.prefixes, segments: p.segments },
       })),
       invalidRouterNames: new Set<string>(),
       invalidLinkNames: new Set<string>(),
@@ -291,7 +291,8 @@ export class ProtectedNetwork extends Construct {
         name: p.name,
         router: routerResources.get(p.router)!.nameRef,
         link: linkResources.get(p.link)!.nameRef,
-        prefix: p.prefix,
+        destination: routerResources.get(p.destination)!.nameRef,
+        prefixes: p.prefixes,
         segments: p.segments,
         provider,
         ...(owners.length ? { dependsOn: owners } : {}),

@@ -4,7 +4,7 @@
  * `srv6_router` resource as the child "Resource".
  */
 import { Construct, type IConstruct } from "constructs";
-import { NAME_PATTERN, routerSchema, type RouterConfig } from "../model/schema";
+import { LIMITS, NAME_PATTERN, routerSchema, type RouterConfig } from "../model/schema";
 import { formatPrefix, isIpv6Address, parseIpv6Prefix } from "../model/ipv6";
 import { ConstructConfigError } from "./errors";
 import * as layout from "../model/sid-layout";
@@ -99,6 +99,8 @@ export class Router extends Construct implements IRouter {
   /** The connection and node-level attributes of the srv6_router, without adjacency SIDs. */
   readonly baseConfig: Omit<RouterConfig, "adjacency_sids">;
   private readonly prefixList: string[] = [];
+  /** The same prefixes, to refuse a repeat in constant time (routers may carry thousands). */
+  private readonly prefixSet = new Set<string>();
   private readonly network: ProtectedNetwork;
   private resourceInstance?: Srv6Router;
 
@@ -154,9 +156,13 @@ export class Router extends Construct implements IRouter {
   addPrefix(prefix: string): void {
     this.network.guardEmitted("addPrefix");
     const canonical = formatPrefix(parsePrefixProp(`router "${this.routerName}" (${this.node.path})`, "prefixes", prefix));
-    if (this.prefixList.includes(canonical)) {
+    if (this.prefixSet.has(canonical)) {
       throw new ConstructConfigError(`router "${this.routerName}"`, "prefixes", prefix, "is declared twice on this router");
     }
+    if (this.prefixList.length >= LIMITS.prefixes.maxItems) {
+      throw new ConstructConfigError(`router "${this.routerName}"`, "prefixes", prefix, `is prefix number ${this.prefixList.length + 1}: a router's prefixes form one backup policy per protected link end, which holds at most ${LIMITS.prefixes.maxItems}`);
+    }
+    this.prefixSet.add(canonical);
     this.prefixList.push(canonical);
   }
 

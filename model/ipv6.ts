@@ -85,6 +85,47 @@ export function prefixesOverlap(a: Ipv6Prefix, b: Ipv6Prefix): boolean {
   return (a.network & prefixMask(len)) === (b.network & prefixMask(len));
 }
 
+/** The last address of the prefix (fc00::/48 ends at fc00:0:0:ffff:ffff:ffff:ffff:ffff). */
+export function prefixEnd(p: Ipv6Prefix): bigint {
+  return p.network | (~prefixMask(p.length) & ALL_ONES);
+}
+
+/** Address order: by network, a wider prefix before the ones it holds. */
+export function comparePrefixes(a: Ipv6Prefix, b: Ipv6Prefix): number {
+  return a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length;
+}
+
+/** Two items whose prefixes overlap: `item` comes after `other` in the list given. */
+export interface PrefixOverlap<T> {
+  readonly item: T;
+  readonly other: T;
+}
+
+/**
+ * Every pair of items whose prefixes overlap, by sort and sweep: O(n log n),
+ * for the thousands of prefixes a router may protect. Two prefixes either
+ * nest or are disjoint, so in address order a prefix that overlaps an
+ * earlier one lies inside the last prefix that overlapped none before it.
+ * Each overlap is reported on the item later in `items`, as a check that
+ * walks the list would.
+ */
+export function prefixOverlaps<T>(items: readonly T[], prefixOf: (item: T) => Ipv6Prefix): PrefixOverlap<T>[] {
+  const order = items.map((item, index) => ({ item, index, prefix: prefixOf(item) }))
+    .sort((a, b) => comparePrefixes(a.prefix, b.prefix) || a.index - b.index);
+  const out: PrefixOverlap<T>[] = [];
+  let open: (typeof order)[number] | undefined;
+  let openEnd = -1n;
+  for (const x of order) {
+    if (open !== undefined && x.prefix.network <= openEnd) {
+      out.push(x.index > open.index ? { item: x.item, other: open.item } : { item: open.item, other: x.item });
+      continue;
+    }
+    open = x;
+    openEnd = prefixEnd(x.prefix);
+  }
+  return out;
+}
+
 /** The address `offset` into the prefix (offset 1 of fc00::/48 is fc00::1). */
 export function addressInPrefix(p: Ipv6Prefix, offset: bigint): bigint {
   if (offset < 0n || offset >= 1n << BigInt(128 - p.length)) {
@@ -130,6 +171,23 @@ export function tryParseIpv6Prefix(text: string): CheckedIpv6Prefix | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** Canonical text of a prefix given as text (its network address); the input unchanged when it is not a prefix. */
+export function canonicalPrefix(text: string): string {
+  const p = tryParseIpv6Prefix(text);
+  return p ? formatPrefix(p) : text;
+}
+
+/**
+ * A list of prefixes in the one order it is kept in: canonical text, in
+ * address order (comparePrefixes), so that the order it was written in
+ * never shows as a difference. Text that is no prefix goes last, as given.
+ */
+export function sortedPrefixes(texts: readonly string[]): string[] {
+  const parsed = texts.map((text) => ({ text, prefix: tryParseIpv6Prefix(text) }));
+  const good = parsed.filter((x): x is { text: string; prefix: CheckedIpv6Prefix } => x.prefix !== undefined).sort((a, b) => comparePrefixes(a.prefix, b.prefix));
+  return [...good.map((x) => formatPrefix(x.prefix)), ...parsed.filter((x) => x.prefix === undefined).map((x) => x.text)];
 }
 
 /** Canonical text of an address given as text; the input unchanged when it is not IPv6. */

@@ -6,7 +6,7 @@
  */
 import type { SchemaIssue } from "./issue";
 import { connectionDefaults, DEFAULTS, LIMITS, splitJumpHost, type BackupPolicyConfig, type ProtectedLinkConfig, type RouterConfig } from "./schema";
-import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, specialRangeOf, specialRangeOverlapping, type CheckedIpv6Prefix } from "./ipv6";
+import { tryParseIpv6, tryParseIpv6Prefix, prefixContains, prefixesOverlap, prefixOverlaps, specialRangeOf, specialRangeOverlapping, type CheckedIpv6Prefix } from "./ipv6";
 import { loopbackAddress } from "./sid-layout";
 
 export interface Entity<T> {
@@ -343,6 +343,23 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   };
 
   // --- backup policies ---------------------------------------------------
+  /** The rules of one protected prefix on its own; the parsed prefix when it passes them. */
+  const checkProtectedPrefix = (label: string, field: string, text: string): CheckedIpv6Prefix | undefined => {
+    const prefix = tryParseIpv6Prefix(text);
+    if (!prefix) add(label, field, text, "must be an IPv6 prefix address/length with length 0..128");
+    else if (prefix.hostBitsSet) add(label, field, text, "has host bits set: write the network address of the prefix");
+    else if (prefix.length < LIMITS.protected_prefix_length.minimum) {
+      add(label, field, text, `is a /${prefix.length}: a protected prefix must be /${LIMITS.protected_prefix_length.minimum} or longer (it is installed as a route over the protected link and would take over the router's routes to everything it covers; a default route cannot be protected)`);
+    } else if (specialRangeOverlapping(prefix)) {
+      add(label, field, text, `${specialRangeOverlapping(prefix)!.overlap}: a protected prefix must be routable unicast destinations, global or unique local`);
+    } else {
+      const r = withLocators.find((x) => prefixesOverlap(x.locator!, prefix));
+      if (!r) return prefix;
+      add(label, field, text, `overlaps the locator ${r.e.config.locator} of ${r.e.label}: locators hold SIDs, a protected prefix must lie outside every locator`);
+    }
+    return undefined;
+  };
+
   const decapSids = new Map<bigint, string>();
   for (const e of input.routers) {
     const v = tryParseIpv6(e.config.decap_sid);
@@ -352,32 +369,23 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     const v = tryParseIpv6(sid);
     if (v !== undefined && !decapSids.has(v)) decapSids.set(v, "(invalid router)");
   }
-  const prefixesByRouter = new Map<string, { e: Entity<BackupPolicyConfig>; p: CheckedIpv6Prefix }[]>();
+  /** Each router's protected prefixes, for the disjointness rule after the loop. */
+  const prefixesByRouter = new Map<string, ProtectedPrefixAt[]>();
   for (const e of input.policies) {
     const p = e.config;
     if (!routerExists(p.router)) add(e.label, "router", p.router, `unknown router: no srv6_router named '${p.router}' (known: ${knownRouters()})`);
+    if (p.destination !== undefined && !routerExists(p.destination)) add(e.label, "destination", p.destination, `unknown router: no srv6_router named '${p.destination}' (known: ${knownRouters()})`);
     const link = links.get(p.link);
     if (!link && !input.invalidLinkNames.has(p.link)) add(e.label, "link", p.link, `unknown link: no srv6_protected_link named '${p.link}' (known: ${[...links.keys()].join(", ") || "(none)"})`);
     if (link && p.router !== link.config.router_a && p.router !== link.config.router_b) {
       add(e.label, "router", p.router, `must be an end of link ${p.link} (${link.config.router_a} or ${link.config.router_b})`);
     }
-    const prefix = tryParseIpv6Prefix(p.prefix);
-    if (!prefix) add(e.label, "prefix", p.prefix, "must be an IPv6 prefix address/length with length 0..128");
-    else if (prefix.hostBitsSet) add(e.label, "prefix", p.prefix, "has host bits set: write the network address of the prefix");
-    else if (prefix.length < LIMITS.protected_prefix_length.minimum) {
-      add(e.label, "prefix", p.prefix, `is a /${prefix.length}: a protected prefix must be /${LIMITS.protected_prefix_length.minimum} or longer (it is installed as a route over the protected link and would take over the router's routes to everything it covers; a default route cannot be protected)`);
-    } else if (specialRangeOverlapping(prefix)) {
-      add(e.label, "prefix", p.prefix, `${specialRangeOverlapping(prefix)!.overlap}: a protected prefix must be routable unicast destinations, global or unique local`);
-    } else if ([...routers.values()].some((r) => r.locator && prefixesOverlap(r.locator, prefix))) {
-      const r = [...routers.values()].find((x) => x.locator && prefixesOverlap(x.locator, prefix))!;
-      add(e.label, "prefix", p.prefix, `overlaps the locator ${r.e.config.locator} of ${r.e.label}: locators hold SIDs, a protected prefix must lie outside every locator`);
-    } else {
-      const list = prefixesByRouter.get(p.router) ?? [];
-      const clash = list.find((o) => prefixesOverlap(o.p, prefix));
-      if (clash) add(e.label, "prefix", p.prefix, `overlaps prefix ${clash.e.config.prefix} of ${clash.e.label} on router ${p.router}; protected prefixes on one router must be disjoint`);
-      list.push({ e, p: prefix });
-      prefixesByRouter.set(p.router, list);
-    }
+    const mine = prefixesByRouter.get(p.router) ?? [];
+    prefixesByRouter.set(p.router, mine);
+    p.prefixes.forEach((text, i) => {
+      const prefix = checkProtectedPrefix(e.label, `prefixes[${i}]`, text);
+      if (prefix) mine.push({ e, index: i, text, prefix });
+    });
     p.segments.forEach((seg, i) => usable(e.label, `segments[${i}]`, seg, "segment"));
     checkSegments(e, link);
     if (p.segments.length === 0) add(e.label, "segments", p.segments, "must list at least one segment");
@@ -386,7 +394,27 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       const owner = decapSids.get(tryParseIpv6(last) ?? -1n);
       if (owner === undefined) add(e.label, `segments[${p.segments.length - 1}]`, last, `the last segment must be the decap_sid (End.DT6) of a router; known decap SIDs: ${input.routers.map((r) => r.config.decap_sid).join(", ") || "(none)"}`);
       else if (owner === p.router) add(e.label, `segments[${p.segments.length - 1}]`, last, `is router ${p.router}'s own decap SID: the backup path must end on another router`);
+      else if (p.destination !== undefined && routers.has(p.destination) && owner !== p.destination && routers.has(owner)) {
+        add(e.label, `segments[${p.segments.length - 1}]`, last, `is the decap SID of router ${owner}, but the policy's destination is ${p.destination}: the backup path must end on the router the prefixes lie behind (its decap_sid ${routers.get(p.destination)!.e.config.decap_sid})`);
+      }
+    }
+  }
+
+  // Protected prefixes on one router must be disjoint, across its policies and within each:
+  // sorted and swept (model/ipv6.ts prefixOverlaps), since a router may protect thousands.
+  for (const [router, list] of prefixesByRouter) {
+    for (const { item, other } of prefixOverlaps(list, (x) => x.prefix)) {
+      const where = other.e === item.e ? "of this policy" : `of ${other.e.label}`;
+      add(item.e.label, `prefixes[${item.index}]`, item.text, `overlaps prefixes[${other.index}] = ${other.text} ${where} on router ${router}; protected prefixes on one router must be disjoint`);
     }
   }
   return issues;
+}
+
+/** One protected prefix of a policy, where the disjointness rule finds it. */
+interface ProtectedPrefixAt {
+  readonly e: Entity<BackupPolicyConfig>;
+  readonly index: number;
+  readonly text: string;
+  readonly prefix: CheckedIpv6Prefix;
 }

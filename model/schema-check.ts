@@ -64,6 +64,13 @@ function valueAt(root: unknown, pointer: string): unknown {
   return cur;
 }
 
+/** The two equal items a uniqueItems error found (ajv's i and j, whichever order its loop gave them). */
+function duplicateItems(e: ErrorObject): { first: number; repeat: number } {
+  const i = Number(e.params.i);
+  const j = Number(e.params.j);
+  return { first: Math.min(i, j), repeat: Math.max(i, j) };
+}
+
 /** What the schema allows, in words, for one failed keyword. */
 function explain(e: ErrorObject): string {
   const s = (e.parentSchema ?? {}) as { minimum?: number; maximum?: number; minItems?: number; maxItems?: number };
@@ -97,6 +104,8 @@ function explain(e: ErrorObject): string {
       return `must be equal to one of the allowed values (allowed: ${(e.params.allowedValues as unknown[]).map(String).join(", ")})`;
     case "propertyNames":
       return `name '${String(e.params.propertyName)}' is not allowed`;
+    case "uniqueItems":
+      return `repeats item [${duplicateItems(e).first}]: list each value once`;
     default:
       return e.message ?? e.keyword;
   }
@@ -111,6 +120,8 @@ export function schemaViolations(schema: object, value: unknown): SchemaViolatio
     let pointer = e.instancePath;
     if (e.keyword === "required") pointer += `/${String(e.params.missingProperty)}`;
     if (e.keyword === "additionalProperties") pointer += `/${String(e.params.additionalProperty)}`;
+    // A repeated item is named by its index, as the other rules on an item are.
+    if (e.keyword === "uniqueItems") pointer += `/${duplicateItems(e).repeat}`;
     let entry = byPointer.get(pointer);
     if (!entry) {
       entry = { pointer, missing: e.keyword === "required", reasons: [] };

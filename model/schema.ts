@@ -117,16 +117,19 @@ export interface ProtectedLinkConfig {
 }
 
 /**
- * `srv6_backup_policy`: on `router`, traffic to `prefix` that normally leaves
- * over `link` is encapsulated with `segments` while that link is down.
- * The last segment is a decapsulation SID (End.DT6) on the router where the
- * post-convergence path delivers the traffic.
+ * `srv6_backup_policy`: on `router`, traffic to any of `prefixes` that
+ * normally leaves over `link` is encapsulated with `segments` while that link
+ * is down. The last segment is a decapsulation SID (End.DT6) on the router
+ * where the post-convergence path delivers the traffic: `destination`, the
+ * router the prefixes lie behind. One policy per (protected link end,
+ * destination router), so adding a prefix behind a router changes one resource.
  */
 export interface BackupPolicyConfig {
   name: string;
   router: string;
   link: string;
-  prefix: string;
+  destination?: string;
+  prefixes: string[];
   segments: string[];
 }
 
@@ -166,6 +169,8 @@ export const LIMITS = {
   /** The longest failure detection time, probe_interval_ms x multiplier (a whole-network rule, model/network-rules.ts). */
   detection_time_ms: { maximum: 10000 },
   segments: { minItems: 1, maxItems: 6 },
+  /** The prefixes of one policy (one destination router): a whole routing table's worth, not unbounded. */
+  prefixes: { minItems: 1, maxItems: 65536 },
   /**
    * The shortest protected prefix. A policy's prefix is installed as a route
    * over the protected link, so it takes over the router's own routes to
@@ -249,14 +254,21 @@ export const protectedLinkSchema: JSONSchemaType<ProtectedLinkConfig> = {
 export const backupPolicySchema: JSONSchemaType<BackupPolicyConfig> = {
   $id: "srv6_backup_policy",
   type: "object",
-  description: "Traffic to a prefix that normally crosses a protected link, and the SRv6 segment list it takes while that link is down.",
+  description: "Traffic to the prefixes behind one router that normally crosses a protected link, and the SRv6 segment list it takes while that link is down.",
   additionalProperties: false,
-  required: ["name", "router", "link", "prefix", "segments"],
+  required: ["name", "router", "link", "prefixes", "segments"],
   properties: {
     name,
     router: routerRef("Router where the policy is installed: one end of `link`."),
     link: routerRef("The srv6_protected_link whose failure moves this traffic."),
-    prefix: { type: "string", pattern: IPV6_PREFIX_PATTERN, description: "Destination prefix whose traffic is protected." },
+    destination: { ...routerRef("The router the prefixes lie behind (an srv6_router name). Optional; when set, the last segment must be its decap_sid."), nullable: true },
+    prefixes: {
+      type: "array",
+      ...LIMITS.prefixes,
+      uniqueItems: true,
+      description: "Destination prefixes whose traffic is protected, each once; their order does not matter (they are kept sorted).",
+      items: { type: "string", pattern: IPV6_PREFIX_PATTERN, description: "A protected prefix, address/length." },
+    },
     segments: {
       type: "array",
       ...LIMITS.segments,

@@ -1,13 +1,14 @@
 /**
  * The protection plan of a whole network, computed from a plain description:
  * SIDs of every router, the protected links, and one backup policy per
- * (protected link end, prefix whose traffic crosses that link), plus every
+ * (protected link end, destination router whose traffic crosses that link)
+ * with the prefixes behind that router, plus every
  * whole-topology problem found. Pure: the constructs turn the result into
  * resources, the tests check it directly.
  */
 import type { AdjacencySid } from "../../model/schema";
 import { LIMITS } from "../../model/schema";
-import { formatPrefix, parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, type Ipv6Prefix } from "../../model/ipv6";
+import { formatPrefix, parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, prefixOverlaps, sortedPrefixes, type Ipv6Prefix } from "../../model/ipv6";
 import type { TopologyProblem } from "../errors";
 import { shortestGraphPath, type Graph } from "../../model/spf";
 import { affectedDestinations, backupPath, type Segment } from "./ti-lfa";
@@ -83,8 +84,9 @@ export interface BackupPolicyPlan {
   readonly name: string;
   readonly router: string;
   readonly link: string;
-  readonly prefix: string;
-  /** The router owning the prefix, where the last segment decapsulates. */
+  /** Every prefix behind `destination`, canonical, in address order (model/ipv6.ts sortedPrefixes). */
+  readonly prefixes: string[];
+  /** The router owning the prefixes, where the last segment decapsulates. */
   readonly destination: string;
   readonly segments: string[];
   /** The same list, symbolically (for tests and explanations). */
@@ -177,18 +179,18 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
           continue;
         }
         for (const s of backup.segments) if (s.kind === "adjacency") usedAdjacencies.add(`${s.router}|${s.link}`);
-        for (const prefix of owner.prefixes) {
-          policies.push({
-            name: backupPolicyName(link.name, plr, prefix),
-            router: plr,
-            link: link.name,
-            prefix,
-            destination: owner.name,
-            segments: backup.segments.map(sidOf),
-            path: backup.segments,
-            via: backup.postConvergence.nodes,
-          });
-        }
+        // One policy per destination router, with all of its prefixes: the backup path depends on the router only.
+        if (owner.prefixes.length === 0) continue;
+        policies.push({
+          name: backupPolicyName(link.name, plr, owner.name),
+          router: plr,
+          link: link.name,
+          prefixes: sortedPrefixes(owner.prefixes),
+          destination: owner.name,
+          segments: backup.segments.map(sidOf),
+          path: backup.segments,
+          via: backup.postConvergence.nodes,
+        });
       }
     }
   }
@@ -223,21 +225,18 @@ function checkAddressing(spec: NetworkSpec, locators: Map<string, Ipv6Prefix>, p
     }
   }
   const prefixes = routers.flatMap((r) => r.prefixes.map((p) => ({ router: r.name, text: p, prefix: parseIpv6Prefix(p) })));
-  for (let i = 0; i < prefixes.length; i++) {
-    const p = prefixes[i]!;
+  for (const p of prefixes) {
     for (const r of routers) {
       if (prefixesOverlap(p.prefix, locators.get(r.name)!)) {
         problem("locator-overlap", `prefix ${p.text}`,
           `(behind router "${p.router}") overlaps router "${r.name}"'s locator ${r.locator}; locators must be reserved for SIDs. Choose a prefix outside every locator.`);
       }
     }
-    for (let j = i + 1; j < prefixes.length; j++) {
-      const q = prefixes[j]!;
-      if (prefixesOverlap(p.prefix, q.prefix)) {
-        problem("prefix-overlap", `prefix ${q.text}`,
-          `(behind router "${q.router}") overlaps prefix ${p.text} behind router "${p.router}"; each destination must have one owner. Remove one of them or split them.`);
-      }
-    }
+  }
+  // Sorted and swept, not pairwise: a network may carry tens of thousands of prefixes.
+  for (const { item: q, other: p } of prefixOverlaps(prefixes, (x) => x.prefix)) {
+    problem("prefix-overlap", `prefix ${q.text}`,
+      `(behind router "${q.router}") overlaps prefix ${p.text} behind router "${p.router}"; each destination must have one owner. Remove one of them or split them.`);
   }
   const interfaces = new Map<string, string>();
   const addresses = new Map<string, string>();

@@ -60,8 +60,8 @@ async function main(): Promise<number> {
   const deploySeconds = (Date.now() - deployStarted) / 1000;
   const state = loadDesiredState({ path: project.outDir });
   out.say(`${created} resources in ${deploySeconds.toFixed(1)} s: ${state.routers.length} routers, ${state.links.length} protected links, ${state.policies.length} backup policies`);
-  const protectedFlow = state.policies.find((p) => p.link === LINK && p.router === "r1" && p.prefix === inv.hosts[RECEIVER]!.prefix);
-  if (protectedFlow) out.say(`r1 protects ${protectedFlow.prefix} over ${LINK}; its backup segment list: ${protectedFlow.segments.join(" -> ")}`);
+  const protectedFlow = state.policies.find((p) => p.link === LINK && p.router === "r1" && p.prefixes.includes(inv.hosts[RECEIVER]!.prefix));
+  if (protectedFlow) out.say(`r1 protects ${protectedFlow.prefixes.join(", ")} over ${LINK}; its backup segment list: ${protectedFlow.segments.join(" -> ")}`);
 
   // The routers as the stack declares them (host, user, key, known_hosts), as `srv6 status --stack` reaches them.
   const byName = new Map(state.routers.map((r) => [r.name, r]));

@@ -6,7 +6,7 @@
  * renderer then adds what only the router knows (interface indexes, systemd,
  * the SID device) without deriving any of it again.
  */
-import { formatIpv6, parseIpv6, parseIpv6Prefix, formatPrefix } from "../../model/ipv6";
+import { formatIpv6, parseIpv6, parseIpv6Prefix, sortedPrefixes } from "../../model/ipv6";
 import type { BackupPolicyConfig, ProtectedLinkConfig, RouterConfig } from "../../model/schema";
 import { loopbackAddress } from "../../model/sid-layout";
 import { BIN_DIR, BOOT_HOOK_PATHS, BPF_DIR, BPF_OBJECTS, NEIGH_RETRANS_MS, ROUTER_TOOLS } from "./constants";
@@ -40,6 +40,7 @@ export interface EndXSid {
   readonly resource: string;
 }
 
+/** One prefix of a policy: one protected route and one backup map entry. */
 export interface ProtectedPrefix {
   readonly policy: BackupPolicyConfig;
   /** Canonical prefix. */
@@ -54,7 +55,7 @@ export interface RouterLayout {
   readonly ends: readonly LinkEnd[];
   /** By SID. */
   readonly endX: readonly EndXSid[];
-  /** By policy name. */
+  /** Each policy's prefixes, by policy name, then in address order. */
   readonly prefixes: readonly ProtectedPrefix[];
   /** Interfaces of protected links and adjacency SIDs, by name. */
   readonly interfaces: readonly string[];
@@ -143,8 +144,12 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
   const ends = linkEnds(me.name, input.links);
   const byLink = new Map(ends.map((e) => [e.link.name, e]));
   const prefixes = input.policies.filter((p) => p.router === me.name).sort((x, y) => x.name.localeCompare(y.name))
-    // validateResources guarantees the router is an end of the policy's link
-    .map((p) => ({ policy: p, prefix: formatPrefix(parseIpv6Prefix(p.prefix)), end: byLink.get(p.link)!, segments: p.segments.map(canonicalAddress) }));
+    .flatMap((p) => {
+      // validateResources guarantees the router is an end of the policy's link
+      const end = byLink.get(p.link)!;
+      const segments = p.segments.map(canonicalAddress);
+      return sortedPrefixes(p.prefixes).map((prefix) => ({ policy: p, prefix, end, segments }));
+    });
   const interfaces = [...new Set([...ends.map((e) => e.ifname), ...(me.adjacency_sids ?? []).map((a) => a.interface)])].sort();
   const sysctls: [string, string][] = [
     [sysctlKey("net", "ipv6", "conf", "all", "forwarding"), "1"], [sysctlKey("net", "ipv6", "conf", "all", "seg6_enabled"), "1"],

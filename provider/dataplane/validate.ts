@@ -86,7 +86,7 @@ export function validateResources(input: Omit<DataplaneInput, "facts">): RouterC
     else if (link.router_a !== p.router && link.router_b !== p.router) {
       errors.push(new DataplaneInputError(res, "router", p.router, `not an end of link ${p.link} (${link.router_a}, ${link.router_b})`));
     }
-    prefix(res, "prefix", p.prefix);
+    p.prefixes.forEach((text, i) => prefix(res, `prefixes[${i}]`, text));
     p.segments.forEach((s, i) => addr(res, `segments.${i}`, s));
   }
   if (errors.length) throw new DataplaneValidationError(input.router, errors);

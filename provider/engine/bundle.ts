@@ -31,7 +31,18 @@ function pick<T extends object>(o: T, keys: readonly (keyof T)[]): T {
 const ROUTER_KEYS = (["name", "host", "port", "user", "private_key_file", "known_hosts_file", "host_key_sha256", "jump_host", "sudo", "locator", "source_address", "node_sid", "decap_sid", "adjacency_sids"] as (keyof RouterConfig)[])
   .filter((k) => !CONTROLLER_ONLY_ATTRIBUTES.includes(k));
 const LINK_KEYS: (keyof ProtectedLinkConfig)[] = ["name", "router_a", "interface_a", "peer_address_a", "monitor_sid_a", "return_sid_a", "router_b", "interface_b", "peer_address_b", "monitor_sid_b", "return_sid_b", "probe_interval_ms", "multiplier", "hold_down_ms"];
-const POLICY_KEYS: (keyof BackupPolicyConfig)[] = ["name", "router", "link", "prefix", "segments"];
+const POLICY_KEYS: (keyof BackupPolicyConfig)[] = ["name", "router", "link", "destination", "prefixes", "segments"];
+
+/**
+ * A policy as a router's record holds it, in today's shape: records written
+ * before policies were per destination hold one `prefix`, read as
+ * `prefixes: [prefix]` (the renderer then installs the same route and map entry).
+ */
+export function recordedPolicy(p: BackupPolicyConfig | (Omit<BackupPolicyConfig, "prefixes"> & { prefix: string })): BackupPolicyConfig {
+  if (!("prefix" in p) || "prefixes" in p) return p as BackupPolicyConfig;
+  const { prefix, ...rest } = p;
+  return { ...rest, prefixes: [prefix] };
+}
 
 /** The bundle as a router may record it: without the controller's file paths (however it was built). */
 export function recordableBundle(b: RouterBundle): RouterBundle {

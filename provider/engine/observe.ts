@@ -10,7 +10,7 @@ import { MAP_NAMES, ROUTE_PROTOCOL, PROBE_PIDFILE, PROBE_CONFIG_FILE, BIN_DIR, R
 import { routeDestinations, type RouterLayout } from "../dataplane/router-layout";
 import { pythonArgv } from "./router-scripts";
 import { specFromRoute, type RouteSpec } from "./route-spec";
-import { APPLIED_RECORD, LOCK_FILE, type AnyAppliedRecord } from "./record";
+import { APPLIED_RECORD, LOCK_FILE, readAppliedRecord, type AnyAppliedRecord } from "./record";
 
 export interface ObserveRequest {
   readonly routeDsts: string[];
@@ -151,7 +151,7 @@ export function parseObservation(router: string, text: string): Observation {
     maps,
     monotonicNs,
     probeSender: raw.probeSender as ProbeSenderState,
-    applied: (raw.applied ?? null) as AnyAppliedRecord | null,
+    applied: readAppliedRecord(raw.applied),
     appliedSha256: (raw.appliedSha256 ?? null) as string | null,
     lock: raw.lock ?? null,
   };

@@ -6,7 +6,7 @@
  * since it planned.
  */
 import { STATE_DIR, RUN_DIR } from "../dataplane/constants";
-import type { RouterBundle } from "./bundle";
+import { recordedPolicy, type RouterBundle } from "./bundle";
 import type { RouterCommand } from "../dataplane/types";
 import type { Operation } from "../dataplane/operations";
 
@@ -55,6 +55,14 @@ const command = (c: RouterCommand): RecordedCommand => ({
 
 export function recordOperation(op: Operation): RecordedOperation {
   return { key: op.key, description: op.description, usesFiles: op.usesFiles, install: op.install.map(command), remove: op.remove.map(command) };
+}
+
+/** A record as read from a router, its bundle in today's shape (bundle.ts recordedPolicy); null when there is none. */
+export function readAppliedRecord(raw: unknown): AnyAppliedRecord | null {
+  if (raw === null || raw === undefined) return null;
+  const record = raw as AnyAppliedRecord;
+  if (!Array.isArray(record.bundle?.policies)) return record;
+  return { ...record, bundle: { ...record.bundle, policies: record.bundle.policies.map(recordedPolicy) } };
 }
 
 /** Everything that removes what the record installed, last operation first. */

@@ -34,11 +34,14 @@ export interface PathHop {
 export interface BackupPath {
   readonly policy: string;
   readonly router: string;
-  readonly prefix: string;
+  /** The policy's prefixes, canonical and sorted. */
+  readonly prefixes: readonly string[];
+  /** The router they lie behind, when the policy names it. */
+  readonly destination?: string;
   readonly segments: ResolvedSegment[];
   /** Hops from the policy's router to the last segment. */
   readonly hops: PathHop[];
-  /** Hops after decapsulation to the host owning the prefix (topology only). */
+  /** Hops after decapsulation to each host owning one of the prefixes (topology only). */
   readonly delivery: PathHop[];
   /** True when hops follow real links (topology given), false for segment jumps. */
   readonly hopByHop: boolean;
@@ -74,6 +77,27 @@ function routeHops(graph: Graph, from: string, to: string, policy: DesiredPolicy
   return path.links.map((l, i) => ({ from: path.nodes[i]!, to: path.nodes[i + 1]!, link: l.id }));
 }
 
+/** From where the packet is decapsulated to every host that owns one of the policy's prefixes, each hop once. */
+function deliveryHops(graph: Graph, model: NetworkModel, from: string, policy: DesiredPolicy): PathHop[] {
+  const networks = policy.prefixes.map((p) => parseIpv6Prefix(p).network);
+  const hosts = model.hosts.filter((h) => {
+    const owned = parseIpv6Prefix(h.prefix);
+    return networks.some((n) => prefixContains(owned, n));
+  });
+  const hops = new Map<string, PathHop>();
+  for (const host of hosts) {
+    for (const hop of [...routeHops(graph, from, host.router, policy), { from: host.router, to: host.name }]) hops.set(`${hop.from}>${hop.to}`, hop);
+  }
+  return [...hops.values()];
+}
+
+/** The prefixes of a path as a legend line says them: all of a few, else the first two and a count. */
+export function prefixSummary(path: Pick<BackupPath, "prefixes" | "destination">): string {
+  const { prefixes, destination } = path;
+  const listed = prefixes.length <= 3 ? prefixes.join(", ") : `${prefixes.slice(0, 2).join(", ")} and ${prefixes.length - 2} more`;
+  return destination === undefined ? listed : `${listed} (behind ${destination})`;
+}
+
 /** The backup paths of every policy protecting `linkName`, in policy name order. */
 export function backupPaths(state: DesiredState, model: NetworkModel, linkName: string): BackupPath[] {
   const graph = spfGraph(model);
@@ -93,13 +117,11 @@ export function backupPaths(state: DesiredState, model: NetworkModel, linkName: 
         here = seg.neighbour;
       }
     }
-    const delivery: PathHop[] = [];
-    const host = model.hosts.find((h) => prefixContains(parseIpv6Prefix(h.prefix), parseIpv6Prefix(policy.prefix).network));
-    if (host && hopByHop) {
-      delivery.push(...routeHops(graph, here, host.router, policy));
-      delivery.push({ from: host.router, to: host.name });
-    }
+    const delivery = hopByHop ? deliveryHops(graph, model, here, policy) : [];
     const crossesProtectedLink = hopByHop && [...hops, ...delivery].some((h) => h.link !== undefined && h.link === protectedLinkId);
-    return { policy: policy.name, router: policy.router, prefix: policy.prefix, segments, hops, delivery, hopByHop, crossesProtectedLink };
+    return {
+      policy: policy.name, router: policy.router, prefixes: policy.prefixes, ...(policy.destination !== undefined ? { destination: policy.destination } : {}),
+      segments, hops, delivery, hopByHop, crossesProtectedLink,
+    };
   });
 }

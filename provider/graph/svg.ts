@@ -5,7 +5,7 @@
  * per policy, with a legend spelling out each segment list.
  */
 import type { NetworkModel } from "./model";
-import type { BackupPath, PathHop, ResolvedSegment } from "./backup-paths";
+import { prefixSummary, type BackupPath, type PathHop, type ResolvedSegment } from "./backup-paths";
 import { forceLayout, type Point } from "./layout";
 
 export interface RenderOptions {
@@ -157,7 +157,7 @@ export function renderSvg(model: NetworkModel, opts: RenderOptions): string {
   legend.push({ lines: key });
   for (const [i, p] of paths.entries()) {
     const lines = [
-      { content: `${p.policy}: at ${p.router}, traffic to ${p.prefix} while ${opts.failedLink} is down`, attrs: `font-weight="bold"` },
+      { content: `${p.policy}: at ${p.router}, traffic to ${prefixSummary(p)} while ${opts.failedLink} is down`, attrs: `font-weight="bold"` },
       { content: `segments: ${p.segments.map(segmentLabel).join("  \u2192  ")}` },
       { content: `${p.hopByHop ? "forwarded" : "segment jumps (give --topology for hop-by-hop)"}: ${hopNodes([...p.hops, ...p.delivery], p.router)}` },
     ];

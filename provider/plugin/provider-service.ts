@@ -15,6 +15,13 @@ type Req = Record<string, unknown>;
 type Res = Record<string, unknown>;
 
 /** A request names a resource type srv6 does not have. */
+/**
+ * plan_destroy: the host plans destroys with us too (PlanResourceChange with
+ * no proposed state), so the whole-network view knows what a walk removes
+ * (provider/engine/plugin/network-view.ts).
+ */
+const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false } as const;
+
 export class UnknownTypeError extends Srv6ProtectError {
   override readonly name = "UnknownTypeError";
   override readonly kind = "unknown-type";
@@ -53,7 +60,7 @@ export class ProviderService {
 
   async GetMetadata(): Promise<Res> {
     return {
-      server_capabilities: { plan_destroy: false, get_provider_schema_optional: false },
+      server_capabilities: SERVER_CAPABILITIES,
       diagnostics: [],
       data_sources: [],
       resources: RESOURCE_TYPE_NAMES.map((t) => ({ type_name: t })),
@@ -70,7 +77,7 @@ export class ProviderService {
         resource_schemas,
         data_source_schemas: {},
         diagnostics: [],
-        server_capabilities: { plan_destroy: false, get_provider_schema_optional: false },
+        server_capabilities: SERVER_CAPABILITIES,
       };
     } catch (err) {
       return { diagnostics: toWireDiagnostics(diagnosticsFromError(err, "Loading the srv6 provider schema")) };

@@ -13,7 +13,7 @@ import {
   type ProviderConfig,
   type RouterConfig,
 } from "../../model/schema";
-import { canonicalIpv6, formatIpv6, tryParseIpv6Prefix } from "../../model/ipv6";
+import { canonicalIpv6, canonicalPrefix, sortedPrefixes, tryParseIpv6Prefix } from "../../model/ipv6";
 import { loopbackAddress } from "../../model/sid-layout";
 
 
@@ -45,11 +45,6 @@ export interface DesiredState {
   routers: DesiredRouter[];
   links: DesiredLink[];
   policies: DesiredPolicy[];
-}
-
-function canonicalPrefix(text: string): string {
-  const p = tryParseIpv6Prefix(text);
-  return p ? `${formatIpv6(p.network)}/${p.length}` : text;
 }
 
 function locatorLoopback(locator: string): string {
@@ -95,6 +90,7 @@ export function withLinkDefaults(c: ProtectedLinkConfig, logicalId: string): Des
   };
 }
 
+/** The prefixes canonical and sorted: a list that behaves as a set, whose order never shows as a change. */
 export function withPolicyDefaults(c: BackupPolicyConfig, logicalId: string): DesiredPolicy {
-  return { ...c, logicalId, prefix: canonicalPrefix(c.prefix), segments: c.segments.map(canonicalIpv6) };
+  return { ...c, logicalId, prefixes: sortedPrefixes(c.prefixes), segments: c.segments.map(canonicalIpv6) };
 }

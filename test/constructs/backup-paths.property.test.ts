@@ -8,11 +8,12 @@
  * - a SID is decoded from its address alone (locator, then the 16-bit
  *   function: 1 node, 2 decap, 0x1000+k End.X over link k);
  * - the packet must never cross the protected link, must end at the
- *   prefix's router on that router's decap SID (the last segment), and must
+ *   destination router (where the policy's prefixes lie) on its decap SID (the last segment), and must
  *   follow exactly the post-convergence shortest path.
- * Also: a policy exists for exactly the (link end, prefix) pairs whose
- * traffic crosses the link, every End.X used is declared on its router, and
- * no list exceeds the schema's 6 segments.
+ * Also: a policy exists for exactly the (link end, destination router)
+ * pairs whose traffic crosses the link, holding every prefix behind that
+ * router (the walk holds for each of them), every End.X used is declared on
+ * its router, and no list exceeds the schema's 6 segments.
  * Replay one case: PROPERTY_SEED=<seed> PROPERTY_CASES=1.
  */
 import { test } from "node:test";
@@ -91,6 +92,7 @@ function decode(c: Case, sid: string): Decoded {
 
 test(`backup paths avoid the protected link and reach the destination on ${CASES} random topologies (seeded from ${FIRST_SEED})`, () => {
   let policiesChecked = 0;
+  let prefixesChecked = 0;
   let linksProtected = 0;
   let maxSegments = 0;
   for (let n = 0; n < CASES; n++) {
@@ -109,23 +111,31 @@ test(`backup paths avoid the protected link and reach the destination on ${CASES
     assert.deepEqual(Object.keys(links).sort(), expectedProtected, `${where}: protected links`);
     linksProtected += expectedProtected.length;
 
-    // Completeness: one policy per (link end, prefix whose traffic crosses the link).
-    const expectedPolicies = new Set<string>();
+    // Completeness: one policy per (link end, destination router whose traffic crosses the link), with all its prefixes.
+    const expectedPolicies = new Map<string, string[]>();
     for (const id of expectedProtected) {
       const l = linkById.get(id)!;
       for (const plr of [l.a, l.b]) {
         for (const [prefix, owner] of c.prefixes) {
-          if (owner !== plr && nextHopLink(c.graph, plr, owner)?.id === id) expectedPolicies.add(`${id}|${plr}|${prefix}`);
+          if (owner !== plr && nextHopLink(c.graph, plr, owner)?.id === id) {
+            const key = `${id}|${plr}|${owner}`;
+            expectedPolicies.set(key, [...(expectedPolicies.get(key) ?? []), prefix].sort());
+          }
         }
       }
     }
     const unref = (s: unknown): string => String(s).replace(/^\$\{srv6_[a-z_]+\.([a-z0-9_-]+)\.name\}$/, "$1");
-    assert.deepEqual(policies.map((p) => `${unref(p.link)}|${unref(p.router)}|${String(p.prefix)}`).sort(), [...expectedPolicies].sort(), `${where}: policy set`);
+    const policySet = (entries: Iterable<[string, string[]]>) => [...entries].map(([k, v]) => `${k}|${v.join(",")}`).sort();
+    assert.deepEqual(
+      policySet(policies.map((p) => [`${unref(p.link)}|${unref(p.router)}|${unref(p.destination)}`, [...(p.prefixes as string[])].sort()])),
+      policySet(expectedPolicies), `${where}: policy set`);
 
     for (const p of policies) {
       const failed = linkById.get(unref(p.link))!;
       const plr = unref(p.router);
-      const destination = c.prefixes.get(String(p.prefix))!;
+      const destination = unref(p.destination);
+      for (const prefix of p.prefixes as string[]) assert.equal(c.prefixes.get(prefix), destination, `${where}: ${prefix} of policy ${String(p.name)} lies behind its destination`);
+      prefixesChecked += (p.prefixes as string[]).length;
       const segments = p.segments as string[];
       const label = `${where} policy ${String(p.name)} segments ${segments.join(",")}`;
       maxSegments = Math.max(maxSegments, segments.length);
@@ -163,6 +173,6 @@ test(`backup paths avoid the protected link and reach the destination on ${CASES
       policiesChecked++;
     }
   }
-  assert.ok(policiesChecked >= 1000, `checked ${policiesChecked} policies on ${linksProtected} protected links (max ${maxSegments} segments)`);
-  console.log(`# property: ${CASES} topologies, ${linksProtected} protected links, ${policiesChecked} backup policies, longest list ${maxSegments} segments`);
+  assert.ok(prefixesChecked >= 1000, `checked ${policiesChecked} policies (${prefixesChecked} prefixes) on ${linksProtected} protected links (max ${maxSegments} segments)`);
+  console.log(`# property: ${CASES} topologies, ${linksProtected} protected links, ${policiesChecked} backup policies for ${prefixesChecked} prefixes, longest list ${maxSegments} segments`);
 });

@@ -74,7 +74,7 @@ test("resources named 'constructor' synthesize and are accepted (no lookup finds
     router_a: a.nameRef, interface_a: "eth1", peer_address_a: "fd00:0:0:1::2", monitor_sid_a: "fc00:0:1:2001::", return_sid_a: "fc00:0:2:1001::",
     router_b: b.nameRef, interface_b: "eth1", peer_address_b: "fd00:0:0:1::1", monitor_sid_b: "fc00:0:2:2001::", return_sid_b: "fc00:0:1:1001::",
   });
-  new resources.Srv6BackupPolicy(stack, "p", { name: "constructor", router: a.nameRef, link: link.nameRef, prefix: "2001:db8:2::/64", segments: ["fc00:0:3:1::", "fc00:0:2:2::"] });
+  new resources.Srv6BackupPolicy(stack, "p", { name: "constructor", router: a.nameRef, link: link.nameRef, prefixes: ["2001:db8:2::/64"], segments: ["fc00:0:3:1::", "fc00:0:2:2::"] });
   const state = accepted(stack);
   assert.deepEqual(state.routers.map((r) => r.name), ["constructor", "r2", "r3"]);
   assert.deepEqual(state.policies.map((p) => [p.name, p.router, p.link]), [["constructor", "constructor", "constructor"]]);

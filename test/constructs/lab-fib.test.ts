@@ -13,7 +13,7 @@
  * For each example app (synthesized with the lab's inventory):
  * 1. every router's kernel route to every other router's locator and to every
  *    host goes over exactly the link model/spf.ts predicts;
- * 2. every srv6_backup_policy: the prefix's route at its router really
+ * 2. every srv6_backup_policy, for each of its prefixes: the prefix's route at its router really
  *    leaves over the protected link, and walking the segment list with
  *    `ip -6 route get SID` on each router in turn (End.X: over the declared
  *    interface to the declared next hop) never uses the protected link and
@@ -110,41 +110,44 @@ async function checkOnLab(labFile: string, build: (inventoryFile: string) => { s
     }
     let hops = 0;
     for (const p of policies) {
-      const plr = unref(p.router);
-      const failed = linkById.get(unref(p.link))!;
-      const failedEnd = new Set([`${failed.routerA.routerName}|${failed.interfaceA}`, `${failed.routerB.routerName}|${failed.interfaceB}`]);
-      const host = Object.values(inv.hosts).find((h) => h.prefix === p.prefix)!;
-      const label = `policy ${String(p.name)} (${plr} -> ${p.prefix}, segments ${(p.segments as string[]).join(",")})`;
-      const before = fib.get(plr)!.get(host.address)!;
-      assert.ok(failedEnd.has(`${plr}|${before.dev}`), `${label}: without failure ${plr} sends ${host.address} over the protected link (dev ${before.dev})`);
+      // Every prefix of the policy lies behind its destination: the same walk must hold for each.
+      for (const prefix of p.prefixes as string[]) {
+        const plr = unref(p.router);
+        const failed = linkById.get(unref(p.link))!;
+        const failedEnd = new Set([`${failed.routerA.routerName}|${failed.interfaceA}`, `${failed.routerB.routerName}|${failed.interfaceB}`]);
+        const host = Object.values(inv.hosts).find((h) => h.prefix === prefix)!;
+        const label = `policy ${String(p.name)} (${plr} -> ${prefix}, segments ${(p.segments as string[]).join(",")})`;
+        const before = fib.get(plr)!.get(host.address)!;
+        assert.ok(failedEnd.has(`${plr}|${before.dev}`), `${label}: without failure ${plr} sends ${host.address} over the protected link (dev ${before.dev})`);
 
-      const walked = [plr];
-      let here = plr;
-      const step = (next: string, dev: string): void => {
-        assert.ok(!failedEnd.has(`${here}|${dev}`), `${label}: ${here} would forward over the protected link (${dev})`);
-        here = next;
-        walked.push(here);
-        hops++;
-        assert.ok(walked.length < 50, `${label}: forwarding loop ${walked.join(" ")}`);
-      };
-      for (const sid of p.segments as string[]) {
-        const owner = ownerOf(sid);
-        while (here !== owner) {
-          const answer = fib.get(here)!.get(sid)!;
-          step(neighbourVia(here, answer, sid), answer.dev);
+        const walked = [plr];
+        let here = plr;
+        const step = (next: string, dev: string): void => {
+          assert.ok(!failedEnd.has(`${here}|${dev}`), `${label}: ${here} would forward over the protected link (${dev})`);
+          here = next;
+          walked.push(here);
+          hops++;
+          assert.ok(walked.length < 50, `${label}: forwarding loop ${walked.join(" ")}`);
+        };
+        for (const sid of p.segments as string[]) {
+          const owner = ownerOf(sid);
+          while (here !== owner) {
+            const answer = fib.get(here)!.get(sid)!;
+            step(neighbourVia(here, answer, sid), answer.dev);
+          }
+          const adjacency = (routers[owner]!.adjacency_sids as { sid: string; interface: string; nexthop: string }[]).find((a) => a.sid === sid);
+          if (adjacency !== undefined) {
+            const ifc = inv.routers[owner]!.interfaces[adjacency.interface];
+            assert.ok(ifc, `${label}: End.X ${sid} uses ${owner}:${adjacency.interface}, a lab interface`);
+            assert.equal(adjacency.nexthop, ifc.peerAddress, `${label}: End.X ${sid} next hop is the neighbour's address`);
+            step(ifc.peer, adjacency.interface);
+          }
         }
-        const adjacency = (routers[owner]!.adjacency_sids as { sid: string; interface: string; nexthop: string }[]).find((a) => a.sid === sid);
-        if (adjacency !== undefined) {
-          const ifc = inv.routers[owner]!.interfaces[adjacency.interface];
-          assert.ok(ifc, `${label}: End.X ${sid} uses ${owner}:${adjacency.interface}, a lab interface`);
-          assert.equal(adjacency.nexthop, ifc.peerAddress, `${label}: End.X ${sid} next hop is the neighbour's address`);
-          step(ifc.peer, adjacency.interface);
-        }
+        assert.equal(here, host.router, `${label}: ends at ${host.router}, where ${prefix} is attached`);
+        const last = (p.segments as string[])[(p.segments as string[]).length - 1]!;
+        assert.equal(last, routers[host.router]!.decap_sid, `${label}: last segment is ${host.router}'s decap SID`);
+        assert.deepEqual(walked, shortestPath(graph, plr, host.router, { excludeLink: failed.linkName }), `${label}: follows the post-convergence path`);
       }
-      assert.equal(here, host.router, `${label}: ends at ${host.router}, where ${p.prefix} is attached`);
-      const last = (p.segments as string[])[(p.segments as string[]).length - 1]!;
-      assert.equal(last, routers[host.router]!.decap_sid, `${label}: last segment is ${host.router}'s decap SID`);
-      assert.deepEqual(walked, shortestPath(graph, plr, host.router, { excludeLink: failed.linkName }), `${label}: follows the post-convergence path`);
     }
     return { routes, policies: policies.length, hops };
   }, { name: uniqueLabName("a5") });

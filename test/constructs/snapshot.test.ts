@@ -24,14 +24,14 @@ test("diamond example synthesizes to its snapshot", () => {
   assert.deepEqual(json.terraform?.required_providers?.srv6, { source: "srv6-protect/srv6", version: "0.1.0" });
   const policies = resourcesOf(json, "srv6_backup_policy");
   assert.deepEqual(
-    Object.values(policies).map((p) => [p.router, p.prefix, p.segments]).sort(),
+    Object.entries(policies).map(([id, p]) => [id, p.router, p.destination, p.prefixes, p.segments]).sort(),
     [
       // r1 -> h2 without r1-r2: node r3, then r4's decap (r3 reaches r4 directly).
-      ["${srv6_router.r1.name}", "2001:db8:2::/64", ["fc00:0:3:1::", "fc00:0:4:2::"]],
+      ["r1-r2-r1-to-r4", "${srv6_router.r1.name}", "${srv6_router.r4.name}", ["2001:db8:2::/64"], ["fc00:0:3:1::", "fc00:0:4:2::"]],
       // r2 -> h1 without r1-r2: r4 (r2's tie to r3 would go via r1), r3, then r1's decap.
-      ["${srv6_router.r2.name}", "2001:db8:1::/64", ["fc00:0:4:1::", "fc00:0:3:1::", "fc00:0:1:2::"]],
+      ["r1-r2-r2-to-r1", "${srv6_router.r2.name}", "${srv6_router.r1.name}", ["2001:db8:1::/64"], ["fc00:0:4:1::", "fc00:0:3:1::", "fc00:0:1:2::"]],
     ],
-    "both ends of r1-r2, both directions of h1 <-> h2",
+    "both ends of r1-r2, one policy per destination router, both directions of h1 <-> h2",
   );
   const link = resourcesOf(json, "srv6_protected_link")["r1-r2"]!;
   assert.equal(link.router_a, "${srv6_router.r1.name}", "link refers to its routers by Terraform reference");
@@ -73,7 +73,7 @@ test("low-level resources alone synthesize the schema shapes with Terraform refe
     probe_interval_ms: 1,
   });
   new resources.Srv6BackupPolicy(stack, "r1-h2", {
-    name: "r1-h2", router: r1.nameRef, link: link.nameRef, prefix: "2001:db8:2::/64", segments: ["fc00:0:2:1001::", "fc00:0:2:2::"],
+    name: "r1-h2", router: r1.nameRef, link: link.nameRef, prefixes: ["2001:db8:2::/64"], segments: ["fc00:0:2:1001::", "fc00:0:2:2::"],
   });
   const text = Testing.synth(stack, true);
   matchSnapshot("lowlevel", text);

@@ -54,7 +54,9 @@ for (const example of ["diamond", "mesh"]) {
       }
     }
     for (const p of policies) {
-      assert.ok(lines[p.router]!.some((x) => x.startsWith(`ip -6 route replace ${p.prefix} via `) && x.includes("encap bpf in")), `${p.name}: protected route on ${p.router}`);
+      for (const prefix of p.prefixes) {
+        assert.ok(lines[p.router]!.some((x) => x.startsWith(`ip -6 route replace ${prefix} via `) && x.includes("encap bpf in")), `${p.name}: protected route to ${prefix} on ${p.router}`);
+      }
     }
   });
 }

@@ -55,6 +55,20 @@ test("render: deterministic, argv arrays, the commands the design needs", () => 
   assert.ok(a.remove.every((c) => c.ignoreFailure), "removal keeps going past absent pieces");
 });
 
+test("render: a policy's prefixes each get the route and the map entry one prefix always had, in address order", () => {
+  const one = renderDataplane(diamond());
+  const input = diamond();
+  const many = renderDataplane({ ...input, policies: [{ ...input.policies[0]!, prefixes: ["2001:db8:9::/64", "2001:DB8:2::/64", "2001:db8:3::/48"] }] });
+  const routes = (p: typeof one) => p.install.map((c) => c.argv.join(" ")).filter((l) => / metric 10 encap bpf /.test(l));
+  const [route] = routes(one);
+  assert.deepEqual(routes(many), ["2001:db8:2::/64", "2001:db8:3::/48", "2001:db8:9::/64"].map((dst) => route!.replace("2001:db8:2::/64", dst)), "one route per prefix, canonical and sorted");
+  const backups = (p: typeof one) => (JSON.parse(p.install.find((c) => c.argv.includes("apply"))!.input!) as { map: string; entries: { key: string; value: string }[] }[])[1]!.entries;
+  const [entry] = backups(one);
+  assert.deepEqual(backups(many).map((e) => decodeBackupKey(Buffer.from(e.key, "hex"))), ["2001:db8:2::/64", "2001:db8:3::/48", "2001:db8:9::/64"]);
+  assert.ok(backups(many).every((e) => e.value === entry!.value), "every prefix shares the policy's backup");
+  assert.ok(many.operations.filter((o) => o.kind === "route" && o.resource === "srv6_backup_policy.r1_to_h2").length === 3, "the routes belong to the policy");
+});
+
 test("render: every router gets the objects and the router tools, the applier included (the boot hook runs it)", () => {
   const files = renderDataplane(diamond()).operations.find((o) => o.kind === "files")!;
   assert.equal(files.kind, "files");
@@ -80,7 +94,7 @@ const BAD: [string, (i: DataplaneInput) => DataplaneInput, string, string, unkno
   ["multiplier 1", (i) => ({ ...i, links: [{ ...i.links[0]!, multiplier: 1 }] }), "srv6_protected_link.r1_r2", "multiplier", 1],
   ["too many segments", (i) => ({ ...i, policies: [{ ...i.policies[0]!, segments: Array(7).fill("fc00:0:3:1::") }] }), "srv6_backup_policy.r1_to_h2", "segments", Array(7).fill("fc00:0:3:1::")],
   ["empty segments", (i) => ({ ...i, policies: [{ ...i.policies[0]!, segments: [] }] }), "srv6_backup_policy.r1_to_h2", "segments", []],
-  ["prefix with host bits", (i) => ({ ...i, policies: [{ ...i.policies[0]!, prefix: "2001:db8:2::1/64" }] }), "srv6_backup_policy.r1_to_h2", "prefix", "2001:db8:2::1/64"],
+  ["prefix with host bits", (i) => ({ ...i, policies: [{ ...i.policies[0]!, prefixes: ["2001:db8:2::1/64"] }] }), "srv6_backup_policy.r1_to_h2", "prefixes[0]", "2001:db8:2::1/64"],
   ["policy on a router that is not an end of the link", (i) => ({ ...i, policies: [{ ...i.policies[0]!, router: "r3" }] }), "srv6_backup_policy.r1_to_h2", "router", "r3"],
   ["unknown link", (i) => ({ ...i, policies: [{ ...i.policies[0]!, link: "nope" }] }), "srv6_backup_policy.r1_to_h2", "link", "nope"],
   ["unknown router reference", (i) => ({ ...i, links: [{ ...i.links[0]!, router_b: "r9" }] }), "srv6_protected_link.r1_r2", "router_b", "r9"],

@@ -27,7 +27,7 @@ interface GraphJson {
   routers: { name: string; locator: string }[];
   hosts: { name: string; router: string }[];
   links: { id: string; a: string; b: string; metric?: number; protectedBy?: string }[];
-  paths: { policy: string; router: string; prefix: string; segments: { sid: string; router: string; kind: string }[]; hops: { from: string; to: string; link?: string }[]; delivery: { from: string; to: string }[]; hopByHop: boolean; crossesProtectedLink: boolean }[];
+  paths: { policy: string; router: string; prefixes: string[]; destination?: string; segments: { sid: string; router: string; kind: string }[]; hops: { from: string; to: string; link?: string }[]; delivery: { from: string; to: string }[]; hopByHop: boolean; crossesProtectedLink: boolean }[];
 }
 
 const work = mkdtempSync(join(tmpdir(), "graph-unit-"));
@@ -57,9 +57,9 @@ test("diamond with its topology: every link, r1-r2 protected, both backup paths 
   assert.equal(g.source, "topology");
   assert.deepEqual(g.routers.map((x) => `${x.name} ${x.locator}`), ["r1 fc00:0:1::/48", "r2 fc00:0:2::/48", "r3 fc00:0:3::/48", "r4 fc00:0:4::/48"]);
   assert.deepEqual(g.links.map((l) => `${l.a}-${l.b}:${l.metric}${l.protectedBy ? "*" : ""}`), ["r1-r2:10*", "r2-r4:10", "r1-r3:20", "r3-r4:20"]);
-  assert.deepEqual(g.paths.map((p) => [p.router, p.prefix, route(p), p.hopByHop, p.crossesProtectedLink]), [
-    ["r1", "2001:db8:2::/64", "r1>r3>r4>h2", true, false],
-    ["r2", "2001:db8:1::/64", "r2>r4>r3>r1>h1", true, false],
+  assert.deepEqual(g.paths.map((p) => [p.policy, p.router, p.destination, p.prefixes, route(p), p.hopByHop, p.crossesProtectedLink]), [
+    ["r1-r2-r1-to-r4", "r1", "r4", ["2001:db8:2::/64"], "r1>r3>r4>h2", true, false],
+    ["r1-r2-r2-to-r1", "r2", "r1", ["2001:db8:1::/64"], "r2>r4>r3>r1>h1", true, false],
   ]);
   assert.deepEqual(g.paths[1]!.segments.map((s) => `${s.router} ${s.kind}`), ["r4 node", "r3 node", "r1 decap"]);
 });

@@ -182,8 +182,8 @@ export function diamondDesiredState(inv: Inventory, opts: DiamondOptions = {}): 
   const h1 = inv.hosts.h1!;
   const h2 = inv.hosts.h2!;
   const policies: BackupPolicyConfig[] = [
-    { name: "r1_to_h2", router: "r1", link: "r1_r2", prefix: h2.prefix, segments: [sid(r.r3!.locator, 0x1), sid(r.r4!.locator, 0x2)] },
-    { name: "r2_to_h1", router: "r2", link: "r1_r2", prefix: h1.prefix, segments: [sid(r.r4!.locator, 0x1), sid(r.r3!.locator, 0x1), sid(r.r1!.locator, 0x2)] },
+    { name: "r1_to_h2", router: "r1", link: "r1_r2", destination: "r4", prefixes: [h2.prefix], segments: [sid(r.r3!.locator, 0x1), sid(r.r4!.locator, 0x2)] },
+    { name: "r2_to_h1", router: "r2", link: "r1_r2", destination: "r1", prefixes: [h1.prefix], segments: [sid(r.r4!.locator, 0x1), sid(r.r3!.locator, 0x1), sid(r.r1!.locator, 0x2)] },
   ];
   return { routers, links, policies };
 }

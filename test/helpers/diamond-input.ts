@@ -12,7 +12,7 @@ export function diamondInput(opts: { intervalMs?: number; withPolicy?: boolean }
       router_b: "r2", interface_b: "eth1", peer_address_b: "fd00:0:0:1::1", monitor_sid_b: "fc00:0:2:2001::", return_sid_b: "fc00:0:1:1001::",
       probe_interval_ms: opts.intervalMs ?? 1, multiplier: 3, hold_down_ms: 500,
     }],
-    policies: opts.withPolicy === false ? [] : [{ name: "r1_to_h2", router: "r1", link: "r1_r2", prefix: "2001:db8:2::/64", segments: ["fc00:0:3:1::", "fc00:0:4:2::"] }],
+    policies: opts.withPolicy === false ? [] : [{ name: "r1_to_h2", router: "r1", link: "r1_r2", prefixes: ["2001:db8:2::/64"], segments: ["fc00:0:3:1::", "fc00:0:4:2::"] }],
     facts: { ifindex: { lo: 1, eth1: 3, eth2: 4 }, systemd: false },
   };
 }

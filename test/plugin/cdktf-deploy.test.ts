@@ -34,7 +34,7 @@ const app = new App();
 const stack = new TerraformStack(app, "net");
 new Srv6(stack, "srv6");
 const r1 = new Resource(stack, "r1", "srv6_router", { name: "r1", host: "127.0.0.1", locator: "fc00:1::/48", node_sid: "fc00:1::1", decap_sid: "fc00:1::d6" });
-new Resource(stack, "p1", "srv6_backup_policy", { name: "p1", router: r1.getStringAttribute("id"), link: "l12", prefix: "2001:db8::/64", segments: ["fc00:2::1", "fc00:3::d6"] });
+new Resource(stack, "p1", "srv6_backup_policy", { name: "p1", router: r1.getStringAttribute("id"), link: "l12", prefixes: ["2001:db8::/64"], segments: ["fc00:2::1", "fc00:3::d6"] });
 app.synth();
 `;
 

@@ -12,6 +12,10 @@
  *   or a policy's `name`/`router`/`link` requires replacement;
  * - srv6_protected_link has schema version 1: version 0 called
  *   `probe_interval_ms` `interval_ms`;
+ * - srv6_backup_policy has schema version 1, with the engine's upgrader
+ *   (version 0 had one `prefix`, provider/engine/plugin/policy-upgrade.ts),
+ *   and a policy stored in the file by the old provider reads back as
+ *   version 1 does, as an old router record does;
  * - with SRV6_FAKE_DELAY_MS, create and update take that long, and the file
  *   records the most applies seen in flight at once (`maxInFlight`);
  * - a router whose user is `unreachable` fails to apply with an engine-like
@@ -21,6 +25,7 @@ import * as fs from "node:fs";
 import type { ResourceType } from "../../model/schema";
 import type { AttributePath, Diagnostic, PlanResult, ResourceBackend, ResourceHandler, TfObject, TfValue } from "../../provider/plugin/backend";
 import { isUnknown } from "../../provider/plugin/backend";
+import { POLICY_SCHEMA_VERSION, upgradePolicyState } from "../../provider/engine/plugin/policy-upgrade";
 
 export const FAKE_FILE_ENV = "SRV6_FAKE_BACKEND_FILE";
 
@@ -99,8 +104,13 @@ function handlerFor(type: ResourceType, file: string): ResourceHandler {
       throw new FakeCommandError("ip -6 route replace exited 2", String(obj.name), ["ip", "-6", "route", "replace", "fc00::/64"], 2, "RTNETLINK answers: No route to host");
     }
   };
+  /** A resource as the file holds it, policies written before version 1 in today's shape. */
+  const stored = (name: unknown): TfObject | null => {
+    const obj = readWorld(file).resources[key(name)] ?? null;
+    return obj && type === "srv6_backup_policy" && "prefix" in obj ? (upgradePolicyState(0, obj) as TfObject) : obj;
+  };
   return {
-    schemaVersion: type === "srv6_protected_link" ? 1 : 0,
+    schemaVersion: type === "srv6_protected_link" ? 1 : type === "srv6_backup_policy" ? POLICY_SCHEMA_VERSION : 0,
     async validate(config: TfObject): Promise<Diagnostic[]> {
       if (type === "srv6_router" && !isUnknown(config.node_sid) && config.node_sid !== null && config.node_sid === config.decap_sid) {
         return [{ severity: "error", summary: `Invalid srv6_router "${String(config.name)}": decap_sid`, detail: `decap_sid ${String(config.decap_sid)} is also the node_sid`, path: [{ attribute: "decap_sid" }] }];
@@ -135,12 +145,13 @@ function handlerFor(type: ResourceType, file: string): ResourceHandler {
       });
     },
     async read(state: TfObject): Promise<TfObject | null> {
-      return readWorld(file).resources[key(state.name)] ?? null;
+      return stored(state.name);
     },
     async importState(id: string): Promise<TfObject | null> {
-      return readWorld(file).resources[key(id)] ?? null;
+      return stored(id);
     },
     async upgradeState(fromVersion: number, raw: Record<string, unknown>): Promise<Record<string, unknown>> {
+      if (type === "srv6_backup_policy") return upgradePolicyState(fromVersion, raw);
       if (type !== "srv6_protected_link" || fromVersion !== 0) throw new Error(`no upgrade of ${type} from version ${fromVersion}`);
       const { interval_ms, ...rest } = raw;
       return { ...rest, probe_interval_ms: interval_ms ?? null };

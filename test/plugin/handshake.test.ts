@@ -79,7 +79,9 @@ test("handshake and RPCs of terraform-provider-srv6", { timeout: 120_000 }, asyn
         assert.equal(attr("srv6_router", "id").computed, true);
         assert.match(String(attr("srv6_router", "locator").description), /locator/);
         assert.deepEqual(attr("srv6_backup_policy", "segments").type, ["list", "string"]);
+        assert.deepEqual(attr("srv6_backup_policy", "prefixes").type, ["list", "string"]);
         assert.equal(resources.srv6_protected_link.version, 1, "the backend's schema version");
+        assert.equal(resources.srv6_backup_policy.version, 1, "policies per destination are version 1 (version 0 had one prefix)");
 
         // Unknowns both ways: router_a arrives as a msgpack extension, and the
         // planned state answers with router_a and id still unknown.

@@ -42,7 +42,7 @@ test("network view: what routers' records say counts too; a resource planned for
 
 const link = { id: UNKNOWN, name: "l12", router_a: "r1", interface_a: "eth1", peer_address_a: "fd00::2", monitor_sid_a: "fc00:0:1:b1::", return_sid_a: "fc00:0:2:e1::",
   router_b: "r2", interface_b: "eth1", peer_address_b: "fd00::1", monitor_sid_b: "fc00:0:2:b1::", return_sid_b: "fc00:0:1:e1::" } as TfObject;
-const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefix: "2001:db8:2::/64", segments: ["fc00:0:4:d6::"] } as TfObject;
+const policy = { id: UNKNOWN, name: "p1", router: "r1", link: "l12", prefixes: ["2001:db8:2::/64"], segments: ["fc00:0:4:d6::"] } as TfObject;
 
 const lastSegment = (e: unknown) => (e as { diagnostics: { detail?: string; path?: unknown }[] }).diagnostics
   .some((d) => /last segment must be the decap_sid/.test(d.detail ?? "") && JSON.stringify(d.path) === JSON.stringify([{ attribute: "segments" }, { index: 0 }]));
@@ -88,4 +88,38 @@ test("network view: a second resource under a name already planned is a duplicat
   assert.deepEqual(view.plan("srv6_router", null, router(1)), []);
   const d = view.plan("srv6_router", null, router(3, { name: "r1" }));
   assert.ok(d.some((x) => /duplicate srv6_router name/.test(x.detail ?? "") && JSON.stringify(x.path) === JSON.stringify([{ attribute: "name" }])), JSON.stringify(d));
+});
+
+test("network view: per-prefix policies destroyed while a per-destination one takes their prefixes (a state upgrade) plan and apply in any order", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "s6view-")), "planned.json");
+  const old = (n: number) => ({ name: `old-${n}`, router: "r1", link: "l12", prefixes: [`2001:db8:${n}::/64`], segments: ["fc00:0:4:d6::"] });
+  const record = { version: 2, bundle: { router: "r1", routers: [], links: [], policies: [old(2), old(3)] }, operations: [], committedAt: "", by: "" } as unknown as AnyAppliedRecord;
+  const next = { ...policy, name: "l12-r1-to-r4", prefixes: ["2001:db8:2::/64", "2001:db8:3::/64"] } as TfObject;
+  try {
+    const planWalk = new NetworkView(file);
+    planWalk.addRecord(record); // refresh read the old policies, still in state
+    for (const n of [1, 2, 4]) planWalk.plan("srv6_router", null, router(n));
+    planWalk.plan("srv6_protected_link", null, link);
+    assert.deepEqual(planWalk.plan("srv6_backup_policy", null, next), [], "planned before the old ones' destroys: a recorded-only policy does not count at plan");
+    planWalk.plan("srv6_backup_policy", { ...old(2), id: "old-2" } as TfObject, null);
+    planWalk.plan("srv6_backup_policy", { ...old(3), id: "old-3" } as TfObject, null);
+
+    const applyWalk = new NetworkView(file);
+    applyWalk.plan("srv6_backup_policy", null, next);
+    applyWalk.addRecord(record); // the create's edit reads r1's record, the old policies still in it
+    applyWalk.assertValid("srv6_backup_policy", "l12-r1-to-r4"); // they are going: the plan walk said so
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test("network view: at apply, a recorded policy no walk destroys still conflicts (another workspace keeps it)", () => {
+  const view = new NetworkView();
+  for (const n of [1, 2, 4]) view.plan("srv6_router", null, router(n));
+  view.plan("srv6_protected_link", null, link);
+  const theirs = { name: "theirs", router: "r1", link: "l12", prefixes: ["2001:db8:2::/48"], segments: ["fc00:0:4:d6::"] };
+  view.addRecord({ version: 2, bundle: { router: "r1", routers: [], links: [], policies: [theirs] }, operations: [], committedAt: "", by: "" } as unknown as AnyAppliedRecord);
+  assert.deepEqual(view.plan("srv6_backup_policy", null, policy), [], "not at plan: it may be going");
+  assert.throws(() => view.assertValid("srv6_backup_policy", "p1"), (e: unknown) => (e as { diagnostics: { detail?: string; path?: unknown }[] }).diagnostics
+    .some((d) => /overlaps prefixes\[0\] = 2001:db8:2::\/48 of srv6_backup_policy\.theirs on router r1/.test(d.detail ?? "") && JSON.stringify(d.path) === JSON.stringify([{ attribute: "prefixes" }, { index: 0 }])));
 });

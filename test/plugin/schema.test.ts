@@ -27,6 +27,10 @@ test("types, required and optional follow the JSON Schema", () => {
   assert.equal(attr("port").required, false);
   const policy = resourceBlock("srv6_backup_policy");
   assert.deepEqual(policy.attributes.find((a) => a.name === "segments")!.type, ["list", "string"]);
+  assert.deepEqual(policy.attributes.find((a) => a.name === "prefixes")!.type, ["list", "string"]);
+  assert.equal(policy.attributes.find((a) => a.name === "prefixes")!.required, true);
+  assert.equal(policy.attributes.find((a) => a.name === "destination")!.optional, true);
+  assert.ok(!policy.attributes.some((a) => a.name === "prefix"), "one policy per destination: no single prefix any more");
   assert.ok(!providerBlock().attributes.some((a) => a.name === "id"), "the provider block has no id");
 });
 

@@ -73,7 +73,7 @@ resource "srv6_backup_policy" "p1" {
   name     = "p1"
   router   = srv6_router.${o.policyRouter ?? "r1"}.id
   link     = srv6_protected_link.l12.id
-  prefix   = "2001:db8:2::/64"
+  prefixes = ["2001:db8:2::/64"]
   segments = ["fc00:3::1", "fc00:2::d6"]
 }
 ${

@@ -15,7 +15,7 @@ import { REPO, type EngineWorkspace } from "./workspace";
 
 export const ROUTERS = ["r1", "r2", "r3", "r4"];
 export const SRV6 = path.join(REPO, "bin/srv6");
-export const R1_POLICY = "r1-r2-r1-2001-db8-2--_64";
+export const R1_POLICY = "r1-r2-r1-to-r4";
 /** The synthesized app (the cdktf.json `output`), for `srv6 ... --stack`. */
 export const stackOut = (ws: EngineWorkspace): string => path.join(ws.dir, "cdktf.out");
 

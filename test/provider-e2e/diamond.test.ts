@@ -124,7 +124,7 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       doc.resource.srv6_protected_link!["r1-r2"]!.probe_interval_ms = 20;
       const extra = ["par-1", "par-2", "par-3"];
       extra.forEach((name, i) => {
-        doc.resource.srv6_backup_policy![name] = { name, router: "r1", link: "r1-r2", prefix: `2001:db8:a${i}::/64`, segments: ["fc00:0:3:1::", "fc00:0:4:2::"], depends_on: ["srv6_protected_link.r1-r2"] };
+        doc.resource.srv6_backup_policy![name] = { name, router: "r1", link: "r1-r2", prefixes: [`2001:db8:a${i}::/64`], segments: ["fc00:0:3:1::", "fc00:0:4:2::"], depends_on: ["srv6_protected_link.r1-r2"] };
       });
       fs.writeFileSync(stackFile, JSON.stringify(doc, null, 2));
       const parallel = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);

@@ -6,7 +6,9 @@
  *   srv6_router          -> that router (and, on update, the link peers that
  *                           keep a copy of its settings in their bundle)
  *   srv6_protected_link  -> both end routers
- *   srv6_backup_policy   -> its router
+ *   srv6_backup_policy   -> its router (taking its prefixes from any other
+ *                           policy there: policy-claim.ts; schema version 1,
+ *                           per destination: policy-upgrade.ts)
  *
  * Drift: Read returns the recorded attributes (the user's spelling where the
  * router agrees) and, when the router's dataplane differs from its record
@@ -27,6 +29,8 @@ import type { RouterDirectory } from "./connections";
 import { selfConfig, type BundleEdit, type RecordRead, type RouterObservation, type RouterStates } from "./routers";
 import type { NetworkView } from "./network-view";
 import { validateOne } from "./validate";
+import { withClaimedPrefixes } from "./policy-claim";
+import { POLICY_SCHEMA_VERSION, upgradePolicyState } from "./policy-upgrade";
 
 export interface HandlerContext {
   readonly states: RouterStates;
@@ -254,12 +258,12 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
           path: [{ attribute: "link" }],
         }]);
       }
-      return { ...cur, policies: [...without(cur.policies, policy.name), policy] };
+      return { ...cur, policies: withClaimedPrefixes(cur.policies, policy) };
     }), resourceRef(type, policy.name));
     return { ...planned, id: policy.name };
   };
   return {
-    schemaVersion: 0,
+    schemaVersion: POLICY_SCHEMA_VERSION,
     async validate(config) {
       return validateOne(type, config);
     },
@@ -292,8 +296,8 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
       const found = await findRecorded(ctx, (read) => read.record?.bundle.policies.find((p) => p.name === id));
       return found ? { ...tfFromConfig(found, attributes), id: found.name } : null;
     },
-    async upgradeState(fromVersion) {
-      throw new Error(`srv6_backup_policy has no schema version ${fromVersion} to upgrade from`);
+    async upgradeState(fromVersion, raw) {
+      return upgradePolicyState(fromVersion, raw);
     },
   };
 }

@@ -17,6 +17,15 @@
  * (a segment must be some router's SID) are decided at apply, before any
  * router changes: while resources are planned one by one, the router may
  * still come. Existence (an unknown router or link) is decided at apply too.
+ *
+ * Destroys: the provider asks to plan them (plan_destroy), and what a walk
+ * plans to destroy is kept with its plans, so the apply walk does not count
+ * it either. A policy that only a record names (not planned in this walk)
+ * is left out of the plan's rules: it may be one this walk is about to
+ * destroy, whose prefixes a new policy takes over (a state upgraded from
+ * per-prefix policies). The apply decides, over every record it reads: a
+ * policy still kept there, by another workspace or the CLI, fails it before
+ * any router changes.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -56,7 +65,7 @@ export class NetworkView {
    */
   private readonly planned = new Map<string, Known[]>();
   /** What the walk before this one planned in this working directory, from `file`, which each walk replaces. */
-  private seen: Map<string, Known> | undefined;
+  private seen: { planned: Map<string, Known>; going: Set<string> } | undefined;
   private readonly recorded = new Map<string, Known>();
   /** Planned to be destroyed: records and earlier walks still name them, the rules must not. */
   private readonly going = new Set<string>();
@@ -94,7 +103,6 @@ export class NetworkView {
     const others = (this.planned.get(me) ?? []).filter((k) => stableJson(k.config) !== stableJson(config));
     this.planned.set(me, [...others, { type, config }]);
     this.going.delete(me);
-    this.earlier();
     this.save();
     return this.diagnostics(me, "plan");
   }
@@ -130,8 +138,12 @@ export class NetworkView {
 
   /** This walk's plans over earlier walks' (at apply) over the records; `me` last, so pairs are reported on it. */
   private everything(phase: Phase): Map<string, Known[]> {
-    const all = new Map<string, Known[]>([...this.recorded].filter(([k]) => !this.going.has(k)).map(([k, v]) => [k, [v]]));
-    if (phase === "apply") for (const [k, v] of this.earlier()) if (!this.going.has(k)) all.set(k, [v]);
+    const earlier = this.earlier();
+    const gone = (k: string) => this.going.has(k) || (phase === "apply" && earlier.going.has(k) && !this.planned.has(k));
+    // At plan, a policy only a record names may be going in this walk (see the top of this file).
+    const counted = ([k, v]: [string, Known]) => !gone(k) && (phase === "apply" || v.type !== "srv6_backup_policy");
+    const all = new Map<string, Known[]>([...this.recorded].filter(counted).map(([k, v]) => [k, [v]]));
+    if (phase === "apply") for (const [k, v] of earlier.planned) if (!gone(k)) all.set(k, [v]);
     for (const [k, v] of this.planned) all.set(k, v);
     return all;
   }
@@ -150,13 +162,14 @@ export class NetworkView {
     });
   }
 
-  /** What the walk before this process planned (read once: this walk then replaces the file with its own). */
-  private earlier(): Map<string, Known> {
+  /** What the walk before this process planned and planned to destroy (read once: this walk then replaces the file with its own). */
+  private earlier(): { planned: Map<string, Known>; going: Set<string> } {
     if (!this.seen) {
-      this.seen = new Map();
+      this.seen = { planned: new Map(), going: new Set() };
       try {
-        const doc = JSON.parse(fs.readFileSync(this.file ?? "", "utf8")) as { resources?: Record<string, Known[]> };
-        for (const [k, v] of Object.entries(doc.resources ?? {})) if (Array.isArray(v) && v[0] && typeof v[0].type === "string") this.seen.set(k, v[0]);
+        const doc = JSON.parse(fs.readFileSync(this.file ?? "", "utf8")) as { resources?: Record<string, Known[]>; going?: unknown };
+        for (const [k, v] of Object.entries(doc.resources ?? {})) if (Array.isArray(v) && v[0] && typeof v[0].type === "string") this.seen.planned.set(k, v[0]);
+        if (Array.isArray(doc.going)) for (const k of doc.going) if (typeof k === "string") this.seen.going.add(k);
       } catch {
         // Nothing planned here before (or no file): this walk's plans are all there is.
       }
@@ -166,10 +179,11 @@ export class NetworkView {
 
   private save(): void {
     if (!this.file) return;
+    this.earlier(); // read the walk before before replacing its file
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, resources: Object.fromEntries(this.planned) })}\n`, { mode: 0o600 });
+      fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, resources: Object.fromEntries(this.planned), going: [...this.going] })}\n`, { mode: 0o600 });
       fs.renameSync(tmp, this.file);
     } catch {
       // A read-only working directory only loses what apply knows of the plan walk.

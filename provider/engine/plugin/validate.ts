@@ -2,7 +2,7 @@
  * Checks of one resource beyond its JSON Schema (the server already ran
  * that): the whole-document semantic rules of provider/state that a single
  * resource can answer (SIDs inside the locator, a link's two routers differ,
- * a policy's prefix has no host bits...). Rules that need other resources
+ * a policy's prefixes have no host bits...). Rules that need other resources
  * (does the router exist, is the last segment a decap SID) are left to the
  * apply, where the routers' records are known.
  */
