@@ -2,9 +2,10 @@ import type { Benchmark } from "./benchmark";
 import { failoverBenchmark } from "./failover";
 import { applyBenchmark } from "./apply";
 import { scaleBenchmark } from "./scale";
+import { prefixesBenchmark } from "./prefixes";
 
 /** Every benchmark. Add one by writing bench/<name>/index.ts and listing it here. */
-export const benchmarks: readonly Benchmark[] = [failoverBenchmark, applyBenchmark, scaleBenchmark];
+export const benchmarks: readonly Benchmark[] = [failoverBenchmark, applyBenchmark, scaleBenchmark, prefixesBenchmark];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return benchmarks.find((b) => b.name === name);

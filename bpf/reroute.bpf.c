@@ -17,6 +17,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "srv6p_layout.h"
+/* Loaded once per router by bpftool, which hands it the pinned maps. */
+#define SRV6P_MAPS_GIVEN_BY_LOADER
 #include "srv6p_maps.h"
 
 #define SRV6P_IPPROTO_ROUTING 43

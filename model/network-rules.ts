@@ -403,6 +403,10 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   // Protected prefixes on one router must be disjoint, across its policies and within each:
   // sorted and swept (model/ipv6.ts prefixOverlaps), since a router may protect thousands.
   for (const [router, list] of prefixesByRouter) {
+    if (list.length > LIMITS.protectedPrefixesPerRouter) {
+      const last = list[list.length - 1]!;
+      add(last.e.label, "prefixes", `${list.length} prefixes`, `router ${router} would protect ${list.length} prefixes across its policies; one router holds at most ${LIMITS.protectedPrefixesPerRouter} (the size of its backup map)`);
+    }
     for (const { item, other } of prefixOverlaps(list, (x) => x.prefix)) {
       const where = other.e === item.e ? "of this policy" : `of ${other.e.label}`;
       add(item.e.label, `prefixes[${item.index}]`, item.text, `overlaps prefixes[${other.index}] = ${other.text} ${where} on router ${router}; protected prefixes on one router must be disjoint`);

@@ -171,6 +171,8 @@ export const LIMITS = {
   segments: { minItems: 1, maxItems: 6 },
   /** The prefixes of one policy (one destination router): a whole routing table's worth, not unbounded. */
   prefixes: { minItems: 1, maxItems: 65536 },
+  /** All policies of one router together: the backup map's size (SRV6P_MAX_BACKUPS in bpf/lib/srv6p_maps.h). */
+  protectedPrefixesPerRouter: 65536,
   /**
    * The shortest protected prefix. A policy's prefix is installed as a route
    * over the protected link, so it takes over the router's own routes to

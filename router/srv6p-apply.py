@@ -883,6 +883,26 @@ def replay_commands(record):
     return [c for op in record.get("operations", []) if op.get("key") != "boot-hook" for c in op.get("install", [])]
 
 
+BATCH_WORD_RE = re.compile(r"[^\s\"'\\#]+")
+
+
+def batchable_route_command(c):
+    a = c.get("argv") or []
+    return len(a) > 3 and a[:3] == ["ip", "-6", "route"] and c.get("input") is None and all(BATCH_WORD_RE.fullmatch(w) for w in a[3:])
+
+
+def replay_groups(commands):
+    """Consecutive route commands in one group, to run as one `ip -batch`:
+    thousands of protected routes are thousands of processes otherwise."""
+    groups = []
+    for c in commands:
+        if groups and batchable_route_command(c) and batchable_route_command(groups[-1][-1]):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
 def cmd_boot(timeout_s=120):
     """The boot hook: put back what the applied record says, once, and exit."""
     started = time.time()
@@ -901,10 +921,16 @@ def cmd_boot(timeout_s=120):
             record = None
         failures = []
         commands = replay_commands(record) if record else []
-        for c in commands:
-            r = run_argv(c["argv"], c.get("input"))
-            if r["code"] != 0 and not c.get("ignoreFailure"):
-                failures.append({"argv": c["argv"], "code": r["code"], "stderr": r["stderr"][-500:]})
+        for group in replay_groups(commands):
+            if len(group) > 1:
+                batch = "".join(" ".join(c["argv"][2:]) + "\n" for c in group)
+                if run_argv(["ip", "-6", "-force", "-batch", "-"], batch)["code"] == 0:
+                    continue
+                # Which ones failed, each with its own stderr: replacing a route that is in place again changes nothing.
+            for c in group:
+                r = run_argv(c["argv"], c.get("input"))
+                if r["code"] != 0 and not c.get("ignoreFailure"):
+                    failures.append({"argv": c["argv"], "code": r["code"], "stderr": r["stderr"][-500:]})
         report.update(commands=len(commands), failures=failures, record=sha256_file(APPLIED_RECORD),
                       durationMs=int((time.time() - started) * 1000))
         report.setdefault("ok", not failures)

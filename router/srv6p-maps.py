@@ -212,6 +212,7 @@ def cmd_apply(ops):
     try:
         # Expand and check everything first: a bad operation writes nothing.
         steps = []
+        unchanged = 0
         for i, op in enumerate(ops):
             kind = op.get("op") if isinstance(op, dict) else None
             name = op.get("map", "") if isinstance(op, dict) else ""
@@ -224,13 +225,23 @@ def cmd_apply(ops):
                 entries = op.get("entries")
                 if not isinstance(entries, list):
                     raise ToolError(EXIT_USAGE, f"apply: operation {i} (sync {name}) needs an entries list")
+                # An entry that already holds its value is not written again, so that
+                # adding a few prefixes to thousands costs a few writes. The current
+                # values are read by their exact keys: a trie lookup of an absent
+                # key would answer with a covering prefix's value.
+                present = m.keys()
+                current = {k: m.lookup(k) for k in present}
                 for e in entries:
                     if not isinstance(e, dict) or not isinstance(e.get("key"), str) or not isinstance(e.get("value"), str):
                         raise ToolError(EXIT_USAGE, f"apply: operation {i} (sync {name}): entries are {{key, value}} hex strings")
                     m.check({"op": "update", "key": e["key"], "value": e["value"]})
-                    steps.append((m, "update", e["key"].lower(), e["value"].lower()))
+                    key, value = e["key"].lower(), e["value"].lower()
+                    if current.get(key) == value:
+                        unchanged += 1
+                    else:
+                        steps.append((m, "update", key, value))
                 wanted = {e["key"].lower() for e in entries}
-                for k in m.keys():
+                for k in present:
                     if k not in wanted:
                         steps.append((m, "delete", k, None))
             elif kind == "retain":
@@ -255,7 +266,7 @@ def cmd_apply(ops):
                 updated += 1
             elif m.delete(key, missing_ok=True):
                 deleted += 1
-        emit({"updated": updated, "deleted": deleted})
+        emit({"updated": updated, "deleted": deleted, "unchanged": unchanged})
     finally:
         for m in opened.values():
             m.close()

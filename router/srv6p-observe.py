@@ -10,7 +10,7 @@ plan, so a plan costs one SSH round trip per router. It only reads.
   srv6p-observe.py < REQUEST.json > OBSERVATION.json
 
 REQUEST: {"routeDsts": [prefix...], "interfaces": [name...], "sysctls": [key...],
-          "files": [path...], "mapsTool": path, "maps": [name...],
+          "files": [path...], "mapsTool": path, "maps": [name...], "programDirs": [path...],
           "pidfile": path, "probeConfig": path, "applied": path, "lockFile": path,
           "protocol": 214}
 Raw command outputs are returned as text; the controller parses them.
@@ -19,6 +19,7 @@ import fcntl
 import glob
 import gzip
 import hashlib
+import ipaddress
 import json
 import os
 import platform
@@ -37,6 +38,7 @@ SYSCTL_RE = re.compile(r"net\.ipv6\.(conf|neigh)\.[A-Za-z0-9][A-Za-z0-9_-]{0,14}
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 PREFIX_RE = re.compile(r"^[0-9a-fA-F:]{2,45}/[0-9]{1,3}$")
 MAP_NAME_RE = re.compile(r"^srv6p_[a-z0-9_]+$")
+PROGRAM_DIR_RE = re.compile(r"/sys/fs/bpf/srv6p/[a-z0-9_-]{1,40}")
 
 
 def run(argv, stdin_text=None):
@@ -154,6 +156,36 @@ def read_json(path):
         return None
 
 
+def canonical_dst(dst):
+    try:
+        return str(ipaddress.IPv6Network(dst if "/" in dst else dst + "/128", strict=False))
+    except ValueError:
+        return None
+
+
+def routes_at(dsts):
+    """Every route, of any table and protocol, on each of dsts: one line of
+    JSON per dst, in order. One dump filtered here, not one `exact` query per
+    dst: each of those walks the whole table, which is quadratic in the
+    prefixes a router protects."""
+    dump = run(["ip", "-6", "-j", "route", "show", "table", "all"])
+    if dump["code"] != 0:
+        return dump
+    wanted = {c: [] for c in map(canonical_dst, dsts) if c}
+    for r in json.loads(dump["stdout"] or "[]"):
+        at = wanted.get(canonical_dst(str(r.get("dst", ""))))
+        if at is not None:
+            at.append(r)
+    return {"code": 0, "stdout": "".join(json.dumps(wanted.get(canonical_dst(d), [])) + "\n" for d in dsts), "stderr": dump["stderr"]}
+
+
+def pinned_names(directory):
+    try:
+        return sorted(os.listdir(directory))
+    except OSError:
+        return None
+
+
 def main():
     req = json.load(sys.stdin)
     out = {"kernel": platform.release(), "machine": platform.machine(), "byteorder": sys.byteorder,
@@ -162,6 +194,7 @@ def main():
     ipv = run(["ip", "-V"])
     out["iproute2"] = (ipv["stdout"] + ipv["stderr"]).strip()
     out["tc"] = run(["tc", "-V"])["code"] == 0
+    out["bpftool"] = run(["bpftool", "version"])["code"] == 0
 
     out["ifindex"] = {}
     out["operstate"] = {}
@@ -178,8 +211,7 @@ def main():
     proto = str(int(req.get("protocol", 214)))
     out["ownRoutes"] = run(["ip", "-6", "-j", "route", "show", "table", "all", "proto", proto])
     dsts = [d for d in req.get("routeDsts", []) if isinstance(d, str) and PREFIX_RE.fullmatch(d)]
-    batch = "".join("route show table all exact %s\n" % d for d in dsts)
-    out["dstRoutes"] = {"dsts": dsts, **(run(["ip", "-6", "-j", "-batch", "-"], batch) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
+    out["dstRoutes"] = {"dsts": dsts, **(routes_at(dsts) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
     out["tunsrc"] = run(["ip", "sr", "tunsrc", "show"])
     out["sysctls"] = {k: sysctl(k) for k in req.get("sysctls", [])}
     out["files"] = {p: sha256_of(p) for p in req.get("files", [])}
@@ -193,6 +225,7 @@ def main():
         out["maps"] = run([sys.executable, tool, "dump"] + maps)
     else:
         out["maps"] = None
+    out["pinnedPrograms"] = {d: pinned_names(d) for d in req.get("programDirs", []) if isinstance(d, str) and PROGRAM_DIR_RE.fullmatch(d)}
     out["probeSender"] = probe_sender(req.get("pidfile", ""), req.get("probeConfig"))
     out["applied"] = read_json(req["applied"]) if req.get("applied") else None
     out["appliedSha256"] = sha256_of(req["applied"]) if req.get("applied") else None

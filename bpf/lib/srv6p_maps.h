@@ -6,6 +6,12 @@
  * later object (tc filter or route) reuses it: one link_state per router.
  * A definition change makes the pinned map incompatible and the load fail,
  * which is the behaviour we want (remove the pins on upgrade).
+ *
+ * An object loaded by bpftool instead (reroute: one program pair per router,
+ * shared by every protected route) defines SRV6P_MAPS_GIVEN_BY_LOADER: its
+ * maps carry no pinning, and bpftool is handed each pinned map by name
+ * (`map name N pinned PATH`); with pinning, libbpf would also pin them a
+ * second time under /sys/fs/bpf/<name>.
  */
 #ifndef SRV6P_MAPS_H
 #define SRV6P_MAPS_H
@@ -15,8 +21,19 @@
 #include "srv6p_layout.h"
 #include "srv6p_reasons.h"
 
+#ifdef SRV6P_MAPS_GIVEN_BY_LOADER
+#define SRV6P_PINNING
+#else
+#define SRV6P_PINNING __uint(pinning, LIBBPF_PIN_BY_NAME);
+#endif
+
 #define SRV6P_MAX_LINKS 256
-#define SRV6P_MAX_BACKUPS 4096
+/*
+ * Protected prefixes per router. The trie allocates a node per entry as it
+ * is inserted (BPF_F_NO_PREALLOC), so a large bound costs nothing until it is
+ * used; model/schema.ts LIMITS.protectedPrefixesPerRouter is this figure.
+ */
+#define SRV6P_MAX_BACKUPS 65536
 
 /* Per-link settings, key = ifindex of the link interface. */
 struct {
@@ -24,7 +41,7 @@ struct {
 	__uint(max_entries, SRV6P_MAX_LINKS);
 	__type(key, __u32);
 	__type(value, struct srv6p_link_config);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	SRV6P_PINNING
 } srv6p_link_config SEC(".maps");
 
 /* Per-link liveness and counters, key = ifindex of the link interface. */
@@ -33,7 +50,7 @@ struct {
 	__uint(max_entries, SRV6P_MAX_LINKS);
 	__type(key, __u32);
 	__type(value, struct srv6p_link_state);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	SRV6P_PINNING
 } srv6p_link_state SEC(".maps");
 
 /* Backup path per protected destination prefix (longest match). */
@@ -43,7 +60,7 @@ struct {
 	__type(key, struct srv6p_backup_key);
 	__type(value, struct srv6p_backup);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	SRV6P_PINNING
 } srv6p_backups SEC(".maps");
 
 /* Counter per reason of srv6p_reasons.h. */
@@ -52,7 +69,7 @@ struct {
 	__uint(max_entries, SRV6P_R__COUNT);
 	__type(key, __u32);
 	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	SRV6P_PINNING
 } srv6p_reasons SEC(".maps");
 
 static __always_inline void srv6p_count_reason(__u32 reason)

@@ -35,6 +35,17 @@ export interface LabStackProps {
   readonly multiplier?: number;
   /** @default 1000 */
   readonly holdDownMs?: number;
+  /**
+   * More prefixes behind r4, beside h2's: `extraPrefixesBehindR4(n)`, the
+   * /64s of 2001:db8:100::/48 and up (the prefix-scale benchmark and test).
+   * @default 0
+   */
+  readonly extraPrefixesBehindR4?: number;
+}
+
+/** The first `count` /64s from 2001:db8:100::/64 on: a routing table's worth of prefixes behind one router. */
+export function extraPrefixesBehindR4(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `2001:db8:${(0x100 + Math.floor(i / 0x10000)).toString(16)}:${(i % 0x10000).toString(16)}::/64`);
 }
 
 export class DiamondStack extends TerraformStack {
@@ -56,7 +67,7 @@ export class DiamondStack extends TerraformStack {
     const r1 = net.addRouter("r1", { ...ssh.r1!, locator: "fc00:0:1::/48", prefixes: ["2001:db8:1::/64"] });
     const r2 = net.addRouter("r2", { ...ssh.r2!, locator: "fc00:0:2::/48" });
     const r3 = net.addRouter("r3", { ...ssh.r3!, locator: "fc00:0:3::/48" });
-    const r4 = net.addRouter("r4", { ...ssh.r4!, locator: "fc00:0:4::/48", prefixes: ["2001:db8:2::/64"] });
+    const r4 = net.addRouter("r4", { ...ssh.r4!, locator: "fc00:0:4::/48", prefixes: ["2001:db8:2::/64", ...extraPrefixesBehindR4(props.extraPrefixesBehindR4 ?? 0)] });
 
     // Declaration order = the lab's link order (link k is fd00:0:0:k::/64).
     const r1r2 = net.addLink("r1-r2", { routerA: r1, interfaceA: "eth1", addressA: "fd00:0:0:1::1", routerB: r2, interfaceB: "eth1", addressB: "fd00:0:0:1::2", metric: 10 });

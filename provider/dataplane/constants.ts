@@ -24,6 +24,14 @@ export const XMIT_HEADROOM = 40 + 8 + 16 * 6;
 /** Where iproute2 pins the maps of tc and lwt programs. */
 export const PIN_DIR = "/sys/fs/bpf/tc/globals";
 
+/**
+ * Where bpftool pins the programs every protected route of a router shares
+ * (`encap bpf in pinned ...`): one reroute pair per router, whatever the
+ * number of prefixes.
+ */
+export const PROGRAM_PIN_DIR = "/sys/fs/bpf/srv6p";
+export const REROUTE_PIN_DIR = `${PROGRAM_PIN_DIR}/reroute`;
+
 /** Router-side directories: state (files we push) and run time (pid files, logs). */
 export const STATE_DIR = "/var/lib/srv6-protect";
 export const RUN_DIR = "/run/srv6-protect";
@@ -49,7 +57,8 @@ export const BOOT_HOOK_PATHS = {
 export const BPF_OBJECTS = {
   monitor: { file: "monitor.bpf.o", sections: { endBpf: "lwt_seg6local" } },
   probeEgress: { file: "probe_egress.bpf.o", sections: { tcEgress: "tc" } },
-  reroute: { file: "reroute.bpf.o", sections: { lwtIn: "lwt_in", lwtXmit: "lwt_xmit" } },
+  /** Loaded by bpftool once per router; `programs` are the names its pins take. */
+  reroute: { file: "reroute.bpf.o", sections: { lwtIn: "lwt_in", lwtXmit: "lwt_xmit" }, programs: { lwtIn: "srv6p_reroute_in", lwtXmit: "srv6p_reroute_xmit" } },
 } as const;
 
 /**

@@ -18,6 +18,13 @@ export interface BpfProgram {
   readonly section: string;
 }
 
+/** A program bpftool pinned (`pinned PATH`); iproute2 shows it as `NAME:[*fsobj]`. */
+export interface PinnedProgram {
+  readonly path: string;
+  /** The program's name in its object (the function name). */
+  readonly name: string;
+}
+
 /** What a route does with a packet beyond forwarding it. */
 export type RouteEncap =
   | {
@@ -32,8 +39,8 @@ export type RouteEncap =
     }
   | {
       readonly type: "bpf";
-      readonly in: BpfProgram;
-      readonly xmit: BpfProgram;
+      readonly in: PinnedProgram;
+      readonly xmit: PinnedProgram;
       /** Bytes the xmit program may push (iproute2 6.1 does not print it back). */
       readonly headroom: number;
     };
@@ -74,6 +81,16 @@ export type Operation = OperationBase & (
   | { readonly kind: "route"; readonly route: DesiredRoute }
   | { readonly kind: "clsact"; readonly ifname: string }
   | { readonly kind: "tc-filter"; readonly ifname: string; readonly direction: "egress"; readonly pref: number; readonly handle: number; readonly program: BpfProgram }
+  | {
+      /** Programs of one object loaded once and pinned, for routes to share. */
+      readonly kind: "bpf-programs";
+      readonly object: string;
+      readonly dir: string;
+      /** Program names: each is pinned as `dir/name`. */
+      readonly programs: readonly string[];
+      /** The object's maps, by name, and the pins (made by iproute2) they must be. */
+      readonly maps: readonly { readonly name: string; readonly pinned: string }[];
+    }
   | { readonly kind: "maps"; readonly sync: readonly MapContents[]; readonly retainKeys: readonly { readonly map: string; readonly keys: readonly string[] }[] }
   | {
       readonly kind: "probe-sender";
@@ -115,7 +132,7 @@ export const routeOperationKey = (dst: string, metric: number | undefined): stri
 const programArgs = (p: BpfProgram): string[] => ["obj", p.object, "sec", p.section];
 
 function encapArgs(e: RouteEncap): string[] {
-  if (e.type === "bpf") return ["encap", "bpf", "in", ...programArgs(e.in), "xmit", ...programArgs(e.xmit), "headroom", String(e.headroom)];
+  if (e.type === "bpf") return ["encap", "bpf", "in", "pinned", e.in.path, "xmit", "pinned", e.xmit.path, "headroom", String(e.headroom)];
   const args = ["encap", "seg6local", "action", e.action];
   if (e.nh6 !== undefined) args.push("nh6", e.nh6);
   if (e.table !== undefined) args.push("table", String(e.table));
@@ -143,11 +160,33 @@ export function routeRemoveArgv(dst: string, metric: number | undefined): string
 }
 
 export function routeOperation(stage: CommandStage, resource: ResourceRef, description: string, route: DesiredRoute, removeDescription = `remove ${description}`): Operation {
+  // A bpf route holds the pinned programs as they were when it was installed:
+  // when a changed object is loaded again, the route must be replaced too.
   const loads = route.encap?.type === "bpf" || route.encap?.program !== undefined;
   return {
     kind: "route", key: routeOperationKey(route.dst, route.metric), stage, resource, description, route, usesFiles: loads,
     install: [{ stage, resource, description, argv: routeInstallArgv(route) }],
     remove: [{ stage, resource, description: removeDescription, argv: routeRemoveArgv(route.dst, route.metric), ignoreFailure: true }],
+  };
+}
+
+/**
+ * Loads into `dir-new` (bpffs refuses names with a dot) and then swaps it for `dir`: routes installed earlier
+ * keep the programs they hold, and a failed load leaves `dir` as it was.
+ */
+const LOAD_AND_PIN = 'set -e; obj=$1; dir=$2; shift 2; trap \'rm -rf "$dir-new"\' EXIT; rm -rf "$dir-new"; mkdir -p "${dir%/*}"; '
+  + 'bpftool prog loadall "$obj" "$dir-new" "$@"; rm -rf "$dir"; mv "$dir-new" "$dir"';
+
+export function programsOperation(stage: CommandStage, resource: ResourceRef, description: string,
+  o: { object: string; dir: string; programs: readonly string[]; maps: readonly { name: string; pinned: string }[] }): Operation {
+  const mapArgs = o.maps.flatMap((m) => ["map", "name", m.name, "pinned", m.pinned]);
+  return {
+    kind: "bpf-programs", key: `bpf-programs ${o.dir}`, stage, resource, description, ...o, usesFiles: true,
+    install: [{ stage, resource, description, argv: ["sh", "-c", LOAD_AND_PIN, "sh", o.object, o.dir, ...mapArgs] }],
+    remove: [
+      tolerant(stage, resource, `unpin ${o.dir}`, ["rm", "-rf", o.dir]),
+      tolerant(stage, resource, `remove ${o.dir.replace(/\/[^/]+$/, "")} if empty`, ["rmdir", "--ignore-fail-on-non-empty", o.dir.replace(/\/[^/]+$/, "")]),
+    ],
   };
 }
 

@@ -14,7 +14,9 @@
  *      the shared maps)
  *   4. map contents in one helper call (link_config, backups; entries not
  *      desired are deleted, so a re-apply converges)
- *   5. protected-prefix routes (`encap bpf in/xmit`, metric 10, proto 214)
+ *   5. the reroute programs (bpftool, pinned once per router) and the
+ *      protected-prefix routes that share them (`encap bpf in/xmit pinned`,
+ *      metric 10, proto 214)
  *   6. the boot hook (a systemd unit or a local.d script that replays the
  *      applied record after a reboot)
  *   7. probe sender config and (re)start
@@ -22,7 +24,7 @@
  */
 import { DEFAULTS } from "../../model/schema";
 import {
-  PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
+  PROTECTED_ROUTE_METRIC, XMIT_HEADROOM, PIN_DIR, REROUTE_PIN_DIR, RUN_DIR, BPF_DIR, BIN_DIR,
   PROBE_CONFIG_FILE, PROBE_PIDFILE, PROBE_LOGFILE, PROBE_UNIT, BPF_OBJECTS, ROUTER_TOOLS, MAP_NAMES,
   TC_FILTER_PREF, TC_FILTER_HANDLE, BOOT_UNIT,
 } from "./constants";
@@ -30,7 +32,7 @@ import { encodeLinkKey, encodeLinkConfig, encodeBackupKey, encodeBackup } from "
 import { validateFacts } from "./validate";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import { layoutRouter, objectPath, toolPath, hostRoute, sysctlKey, BOOT_HOOK_FILES, type LinkEnd, type RouterLayout } from "./router-layout";
-import { installCommands, removeCommands, routeOperation, tolerant, MAPS_OPERATION_KEY, type BpfProgram, type Operation } from "./operations";
+import { installCommands, programsOperation, removeCommands, routeOperation, tolerant, MAPS_OPERATION_KEY, type BpfProgram, type Operation } from "./operations";
 import type { CommandStage, DataplaneInput, DataplanePlan, RouterCommand, RouterFacts, RouterFile, ProbeSenderConfig } from "./types";
 
 export { sourceAddress } from "./router-layout";
@@ -187,13 +189,27 @@ function mapOperation(list: OperationList, l: RouterLayout, facts: RouterFacts):
   });
 }
 
+/**
+ * One reroute program pair per router, loaded once by bpftool on the maps
+ * iproute2 pinned, and shared by every protected route: the programs on a
+ * router do not grow with its prefixes. Each route keeps its own gateway
+ * (not a nexthop object, which the kernel deletes with its routes when the
+ * link loses carrier), so it stays, flagged linkdown, and keeps rerouting.
+ */
 function protectedRouteOperations(list: OperationList, l: RouterLayout): void {
+  if (!l.prefixes.length) return;
   const reroute = BPF_OBJECTS.reroute;
+  const routerRes = `srv6_router.${l.router.name}`;
+  const pinned = (name: string) => ({ path: `${REROUTE_PIN_DIR}/${name}`, name });
+  list.add(programsOperation(list.stage, routerRes, `reroute programs shared by ${l.prefixes.length} protected route(s)`, {
+    object: objectPath(reroute), dir: REROUTE_PIN_DIR, programs: [reroute.programs.lwtIn, reroute.programs.lwtXmit],
+    maps: Object.values(MAP_NAMES).map((name) => ({ name, pinned: `${PIN_DIR}/${name}` })),
+  }));
+  const encap = { type: "bpf", in: pinned(reroute.programs.lwtIn), xmit: pinned(reroute.programs.lwtXmit), headroom: XMIT_HEADROOM } as const;
   for (const p of l.prefixes) {
     const e = p.end;
     list.add(routeOperation(list.stage, `srv6_backup_policy.${p.policy.name}`, `protected route ${p.prefix} via ${e.peer} dev ${e.ifname} (backup ${p.segments.join(",")})`, {
-      dst: p.prefix, metric: PROTECTED_ROUTE_METRIC, via: e.peer, dev: e.ifname,
-      encap: { type: "bpf", in: program(reroute, reroute.sections.lwtIn), xmit: program(reroute, reroute.sections.lwtXmit), headroom: XMIT_HEADROOM },
+      dst: p.prefix, metric: PROTECTED_ROUTE_METRIC, via: e.peer, dev: e.ifname, encap,
     }, `remove protected route ${p.prefix}`));
   }
 }

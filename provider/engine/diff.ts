@@ -8,7 +8,7 @@ import type { Observation } from "./observe";
 import { routeKey, type RouteSpec } from "./route-spec";
 
 /** "boot-hook": the file that replays the applied record after a reboot (a file, named apart for what its loss means). */
-export type ChangeKind = "file" | "boot-hook" | "sysctl" | "tunsrc" | "route" | "foreign-route" | "tc-filter" | "map-entry" | "probe-sender";
+export type ChangeKind = "file" | "boot-hook" | "sysctl" | "tunsrc" | "route" | "foreign-route" | "tc-filter" | "bpf-programs" | "map-entry" | "probe-sender";
 export type ChangeAction = "add" | "change" | "remove";
 
 export interface Change {
@@ -92,6 +92,15 @@ export function diffRouter(router: string, want: Expectation, have: Observation)
     const got = (have.tcFilters[ifname] ?? []).find((f) => f.pref === t.pref);
     if (!got) add({ kind: "tc-filter", action: "add", item: `${ifname} egress`, to: t.name, resource: t.resource, summary: `probe stamper missing on ${ifname} egress` });
     else if (got.name !== t.name) add({ kind: "tc-filter", action: "change", item: `${ifname} egress`, from: got.name, to: t.name, resource: t.resource, summary: `tc filter on ${ifname} egress is ${got.name}, want ${t.name}` });
+  }
+
+  for (const [dir, p] of want.programs) {
+    const got = have.pinnedPrograms[dir];
+    const missing = p.programs.filter((name) => !got?.includes(name));
+    if (missing.length) {
+      add({ kind: "bpf-programs", action: got ? "change" : "add", item: dir, from: got?.join(",") ?? "absent", to: p.programs.join(","), resource: p.resource,
+        summary: `pinned programs missing in ${dir}: ${missing.join(", ")}` });
+    }
   }
 
   for (const [map, entries] of want.maps) {

@@ -139,7 +139,7 @@ export class Engine {
       // What to look at depends only on the desired state, not on the router's facts.
       const layout = bundle.routers.some((r) => r.name === router) ? layoutRouter(bundle) : undefined;
       const observation = await observeRouter(conn, router, observeRequest(layout));
-      const problems = preflightProblems(observation.facts);
+      const problems = preflightProblems(observation.facts, { sharedPrograms: (layout?.prefixes.length ?? 0) > 0 });
       if (problems.length) return { router, bundle, observation, changes: [], error: new PreflightError(router, problems) };
       // Without its srv6_router the layout is refused, naming what is missing.
       const plan = renderLayout(layout ?? layoutRouter(bundle), { ifindex: observation.facts.ifindex, systemd: observation.facts.systemd, sidDevice: sidDevice(bundle, observation) });

@@ -25,6 +25,8 @@ export interface Expectation {
   readonly routes: Map<string, ExpectedRoute>;
   readonly tcFilters: Map<string, { pref: number; handle: string; name: string; resource: string }>;
   readonly maps: Map<string, Map<string, string>>;
+  /** Pinned program directories and the programs each must hold. */
+  readonly programs: Map<string, { programs: readonly string[]; resource: string }>;
   /** sha256 of the probe sender's config; undefined when no probe must run. */
   readonly probeConfigSha256?: string;
 }
@@ -46,6 +48,7 @@ export function expectationOf(plan: DataplanePlan): Expectation {
   const routes = new Map<string, ExpectedRoute>();
   const tcFilters = new Map<string, { pref: number; handle: string; name: string; resource: string }>();
   const maps = new Map<string, Map<string, string>>();
+  const programs = new Map<string, { programs: readonly string[]; resource: string }>();
   let tunsrc: string | undefined;
   let probeConfigSha256: string | undefined;
   let bootHook: string | undefined;
@@ -68,6 +71,9 @@ export function expectationOf(plan: DataplanePlan): Expectation {
       case "tc-filter":
         tcFilters.set(op.ifname, { pref: op.pref, handle: `0x${op.handle.toString(16)}`, name: programName(op.program.object, op.program.section), resource: op.resource });
         break;
+      case "bpf-programs":
+        programs.set(op.dir, { programs: op.programs, resource: op.resource });
+        break;
       case "maps":
         for (const m of op.sync) maps.set(m.map, new Map(m.entries.map((e) => [e.key, e.value])));
         break;
@@ -83,5 +89,5 @@ export function expectationOf(plan: DataplanePlan): Expectation {
         break;
     }
   }
-  return { files, bootHook, sysctls, tunsrc, routes, tcFilters, maps, probeConfigSha256 };
+  return { files, bootHook, sysctls, tunsrc, routes, tcFilters, maps, programs, probeConfigSha256 };
 }

@@ -6,7 +6,7 @@ import { ParseError } from "../errors";
 import { parseRoutes } from "../observe/routes";
 import { parseTunsrc } from "../observe/tunsrc";
 import type { RouterConnection } from "../ssh";
-import { MAP_NAMES, ROUTE_PROTOCOL, PROBE_PIDFILE, PROBE_CONFIG_FILE, BIN_DIR, ROUTER_TOOLS, RUN_DIR } from "../dataplane/constants";
+import { MAP_NAMES, REROUTE_PIN_DIR, ROUTE_PROTOCOL, PROBE_PIDFILE, PROBE_CONFIG_FILE, BIN_DIR, ROUTER_TOOLS, RUN_DIR } from "../dataplane/constants";
 import { routeDestinations, type RouterLayout } from "../dataplane/router-layout";
 import { pythonArgv } from "./router-scripts";
 import { specFromRoute, type RouteSpec } from "./route-spec";
@@ -19,6 +19,8 @@ export interface ObserveRequest {
   readonly files: string[];
   readonly mapsTool: string;
   readonly maps: string[];
+  /** Directories of pinned programs to list. */
+  readonly programDirs: string[];
   readonly pidfile: string;
   readonly probeConfig: string;
   readonly applied: string;
@@ -42,6 +44,8 @@ export interface RouterFacts {
   readonly kernelConfig: Record<string, string> | null;
   readonly iproute2: string;
   readonly tc: boolean;
+  /** bpftool runs (it loads the shared reroute programs). */
+  readonly bpftool: boolean;
   readonly euid: number;
   readonly ifindex: Record<string, number>;
   /** /sys/class/net/<if>/operstate: up, down, unknown (lo)... */
@@ -67,6 +71,8 @@ export interface Observation {
   readonly tcFilters: Record<string, TcFilter[]>;
   /** Pinned map contents (hex key -> hex value); null when a map is not pinned. */
   readonly maps: Record<string, Map<string, string> | null>;
+  /** Names pinned in each requested program directory; null when it does not exist. */
+  readonly pinnedPrograms: Record<string, string[] | null>;
   /** CLOCK_MONOTONIC of the router when the maps were read. */
   readonly monotonicNs?: bigint;
   readonly probeSender: ProbeSenderState;
@@ -84,6 +90,7 @@ export function observeRequest(layout: RouterLayout | undefined): ObserveRequest
     files: [...(layout?.files ?? []), ...(layout?.bootHooks ?? [])].map((f) => f.remotePath),
     mapsTool: `${BIN_DIR}/${ROUTER_TOOLS.maps}`,
     maps: [MAP_NAMES.linkConfig, MAP_NAMES.backups, MAP_NAMES.linkState],
+    programDirs: layout?.prefixes.length ? [REROUTE_PIN_DIR] : [],
     pidfile: PROBE_PIDFILE,
     probeConfig: PROBE_CONFIG_FILE,
     applied: APPLIED_RECORD,
@@ -139,7 +146,7 @@ export function parseObservation(router: string, text: string): Observation {
     facts: {
       kernel: String(raw.kernel), machine: String(raw.machine), byteorder: String(raw.byteorder), systemd: raw.systemd === true,
       bpffs: raw.bpffs === true, kernelConfig: (raw.kernelConfig ?? null) as Record<string, string> | null,
-      iproute2: String(raw.iproute2), tc: raw.tc === true, euid: Number(raw.euid), ifindex: raw.ifindex as Record<string, number>,
+      iproute2: String(raw.iproute2), tc: raw.tc === true, bpftool: raw.bpftool === true, euid: Number(raw.euid), ifindex: raw.ifindex as Record<string, number>,
       operstate: (raw.operstate ?? {}) as Record<string, string>,
     },
     ownRoutes,
@@ -149,6 +156,7 @@ export function parseObservation(router: string, text: string): Observation {
     files: raw.files as Record<string, string | null>,
     tcFilters,
     maps,
+    pinnedPrograms: (raw.pinnedPrograms ?? {}) as Record<string, string[] | null>,
     monotonicNs,
     probeSender: raw.probeSender as ProbeSenderState,
     applied: readAppliedRecord(raw.applied),

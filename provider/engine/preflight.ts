@@ -23,7 +23,12 @@ export class PreflightError extends Srv6Error {
   }
 }
 
-export function preflightProblems(f: RouterFacts): string[] {
+export interface PreflightNeeds {
+  /** The router protects prefixes: bpftool loads their shared reroute programs. */
+  readonly sharedPrograms?: boolean;
+}
+
+export function preflightProblems(f: RouterFacts, needs: PreflightNeeds = {}): string[] {
   const problems: string[] = [];
   const [major, minor] = f.kernel.split(".").map((x) => parseInt(x, 10));
   if (!(major! > 5 || (major === 5 && minor! >= 10))) problems.push(`kernel ${f.kernel} is older than 5.10`);
@@ -35,6 +40,7 @@ export function preflightProblems(f: RouterFacts): string[] {
   }
   if (!/libbpf/.test(f.iproute2)) problems.push(`iproute2 without BPF support (ip -V: ${f.iproute2 || "not found"}); install an iproute2 built with libbpf`);
   if (!f.tc) problems.push("tc (iproute2) not found");
+  if (needs.sharedPrograms && !f.bpftool) problems.push("bpftool not found: it loads the reroute programs every protected route shares (Debian: apt install bpftool)");
   if (!f.bpffs) problems.push("bpffs is not mounted on /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)");
   if (f.euid !== 0) problems.push(`commands run as uid ${f.euid}, not root: set sudo = true (password-less sudo -n) or log in as root`);
   if (f.byteorder !== "little") problems.push(`byte order ${f.byteorder}: the map layouts are little-endian only`);

@@ -4,7 +4,7 @@
  * plan and drift compare like with like:
  *
  *   fc00:0:1:1::/128 dev eth1 metric 1024 seg6local End
- *   2001:db8:2::/64 via fd00:0:0:1::2 dev eth1 metric 10 bpf in reroute.bpf.o:[lwt_in] xmit reroute.bpf.o:[lwt_xmit]
+ *   2001:db8:2::/64 via fd00:0:0:1::2 dev eth1 metric 10 bpf in srv6p_reroute_in:[*fsobj] xmit srv6p_reroute_xmit:[*fsobj]
  *
  * Route keys are `dst metric` (what the kernel keys IPv6 routes on within a table).
  */
@@ -33,6 +33,9 @@ const table = (t: string): string => (t === "254" ? "main" : t);
 /** How iproute2 names a program loaded from an object file: `reroute.bpf.o:[lwt_in]`. */
 export const programName = (file: string, sec: string): string => `${basename(file)}:[${sec}]`;
 
+/** How iproute2 names a program a route took from a pin: `srv6p_reroute_in:[*fsobj]`. */
+export const pinnedProgramName = (name: string): string => `${name}:[*fsobj]`;
+
 /** A route we install, as the router will show it (`count` and `headroom` are not printed back by iproute2 6.1). */
 export function specFromDesired(r: DesiredRoute): RouteSpec {
   const encap: string[] = [];
@@ -43,7 +46,7 @@ export function specFromDesired(r: DesiredRoute): RouteSpec {
     if (e.table !== undefined) encap.push("table", table(String(e.table)));
     if (e.program !== undefined) encap.push("endpoint", programName(e.program.object, e.program.section));
   } else if (e?.type === "bpf") {
-    encap.push("bpf", "in", programName(e.in.object, e.in.section), "xmit", programName(e.xmit.object, e.xmit.section));
+    encap.push("bpf", "in", pinnedProgramName(e.in.name), "xmit", pinnedProgramName(e.xmit.name));
   }
   const text = [r.via !== undefined ? `via ${canonAddr(r.via)}` : "", `dev ${r.dev}`, ...encap].filter(Boolean).join(" ");
   return { dst: canonDst(r.dst), metric: r.metric ?? DEFAULT_IPV6_METRIC, text };

@@ -36,6 +36,7 @@ import { routeKey } from "./route-spec";
 import { diffRouter, foreignRoutes } from "./diff";
 import { untouchedOperations } from "./untouched";
 import { GO_MARGIN_S } from "./barrier";
+import { batchRouteSteps } from "./route-batch";
 
 /** One command of a step, run without a shell. */
 export interface StepCommand {
@@ -199,7 +200,7 @@ export function applyTransaction(bundle: RouterBundle, plan: DataplanePlan, want
   steps.push({ name: "record the applied configuration", writeFile: { path: APPLIED_RECORD, content: `${JSON.stringify(record)}\n`, mode: 0o600 } });
   if (opts.confirmTimeoutS) steps.push({ name: "wait for the controller's confirmation", barrier: "confirm", timeoutS: opts.confirmTimeoutS });
   steps.push(...cleanup);
-  return { ...base, id, steps };
+  return { ...base, id, steps: batchRouteSteps(steps) };
 }
 
 /** Removes everything the router's record says we installed, and the record itself. */
@@ -214,7 +215,7 @@ export function destroyTransaction(have: Observation, removal: readonly Recorded
     controller: `${hostname()} pid ${process.pid}`,
     lockTimeoutS: opts.lockTimeoutS ?? 30,
     expectRecord: { path: APPLIED_RECORD, sha256: have.appliedSha256 },
-    steps,
+    steps: batchRouteSteps(steps),
     rollback: [],
   };
 }

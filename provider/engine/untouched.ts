@@ -14,18 +14,22 @@ import { stableJson } from "./bundle";
  * The operations a change is about; undefined when it is not clear, and then
  * every operation is installed again (the safe side).
  */
-function operationsOf(change: Change, ops: readonly Operation[]): string[] | undefined {
+function operationsOf(change: Change, ops: readonly Operation[], routeOps: () => ReadonlyMap<string, string>): string[] | undefined {
   switch (change.kind) {
     case "sysctl":
       return ops.filter((o) => o.kind === "sysctls" && o.values.some(([k]) => k === change.item)).map((o) => o.key);
     case "tunsrc":
       return ["tunsrc"];
-    case "route":
-      return ops.filter((o) => o.kind === "route" && routeKey(specFromDesired(o.route)) === change.item).map((o) => o.key);
+    case "route": {
+      const key = routeOps().get(change.item);
+      return key === undefined ? [] : [key];
+    }
     case "tc-filter": {
       const ifname = change.item.replace(/ egress$/, "");
       return [`clsact ${ifname}`, `tc-filter ${ifname} egress`];
     }
+    case "bpf-programs":
+      return ops.filter((o) => o.kind === "bpf-programs" && o.dir === change.item).map((o) => o.key);
     case "map-entry":
       return ops.filter((o) => o.kind === "maps").map((o) => o.key);
     case "probe-sender":
@@ -49,8 +53,11 @@ const sameCommands = (a: RecordedOperation["install"], b: Operation["install"]):
 /** Keys of the operations the transaction needs no step for. */
 export function untouchedOperations(ops: readonly Operation[], previous: ReadonlyMap<string, RecordedOperation>, changes: readonly Change[], filesChange: boolean): Set<string> {
   const drifted = new Set<string>();
+  // By route key, built once: a first apply of thousands of prefixes has as many route changes.
+  let byRoute: Map<string, string> | undefined;
+  const routeOps = () => (byRoute ??= new Map(ops.flatMap((o) => (o.kind === "route" ? [[routeKey(specFromDesired(o.route)), o.key] as const] : []))));
   for (const c of changes) {
-    const keys = operationsOf(c, ops);
+    const keys = operationsOf(c, ops, routeOps);
     if (keys === undefined) return new Set();
     for (const k of keys) drifted.add(k);
   }

@@ -56,8 +56,9 @@ export interface RunningStream {
  * Starts a stream of `rate` datagrams/s for `seconds` from host `from` to
  * host `to`; resolves once the receiver is listening.
  */
-export async function startStream(lab: LabLike, from: string, to: string, opts: { rate: number; seconds: number; port: number }): Promise<RunningStream> {
-  const dst = lab.inventory.hosts[to]!.address;
+export async function startStream(lab: LabLike, from: string, to: string, opts: { rate: number; seconds: number; port: number; address?: string }): Promise<RunningStream> {
+  // `address`: another address the receiving host answers for (a route of type local).
+  const dst = opts.address ?? lab.inventory.hosts[to]!.address;
   const count = Math.round(opts.rate * opts.seconds);
   // The receiver stops at the last datagram, or at a deadline generous enough
   // for a sender slowed down by a loaded machine.

@@ -40,7 +40,7 @@ function bootHook(plan: DataplanePlan): BootHook {
 /** A router that shows `files` and holds `applied`; nothing else of ours. */
 function observation(files: Record<string, string | null>, applied: AppliedRecord | null = null): Observation {
   return {
-    router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {},
+    router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {}, pinnedPrograms: {},
     probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: null, lock: null,
   };
 }

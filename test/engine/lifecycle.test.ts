@@ -37,7 +37,7 @@ test("apply from empty, protected traffic survives a silent failure, plan empty,
       assert.equal((JSON.parse(plan.stdout) as { changes: number }).changes, 0);
 
       const r1Routes = await lab.sh("r1", "ip -6 route show proto 214");
-      assert.match(r1Routes, /2001:db8:2::\/64 +encap bpf in reroute\.bpf\.o:\[lwt_in\] xmit reroute\.bpf\.o:\[lwt_xmit\] via fd00:0:0:1::2 dev eth1 metric 10/, "protected route on r1");
+      assert.match(r1Routes, /2001:db8:2::\/64 +encap bpf in srv6p_reroute_in:\[\*fsobj\] xmit srv6p_reroute_xmit:\[\*fsobj\] via fd00:0:0:1::2 dev eth1 metric 10/, "protected route on r1, on the router's shared reroute programs");
       assert.match(r1Routes, /fc00:0:1:2001:: +encap seg6local action End\.BPF endpoint monitor\.bpf\.o:\[lwt_seg6local\]/, "monitor SID on r1");
       const backup = await lab.sh("r1", "python3 /var/lib/srv6-protect/bin/srv6p-maps.py dump srv6p_backups");
       assert.match(backup, /"entries":\[\{"key":"4000000020010db80002/, "backup path for 2001:db8:2::/64 in r1's map");

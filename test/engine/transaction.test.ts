@@ -23,7 +23,7 @@ const diamond = (opts: { intervalMs: number; withPolicy: boolean }): DataplaneIn
 /** A router that shows `files` and holds `applied` (nothing else matters to the transaction). */
 function observation(applied: AppliedRecord | null, files: Record<string, string | null>): Observation {
   return {
-    router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {},
+    router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {}, pinnedPrograms: {},
     probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: applied ? sha256(JSON.stringify(applied)) : null, lock: null,
   };
 }
@@ -84,8 +84,12 @@ test("transaction: a change undoes each step back to the previous apply's operat
     const expected = op.kind === "sysctls" ? [...op.remove, ...old.install] : old.install;
     assert.deepEqual(argvs(step, "undo"), expected.map((c) => c.argv.join(" ")), `undo of ${op.key} restores the previous one`);
   }
-  const gone = previous.operations.filter((o) => !plan.operations.some((n) => n.key === o.key));
-  assert.deepEqual(gone.map((o) => o.key), ["route 2001:db8:2::/64 metric 10"], "the dropped policy's route is the only operation gone");
+  const dropped = previous.operations.filter((o) => !plan.operations.some((n) => n.key === o.key));
+  assert.deepEqual(dropped.map((o) => o.key), ["bpf-programs /sys/fs/bpf/srv6p/reroute", "route 2001:db8:2::/64 metric 10"],
+    "the dropped policy's route and, with no protected prefix left, the shared reroute programs are the only operations gone");
+  const names = (t: typeof txn) => t.steps.map((s) => s.name);
+  assert.ok(names(txn).indexOf(`remove: ${dropped[1]!.description}`) < names(txn).indexOf(`remove: ${dropped[0]!.description}`), "the route goes before the programs it runs");
+  const gone = dropped.slice(1);
   const removal = txn.steps.find((s) => s.name === `remove: ${gone[0]!.description}`)!;
   assert.deepEqual(argvs(removal, "do"), gone[0]!.remove.map((c) => c.argv.join(" ")));
   assert.ok(removal.do!.every((c) => c.mayFail), "removal tolerates 'already gone'");
@@ -95,8 +99,8 @@ test("transaction: a change undoes each step back to the previous apply's operat
   assert.equal(files.installFiles!.length, plan.files.length, "every file differs from the router's");
   assert.deepEqual(argvs(files, "undo"), previous.operations.filter((o) => o.usesFiles).flatMap((o) => o.install).map((c) => c.argv.join(" ")),
     "after the files are back, the previous programs are loaded from them again");
-  const names = txn.steps.map((s) => s.name);
-  assert.ok(names.indexOf("wait until every router has its SIDs") < names.indexOf(files.name), "files after the barrier");
+  const stepNames = names(txn);
+  assert.ok(stepNames.indexOf("wait until every router has its SIDs") < stepNames.indexOf(files.name), "files after the barrier");
 });
 
 test("transaction: a version 1 record still rolls back by replaying its commands", () => {

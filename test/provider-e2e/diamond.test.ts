@@ -81,7 +81,7 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
 
       const repair = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
       assert.equal(repair.code, 0, `apply repairs: ${describe(repair)}`);
-      assert.match(await lab.sh("r1", "ip -6 route show proto 214 2001:db8:2::/64"), /encap bpf in reroute\.bpf\.o/, "r1's protected route is back");
+      assert.match(await lab.sh("r1", "ip -6 route show proto 214 2001:db8:2::/64"), /encap bpf in srv6p_reroute_in:\[\*fsobj\]/, "r1's protected route is back");
       assert.match(await lab.sh("r2", "kill -0 $(cat /run/srv6-protect/probe-sender.pid) && echo alive"), /alive/, "r2's probe sender runs again");
       plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan after the repair is empty: ${describe(plan)}`);
