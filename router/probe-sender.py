@@ -29,9 +29,11 @@ failover, and a burst would prove nothing.
 Exit codes: 0 ok, 2 bad usage/config, 3 not running (stop/status), 4 start failed.
 """
 import heapq
+import importlib.util
 import json
 import os
 import re
+import select
 import signal
 import socket
 import struct
@@ -120,6 +122,89 @@ class Stream:
         self.sock.sendto(payload, self.dest)
 
 
+RTMGRP_LINK = 1
+RTM_NEWLINK = 16
+IFF_LOWER_UP = 0x10000
+NLMSG_HDR = struct.Struct("=IHHII")
+IFINFOMSG = struct.Struct("=BxHiII")
+# struct srv6p_link_state (bpf/lib/srv6p_layout.h): byte offsets of what a failover sets.
+LINK_STATE_FAILOVERS, LINK_STATE_LAST_FAILOVER_NS, LINK_STATE_HEAL_START_NS, LINK_STATE_DOWN = 56, 72, 88, 104
+
+
+def load_maps_tool():
+    """srv6p-maps.py, pushed beside this file: its bpf(2) map access."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "srv6p-maps.py")
+    spec = importlib.util.spec_from_file_location("srv6p_maps", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class CarrierWatch:
+    """Carrier loss, as the kernel reports it (RTMGRP_LINK), declares the link
+    down at once. Without carrier the neighbour entry of the peer is flushed
+    and our probes wait in neighbour resolution: they never reach the egress
+    program, so the misses the dataplane counts are never counted."""
+
+    def __init__(self, ifindexes):
+        self.ifindexes = set(ifindexes)
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+        self.sock.bind((0, RTMGRP_LINK))
+        self.sock.setblocking(False)
+        self.maps = None
+
+    def lost_carrier(self):
+        """Interfaces of ours whose carrier went away since the last call."""
+        lost = set()
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                return lost
+            off = 0
+            while off + NLMSG_HDR.size <= len(data):
+                length, kind = NLMSG_HDR.unpack_from(data, off)[:2]
+                if length < NLMSG_HDR.size:
+                    break
+                if kind == RTM_NEWLINK and off + NLMSG_HDR.size + IFINFOMSG.size <= len(data):
+                    _, _, index, flags, _ = IFINFOMSG.unpack_from(data, off + NLMSG_HDR.size)
+                    if index in self.ifindexes and not flags & IFF_LOWER_UP:
+                        lost.add(index)
+                off += (length + 3) & ~3
+
+    def declare_down(self, ifindex):
+        """The failover the egress program would make after `multiplier`
+        misses: down, hold-down restarted, counted and stamped (ktime =
+        CLOCK_MONOTONIC). Nothing else writes this entry while no probe crosses."""
+        if self.maps is None:
+            self.maps = load_maps_tool()
+        m = self.maps.PinnedMap("srv6p_link_state")
+        try:
+            key = struct.pack("=I", ifindex).hex()
+            value = m.lookup(key)
+            if value is None:
+                return False
+            v = bytearray(bytes.fromhex(value))
+            first = struct.unpack_from("=I", v, LINK_STATE_DOWN)[0] == 0
+            if first:
+                struct.pack_into("=I", v, LINK_STATE_DOWN, 1)
+                struct.pack_into("=Q", v, LINK_STATE_LAST_FAILOVER_NS, time.monotonic_ns())
+                struct.pack_into("=Q", v, LINK_STATE_FAILOVERS, struct.unpack_from("=Q", v, LINK_STATE_FAILOVERS)[0] + 1)
+            struct.pack_into("=Q", v, LINK_STATE_HEAL_START_NS, 0)
+            m.update(key, v.hex(), "exists")
+            return first
+        finally:
+            m.close()
+
+
+def carrier_of(ifname):
+    try:
+        with open(f"/sys/class/net/{ifname}/carrier") as f:
+            return f.read().strip() == "1"
+    except OSError:
+        return True
+
+
 def log(msg):
     sys.stderr.write(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + msg + "\n")
     sys.stderr.flush()
@@ -141,12 +226,28 @@ def run(config_path):
             st.sock = None
         heap.append((st.next_due, i))
     heapq.heapify(heap)
+    watch = CarrierWatch(st.ifindex for st in streams if st.ifindex)
+    by_ifindex = {st.ifindex: st for st in streams if st.ifindex}
+
+    def down(ifindex, why):
+        try:
+            if watch.declare_down(ifindex):
+                log(f"link {by_ifindex[ifindex].spec['link']}: {why}: declared down")
+        except Exception as e:  # noqa: BLE001 - the probes go on; the log says why
+            log(f"link {by_ifindex[ifindex].spec['link']}: {why}, but cannot declare it down: {e}")
+
+    for st in streams:
+        if st.ifindex and not carrier_of(st.spec["interface"]):
+            down(st.ifindex, f"no carrier on {st.spec['interface']}")
     log(f"sending probes for {len(streams)} link(s)")
     while not stop["now"] and heap:
         due, i = heap[0]
         now = time.monotonic_ns()
         if due > now:
-            time.sleep((due - now) / 1e9)
+            # A carrier change wakes us at once.
+            if select.select([watch.sock], [], [], (due - now) / 1e9)[0]:
+                for ifindex in watch.lost_carrier():
+                    down(ifindex, f"carrier lost on {by_ifindex[ifindex].spec['interface']}")
             continue
         st = streams[i]
         try:

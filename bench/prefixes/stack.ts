@@ -3,7 +3,7 @@
  * in-process into a private directory, and the lab routes that make those
  * prefixes reachable: the prefix-scale benchmark and its lab test share both.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { DiamondStack, extraPrefixesBehindR4 } from "../../examples/diamond/main";
@@ -32,6 +32,7 @@ export interface PrefixStack {
 export function synthesizePrefixStack(outDir: string, o: PrefixStackOptions): PrefixStack {
   const started = process.hrtime.bigint();
   const stackDir = join(outDir, "cdktf.out");
+  mkdirSync(outDir, { recursive: true });
   const app = new App({ outdir: stackDir });
   new DiamondStack(app, "diamond", {
     inventory: o.inventoryFile, probeIntervalMs: o.probeIntervalMs, multiplier: o.multiplier, holdDownMs: o.holdDownMs, extraPrefixesBehindR4: o.extraPrefixes,

@@ -81,8 +81,8 @@ test(`${PREFIXES} prefixes behind r4: one program pair, plan empty, failover bot
       assert.equal(routes.length, PREFIXES + 1, `r1 protects h2's prefix and the ${PREFIXES} behind r4`);
       assert.ok(routes.every((r) => r.encap === "bpf" && r.in === "srv6p_reroute_in:[*fsobj]" && r.xmit === "srv6p_reroute_xmit:[*fsobj]"), "every protected route runs the pinned programs");
       assert.equal(await reroutePrograms(lab), 4, "two reroute programs on r1 and two on r2, whatever the number of prefixes");
-      const backups = lines(await lab.sh("r1", "bpftool map dump pinned /sys/fs/bpf/tc/globals/srv6p_backups | grep -c '^key'"));
-      assert.equal(Number(backups[0]), PREFIXES + 1, "one backup entry per protected prefix on r1");
+      const backups = JSON.parse(await lab.sh("r1", "bpftool -j map dump pinned /sys/fs/bpf/tc/globals/srv6p_backups")) as unknown[];
+      assert.equal(backups.length, PREFIXES + 1, "one backup entry per protected prefix on r1");
 
       const stackJson = JSON.parse(readFileSync(join(stack.stackDir, "stacks", "diamond", "cdk.tf.json"), "utf8")) as { resource: { srv6_router: Record<string, { node_sid: string }> } };
       const r3Node = Object.values(stackJson.resource.srv6_router).find((r) => (r as { name?: string }).name === "r3")!.node_sid;
