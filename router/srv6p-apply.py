@@ -75,6 +75,9 @@ STATE_DIR = os.environ.get("SRV6P_STATE_DIR", "/var/lib/srv6-protect")
 TXN_DIR = os.path.join(RUN_DIR, "txn")
 LOCK_FILE = os.path.join(RUN_DIR, "apply.lock")
 BACKUP_ROOT = os.path.join(STATE_DIR, "backup")
+# Large contents a transaction writes (the applied record) are uploaded here,
+# on disk, not carried in txn.json through /run, which is small on a router.
+PENDING_DIR = os.path.join(STATE_DIR, "pending")
 APPLIED_RECORD = os.path.join(STATE_DIR, "applied.json")
 BOOT_STATUS = os.path.join(RUN_DIR, "boot.json")
 # sd_booted(3): systemd is PID 1 exactly when this directory exists.
@@ -84,6 +87,7 @@ SYSTEMD_RUNTIME = os.environ.get("SRV6P_SYSTEMD_RUNTIME", "/run/systemd/system")
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 STEP_TIMEOUT_S = 60
 KEEP_TRANSACTIONS = 20
+KEEP_FULL_TRANSACTIONS = 2
 # A transaction whose status has no worker pid yet was being started; after this long its starter is gone.
 STARTING_GRACE_S = 30
 EXIT_USAGE = 2
@@ -236,8 +240,10 @@ def validate(txn):
             continue
         if "writeFile" in step:
             w = step["writeFile"]
-            if not isinstance(w.get("path"), str) or not os.path.isabs(w["path"]) or not isinstance(w.get("content"), str):
-                return "steps[%d].writeFile needs an absolute path and a content" % i
+            staged = w.get("staged")
+            if not isinstance(w.get("path"), str) or not os.path.isabs(w["path"]) or not (
+                    isinstance(w.get("content"), str) or (isinstance(staged, str) and os.path.isabs(staged) and isinstance(w.get("sha256"), str))):
+                return "steps[%d].writeFile needs an absolute path and a content (or a staged file and its sha256)" % i
             continue
         if not isinstance(step.get("do"), list) or not step["do"]:
             return "steps[%d].do must be a non-empty list of commands" % i
@@ -355,6 +361,12 @@ def run_builtin(step, index, journal, backup_dir, on_backup):
     for dst, spec in targets:
         if "installFiles" in step:
             place(dst, lambda tmp, src=spec["src"]: shutil.copyfile(src, tmp), int(spec.get("mode", 0o644)))
+        elif "staged" in spec:
+            def copy_checked(tmp, src=spec["staged"], want=spec["sha256"]):
+                shutil.copyfile(src, tmp)
+                if sha256_file(tmp) != want:
+                    raise OSError("staged %s is not the content uploaded (sha256 differs)" % src)
+            place(dst, copy_checked, int(spec.get("mode", 0o644)))
         else:
             def write(tmp, content=spec["content"]):
                 with open(tmp, "w") as out:
@@ -501,6 +513,7 @@ def recover(txn_dir):
         ok = undo_begun(txn, begun, done, restores_of, result) if begun else True
         result["state"] = "rolled-back" if ok else "rollback-failed"
     drop_backups(txn["id"])
+    drop_staged(txn)
     result["durationMs"] = int((time.time() - float(status.get("startedAt", time.time()))) * 1000)
     write_status(status_path, result)
     return result
@@ -584,7 +597,8 @@ def execute(txn, txn_dir, status_path, result):
     unconfirmed = False
     try:
         # Backups outlive /run (a reboot): say which record would mean "committed".
-        new_record = [s["writeFile"]["content"] for s in steps if "writeFile" in s and s["writeFile"]["path"] == APPLIED_RECORD]
+        new_record = [s["writeFile"].get("sha256") or hashlib.sha256(s["writeFile"]["content"].encode()).hexdigest()
+                      for s in steps if "writeFile" in s and s["writeFile"]["path"] == APPLIED_RECORD]
         pending_restores = []
         for i, step in enumerate(steps):
             tolerated = []
@@ -597,7 +611,7 @@ def execute(txn, txn_dir, status_path, result):
                     pending_restores.extend(restores)
                     write_json_atomic(os.path.join(bdir, "pending.json"), {
                         "id": txn["id"], "restores": pending_restores,
-                        "newRecordSha256": hashlib.sha256(new_record[0].encode()).hexdigest() if new_record else None})
+                        "newRecordSha256": new_record[0] if new_record else None})
                 r = run_builtin(step, i, journal, bdir, on_backup)
                 restores_of[i] = step["_restores"]
             else:
@@ -656,7 +670,24 @@ def work(txn, txn_dir):
         result["durationMs"] = int((time.time() - started) * 1000)
         write_status(status_path, result)
     finally:
+        drop_staged(txn)
         os.close(lock_fd)
+
+
+def drop_staged(txn):
+    """The staged contents the controller uploaded for this transaction
+    (installed by now, or not wanted any more)."""
+    for step in txn.get("steps", []):
+        staged = (step.get("writeFile") or {}).get("staged")
+        if isinstance(staged, str) and os.path.dirname(staged) == PENDING_DIR:
+            try:
+                os.unlink(staged)
+            except OSError:
+                pass
+    try:
+        os.rmdir(PENDING_DIR)
+    except OSError:
+        pass
 
 
 def prune_old_transactions(keep):
@@ -665,13 +696,22 @@ def prune_old_transactions(keep):
         entries = sorted(os.scandir(TXN_DIR), key=lambda e: e.stat().st_mtime)
     except OSError:
         return
-    for e in entries[:-keep] if len(entries) > keep else []:
+    for n, e in enumerate(reversed(entries)):
         status = os.path.join(e.path, "status.json")
         try:
-            if read_json(status).get("state") in FINAL_STATES:
-                shutil.rmtree(e.path, ignore_errors=True)
+            if read_json(status).get("state") not in FINAL_STATES:
+                continue
         except (OSError, ValueError):
-            pass
+            continue
+        if n >= keep:
+            shutil.rmtree(e.path, ignore_errors=True)
+        elif n >= KEEP_FULL_TRANSACTIONS:
+            # Status and journal stay as the audit trail; the steps of a router
+            # with thousands of routes are megabytes.
+            try:
+                os.unlink(os.path.join(e.path, "txn.json"))
+            except OSError:
+                pass
 
 
 def own_source():

@@ -96,7 +96,7 @@ function sidDevice(bundle: RouterBundle, have: Observation): string | undefined 
 // Run by the applier's `cleanup` with the apply lock held ($1: state dir). Directories may be
 // mount points (the lab's): rmdir may fail. iproute2 creates its pin directories on first
 // load; remove them only when empty.
-const CLEANUP_SCRIPT = 'rmdir "$1/bpf" "$1/bin" "$1/staging" 2>/dev/null; rmdir "$1" 2>/dev/null; '
+const CLEANUP_SCRIPT = 'rmdir "$1/bpf" "$1/bin" "$1/staging" "$1/pending" 2>/dev/null; rmdir "$1" 2>/dev/null; '
   + "rmdir /sys/fs/bpf/tc/globals /sys/fs/bpf/tc 2>/dev/null && rm -f /sys/fs/bpf/ip; rmdir /sys/fs/bpf/xdp 2>/dev/null; exit 0";
 
 /** Uploads the files a planned router lacks to its staging directory, where its transaction installs them from. */
