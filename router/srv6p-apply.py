@@ -182,6 +182,20 @@ def proc_start(pid):
     return p[1] if p else None
 
 
+# Set in the environment of every command a transaction runs: a process
+# group id can be reused by anyone once the dead applier's group is gone,
+# so an orphan is also known by this tag.
+TXN_TAG = {}
+
+
+def tagged(pid, txn_id):
+    try:
+        with open("/proc/%d/environ" % int(pid), "rb") as f:
+            return ("SRV6P_TXN=%s" % txn_id).encode() in f.read().split(b"\0")
+    except OSError:
+        return False
+
+
 def stop_orphans(status):
     """A dead applier's command may still run (its child outlives it): stop
     what is left of its process group before undoing, so the undo is not
@@ -193,7 +207,7 @@ def stop_orphans(status):
     killed = 0
     for entry in os.listdir("/proc"):
         p = live_process(entry) if entry.isdigit() else None
-        if p and p[0] == pgid and p[1] >= since:
+        if p and p[0] == pgid and p[1] >= since and tagged(entry, status.get("id")):
             try:
                 os.kill(int(entry), 9)
                 killed += 1
@@ -261,7 +275,7 @@ def run_argv(argv, stdin_text):
     started = time.monotonic()
     try:
         p = subprocess.run(argv, input=(stdin_text or "").encode(), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=STEP_TIMEOUT_S)
+                           stderr=subprocess.PIPE, timeout=STEP_TIMEOUT_S, env=dict(os.environ, **TXN_TAG))
         code, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         code, out, err = -1, b"", b"timed out after %ds" % STEP_TIMEOUT_S
@@ -646,6 +660,7 @@ def execute(txn, txn_dir, status_path, result):
 
 
 def work(txn, txn_dir):
+    TXN_TAG["SRV6P_TXN"] = txn["id"]
     status_path = os.path.join(txn_dir, "status.json")
     started = time.time()
     result = {"id": txn["id"], "state": "running", "pid": os.getpid(), "pidStart": proc_start(os.getpid()), "pgid": os.getpgid(0),

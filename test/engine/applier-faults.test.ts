@@ -97,7 +97,9 @@ test("applier: a SIGKILLed applier is rolled back by `wait`, exactly the steps i
     { name: "four", do: [note(log, "never")], undo: [note(log, "never undone")] },
   ]);
   await until("step three", () => lines(log).includes("do 3"));
-  const status = JSON.parse(readFileSync(join(d.run, "txn", "t-kill", "status.json"), "utf8")) as { pid: number };
+  const status = JSON.parse(readFileSync(join(d.run, "txn", "t-kill", "status.json"), "utf8")) as { pid: number; pgid: number };
+  // "do 3" is logged by the step's first command; its second (sleep) may not have started yet.
+  await until("the step's sleep", () => spawnSync("pgrep", ["-g", String(status.pgid), "-x", "sleep"]).status === 0);
   process.kill(status.pid, "SIGKILL");
   const w = wait(d, "t-kill");
   assert.equal(w.status.state, "rolled-back", JSON.stringify(w.status));
