@@ -12,8 +12,29 @@ export interface Ipv6Prefix {
 
 const ALL_ONES = (1n << 128n) - 1n;
 
+/**
+ * Remembered results of parseIpv6: a router with thousands of prefixes has
+ * each address parsed many times per plan (stack, layout, routes as the
+ * router shows them). Bounded: cleared when full. (Not formatIpv6: V8 hashes
+ * bigint keys so badly that a Map of them is slower than formatting.)
+ */
+const MEMO_LIMIT = 1 << 18;
+const parsed = new Map<string, bigint>();
+
+function remember(key: string, value: bigint): bigint {
+  if (parsed.size >= MEMO_LIMIT) parsed.clear();
+  parsed.set(key, value);
+  return value;
+}
+
 /** Parses any RFC 4291 text form (including an embedded IPv4 tail). */
 export function parseIpv6(text: string): bigint {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  return remember(text, parseIpv6Text(text));
+}
+
+function parseIpv6Text(text: string): bigint {
   if (!isIPv6(text) || text.includes("%")) throw new RangeError(`'${text}' is not an IPv6 address`);
   let head = text;
   let tailGroups: number[] = [];

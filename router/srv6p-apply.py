@@ -951,7 +951,8 @@ def replay_groups(commands):
     thousands of protected routes are thousands of processes otherwise."""
     groups = []
     for c in commands:
-        if groups and batchable_route_command(c) and batchable_route_command(groups[-1][-1]):
+        # iproute2 holds two descriptors per pinned-program route until it exits (route-batch.ts BATCH_LINES).
+        if groups and len(groups[-1]) < 250 and batchable_route_command(c) and batchable_route_command(groups[-1][-1]):
             groups[-1].append(c)
         else:
             groups.append([c])

@@ -15,6 +15,7 @@ REQUEST: {"routeDsts": [prefix...], "interfaces": [name...], "sysctls": [key...]
           "protocol": 214}
 Raw command outputs are returned as text; the controller parses them.
 """
+import base64
 import fcntl
 import glob
 import gzip
@@ -148,6 +149,14 @@ def lock_holder(path):
         os.close(fd)
 
 
+def gzipped_base64(path):
+    try:
+        with open(path, "rb") as f:
+            return base64.b64encode(gzip.compress(f.read(), compresslevel=1)).decode()
+    except OSError:
+        return None
+
+
 def read_json(path):
     try:
         with open(path) as f:
@@ -163,16 +172,18 @@ def canonical_dst(dst):
         return None
 
 
-def routes_at(dsts):
-    """Every route, of any table and protocol, on each of dsts: one line of
-    JSON per dst, in order. One dump filtered here, not one `exact` query per
-    dst: each of those walks the whole table, which is quadratic in the
-    prefixes a router protects."""
+def routes_at(dsts, own_protocol):
+    """Every route of another protocol, in any table, on each of dsts: one
+    line of JSON per dst, in order (ours are in ownRoutes already). One dump
+    filtered here, not one `exact` query per dst: each of those walks the
+    whole table, which is quadratic in the prefixes a router protects."""
     dump = run(["ip", "-6", "-j", "route", "show", "table", "all"])
     if dump["code"] != 0:
         return dump
     wanted = {c: [] for c in map(canonical_dst, dsts) if c}
     for r in json.loads(dump["stdout"] or "[]"):
+        if str(r.get("protocol", "")) == own_protocol:
+            continue
         at = wanted.get(canonical_dst(str(r.get("dst", ""))))
         if at is not None:
             at.append(r)
@@ -211,7 +222,7 @@ def main():
     proto = str(int(req.get("protocol", 214)))
     out["ownRoutes"] = run(["ip", "-6", "-j", "route", "show", "table", "all", "proto", proto])
     dsts = [d for d in req.get("routeDsts", []) if isinstance(d, str) and PREFIX_RE.fullmatch(d)]
-    out["dstRoutes"] = {"dsts": dsts, **(routes_at(dsts) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
+    out["dstRoutes"] = {"dsts": dsts, **(routes_at(dsts, proto) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
     out["tunsrc"] = run(["ip", "sr", "tunsrc", "show"])
     out["sysctls"] = {k: sysctl(k) for k in req.get("sysctls", [])}
     out["files"] = {p: sha256_of(p) for p in req.get("files", [])}
@@ -227,7 +238,9 @@ def main():
         out["maps"] = None
     out["pinnedPrograms"] = {d: pinned_names(d) for d in req.get("programDirs", []) if isinstance(d, str) and PROGRAM_DIR_RE.fullmatch(d)}
     out["probeSender"] = probe_sender(req.get("pidfile", ""), req.get("probeConfig"))
-    out["applied"] = read_json(req["applied"]) if req.get("applied") else None
+    # The record as it is on disk, compressed: megabytes of repetitive JSON on a
+    # router with thousands of routes, parsed by the controller only.
+    out["appliedGzip"] = gzipped_base64(req["applied"]) if req.get("applied") else None
     out["appliedSha256"] = sha256_of(req["applied"]) if req.get("applied") else None
     out["lock"] = lock_holder(req.get("lockFile"))
     json.dump(out, sys.stdout)

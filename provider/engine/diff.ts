@@ -73,9 +73,9 @@ export function diffRouter(router: string, want: Expectation, have: Observation)
     add({ kind: "tunsrc", action: "change", item: "ip sr tunsrc", from: have.tunsrc ?? "::", to: want.tunsrc, summary: `ip sr tunsrc is ${have.tunsrc ?? "::"}, want ${want.tunsrc}` });
   }
 
+  const ownByKey = new Map(have.ownRoutes.map((o) => [routeKey(o), o]));
   for (const [key, r] of want.routes) {
-    const atDst = have.dstRoutes.get(r.dst) ?? [];
-    const ours = atDst.find((o) => o.protocol === PROTO && o.metric === r.metric);
+    const ours = ownByKey.get(key);
     if (!ours) add({ kind: "route", action: "add", item: key, to: r.text, resource: r.resource, summary: `route ${r.dst} missing (${r.description})` });
     else if (ours.text !== r.text) add({ kind: "route", action: "change", item: key, from: ours.text, to: r.text, resource: r.resource, summary: `route ${r.dst} is '${ours.text}', want '${r.text}'` });
   }

@@ -2,6 +2,7 @@
  * Observing a router: one `python3 -c <srv6p-observe.py>` per router and
  * plan, parsed here into a typed Observation. Read only: nothing changes.
  */
+import { gunzipSync } from "node:zlib";
 import { ParseError } from "../errors";
 import { parseRoutes } from "../observe/routes";
 import { parseTunsrc } from "../observe/tunsrc";
@@ -63,7 +64,7 @@ export interface Observation {
   readonly facts: RouterFacts;
   /** Our routes (proto 214), by key. */
   readonly ownRoutes: RouteSpec[];
-  /** Every route, of any protocol, on each destination we use (SIDs, prefixes). */
+  /** Every route of another protocol on each destination we use (SIDs, prefixes); ours are ownRoutes. */
   readonly dstRoutes: Map<string, (RouteSpec & { protocol: string })[]>;
   readonly tunsrc?: string;
   readonly sysctls: Record<string, string | null>;
@@ -159,10 +160,19 @@ export function parseObservation(router: string, text: string): Observation {
     pinnedPrograms: (raw.pinnedPrograms ?? {}) as Record<string, string[] | null>,
     monotonicNs,
     probeSender: raw.probeSender as ProbeSenderState,
-    applied: readAppliedRecord(raw.applied),
+    applied: readAppliedRecord(raw.appliedGzip ? appliedFromGzip(String(raw.appliedGzip)) : (raw.applied ?? null)),
     appliedSha256: (raw.appliedSha256 ?? null) as string | null,
     lock: raw.lock ?? null,
   };
+}
+
+/** The record as the observer sends it; unreadable (torn, not JSON) shows as none, as the observer's own reading did. */
+function appliedFromGzip(base64: string): unknown {
+  try {
+    return JSON.parse(gunzipSync(Buffer.from(base64, "base64")).toString("utf8"));
+  } catch {
+    return null;
+  }
 }
 
 export { RUN_DIR };

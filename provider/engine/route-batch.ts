@@ -8,6 +8,13 @@
  */
 import type { Step, StepCommand } from "./transaction";
 
+/**
+ * Lines per `ip -batch`: iproute2 keeps the file descriptor of every pinned
+ * program a line names open until it exits (two per protected route), and
+ * a router's open-file limit may be as low as 1024.
+ */
+export const BATCH_LINES = 250;
+
 /** An argument iproute2's batch reader keeps as one word, unchanged. */
 const BATCH_WORD = /^[^\s"'\\#]+$/;
 
@@ -32,9 +39,12 @@ function batches(cs: readonly StepCommand[], strictStops: boolean): StepCommand[
     const mayFail = !!cs[i]!.mayFail;
     let j = i;
     while (j < cs.length && !!cs[j]!.mayFail === mayFail) j++;
-    const group = cs.slice(i, j);
-    if (group.length === 1) out.push(group[0]!);
-    else {
+    for (let k = i; k < j; k += BATCH_LINES) {
+      const group = cs.slice(k, Math.min(j, k + BATCH_LINES));
+      if (group.length === 1) {
+        out.push(group[0]!);
+        continue;
+      }
       const force = mayFail || !strictStops ? ["-force"] : [];
       const input = group.map((c) => `${c.argv.slice(2).join(" ")}\n`).join("");
       out.push({ argv: ["ip", "-6", ...force, "-batch", "-"], input, ...(mayFail ? { mayFail: true } : {}) });

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { batchRouteSteps, isBatchableRouteCommand } from "../../provider/engine/route-batch";
+import { BATCH_LINES, batchRouteSteps, isBatchableRouteCommand } from "../../provider/engine/route-batch";
 import { readlinkSync } from "node:fs";
 import type { Step } from "../../provider/engine/transaction";
 
@@ -24,6 +24,15 @@ test("route-batch: a run of route steps becomes one step; other steps keep their
   assert.deepEqual(merged.do, [{ argv: ["ip", "-6", "-batch", "-"], input: ["2", "3", "4"].map((n) => `route replace 2001:db8:${n}::/64 dev lo proto 214 metric 10\n`).join("") }]);
   // The undo takes the last route back first, tolerating routes never reached.
   assert.deepEqual(merged.undo, [{ argv: ["ip", "-6", "-force", "-batch", "-"], mayFail: true, input: ["4", "3", "2"].map((n) => `route del 2001:db8:${n}::/64 proto 214 metric 10\n`).join("") }]);
+});
+
+test("route-batch: a long run is cut into batches of BATCH_LINES lines, in order", () => {
+  const n = BATCH_LINES * 2 + 7;
+  const [merged] = batchRouteSteps(Array.from({ length: n }, (_, i) => add(`2001:db8:${i.toString(16)}::/64`)));
+  const sizes = merged!.do!.map((c) => c.input!.split("\n").filter(Boolean).length);
+  assert.deepEqual(sizes, [BATCH_LINES, BATCH_LINES, 7]);
+  assert.equal(merged!.do!.map((c) => c.input).join("").split("\n")[0], "route replace 2001:db8:0::/64 dev lo proto 214 metric 10");
+  assert.equal(merged!.undo!.length, 3);
 });
 
 test("route-batch: commands iproute2's batch reader would split or change are left alone", () => {
