@@ -46,9 +46,9 @@ export class BenchLab {
     return nodeArgv(this.name, node, argv);
   }
 
-  /** Silent failure: carrier stays up, both ends drop what they receive on the link. */
-  fail(a: string, b: string): Promise<void> {
-    return labFail(this.name, a, b);
+  /** Silent failure: carrier stays up, both ends drop what they receive on the link; or, with `carrier`, both ends lose carrier. */
+  fail(a: string, b: string, opts: { carrier?: boolean } = {}): Promise<void> {
+    return labFail(this.name, a, b, opts);
   }
 
   heal(a: string, b: string): Promise<void> {

@@ -75,8 +75,9 @@ STATE_DIR = os.environ.get("SRV6P_STATE_DIR", "/var/lib/srv6-protect")
 TXN_DIR = os.path.join(RUN_DIR, "txn")
 LOCK_FILE = os.path.join(RUN_DIR, "apply.lock")
 BACKUP_ROOT = os.path.join(STATE_DIR, "backup")
-# Large contents a transaction writes (the applied record) are uploaded here,
-# on disk, not carried in txn.json through /run, which is small on a router.
+# The contents a transaction writes (the applied record: megabytes on a router
+# with thousands of routes) wait here, on disk, not in txn.json in /run, which
+# is small on a router.
 PENDING_DIR = os.path.join(STATE_DIR, "pending")
 APPLIED_RECORD = os.path.join(STATE_DIR, "applied.json")
 BOOT_STATUS = os.path.join(RUN_DIR, "boot.json")
@@ -671,6 +672,7 @@ def work(txn, txn_dir):
     if lock_fd is None:
         result.update(state="locked", holder=current, durationMs=int((time.time() - started) * 1000))
         write_status(status_path, result)
+        drop_staged(txn)
         return
     try:
         recovered = recover_stale(exclude=txn["id"])
@@ -687,6 +689,48 @@ def work(txn, txn_dir):
     finally:
         drop_staged(txn)
         os.close(lock_fd)
+
+
+def keep_contents_on_disk(txn):
+    """Moves each writeFile content to PENDING_DIR; the step then names the
+    file and its sha256 (checked when it is installed)."""
+    for i, step in enumerate(txn["steps"]):
+        w = step.get("writeFile")
+        if not w or not isinstance(w.get("content"), str):
+            continue
+        data = w["content"].encode()
+        path = os.path.join(PENDING_DIR, "%s-%d" % (txn["id"], i))
+        os.makedirs(PENDING_DIR, exist_ok=True)
+        tmp = path + ".srv6p-new"
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, path)
+        step["writeFile"] = {"path": w["path"], "mode": w.get("mode", 0o644), "staged": path, "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def drop_stale_pending():
+    """Contents of transactions that are over, or whose start failed half way."""
+    try:
+        names = os.listdir(PENDING_DIR)
+    except OSError:
+        return
+    for name in names:
+        base = name[:-len(".srv6p-new")] if name.endswith(".srv6p-new") else name
+        txn_id = base.rsplit("-", 1)[0]
+        status = os.path.join(TXN_DIR, txn_id, "status.json") if ID_RE.fullmatch(txn_id) else None
+        try:
+            over = status is None or read_json(status).get("state") in FINAL_STATES
+        except FileNotFoundError:
+            over = not os.path.isdir(os.path.dirname(status))
+        except (OSError, ValueError):
+            over = False
+        if over:
+            try:
+                os.unlink(os.path.join(PENDING_DIR, name))
+            except OSError:
+                pass
 
 
 def drop_staged(txn):
@@ -836,7 +880,13 @@ def cmd_run(path):
     status_path = os.path.join(d, "status.json")
     if os.path.exists(status_path):
         fail_usage("transaction %s was already started" % txn["id"])
-    write_json_atomic(os.path.join(d, "txn.json"), txn)
+    drop_stale_pending()
+    try:
+        keep_contents_on_disk(txn)
+        write_json_atomic(os.path.join(d, "txn.json"), txn)
+    except OSError as e:
+        drop_staged(txn)
+        fail_usage("cannot store transaction %s: %s" % (txn["id"], e))
     write_json_atomic(status_path, {"id": txn["id"], "state": "starting"})
     print(json.dumps({"id": txn["id"], "pid": start_worker(txn["id"], d)}))
 

@@ -13,6 +13,14 @@ export async function failSilently(lab: BenchLab, link: ProtectedLink): Promise<
   await lab.fail(link.a, link.b);
 }
 
+/** How a failure is made: silently (carrier up), or by carrier loss at both ends at once. */
+export type FailureKind = "silent" | "carrier";
+
+export async function injectFailure(lab: BenchLab, link: ProtectedLink, kind: FailureKind): Promise<void> {
+  if (kind === "carrier") await lab.fail(link.a, link.b, { carrier: true });
+  else await failSilently(lab, link);
+}
+
 /** Removes the failure (idempotent). A silent heal touches no route, so FRR's stay as they are. */
 export async function healSilent(lab: BenchLab, link: ProtectedLink): Promise<void> {
   await lab.heal(link.a, link.b);

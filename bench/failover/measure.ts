@@ -11,7 +11,7 @@ import type { GapEvent } from "../../lab/meter/events";
 import type { FailoverSystem, ProtectedLink } from "./system";
 import { sleep } from "./frr/daemons";
 import { BenchError, BenchTimeoutError } from "../errors";
-import { failSilently, healSilent } from "./inject";
+import { healSilent, injectFailure, type FailureKind } from "./inject";
 
 export interface FailureRecord {
   readonly index: number;
@@ -60,6 +60,8 @@ export interface MeasureContext {
   readonly progress: (line: string) => void;
   /** Time for the stream to recover after a failure. */
   readonly recoverTimeoutMs?: number;
+  /** @default "silent" */
+  readonly kind?: FailureKind;
 }
 
 
@@ -94,7 +96,7 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
     }
     meter.assertAlive();
     const injectStartNs = monoNowNs();
-    await failSilently(lab, link);
+    await injectFailure(lab, link, ctx.kind ?? "silent");
     const injectEndNs = monoNowNs();
     let problem: string | undefined;
     for (const m of meters) {

@@ -23,6 +23,7 @@ import { measureFailures } from "../failover/measure";
 import { protectedLink } from "../failover";
 import { Srv6ProtectSystem } from "../failover/srv6/system";
 import { RESULTS_DIR } from "../failover/report";
+import type { FailureKind } from "../failover/inject";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
 import { BPF_OBJECTS, MAP_NAMES, PIN_DIR } from "../../provider/dataplane/constants";
 import { parsePrefixOptions, PREFIX_USAGE, type PrefixBenchOptions } from "./options";
@@ -54,9 +55,14 @@ export interface SizeResult {
   readonly reroutePrograms: number;
   /** What the kernel charges for r1's backup map. */
   readonly backupMapBytes: number;
-  /** Loss windows (ms) h1 -> a prefix behind r4 (r1's protection) and back (r2's). */
+  /** Loss windows (ms) of silent failures, h1 -> a prefix behind r4 (r1's protection) and back (r2's). */
   readonly lossMs?: Summary & { readonly p99: number; readonly n: number };
   readonly reverseLossMs?: Summary & { readonly p99: number; readonly n: number };
+  /** The same for carrier losses (both ends at once). */
+  readonly carrierLossMs?: Summary & { readonly p99: number; readonly n: number };
+  readonly carrierReverseLossMs?: Summary & { readonly p99: number; readonly n: number };
+  /** Kernel slab memory (machine-wide) grown by the apply, MiB. */
+  readonly slabGrowthMiB: number;
   readonly problems: string[];
 }
 
@@ -104,11 +110,15 @@ async function measureSize(size: number, opts: PrefixBenchOptions, lab: BenchLab
   let stack: PrefixStack | undefined;
   let loss: number[] = [];
   let reverseLoss: number[] = [];
+  let carrier = { forward: [] as number[], reverse: [] as number[], problems: [] as string[] };
+  let slabGrowthMiB = NaN;
   for (let run = 1; run <= opts.runs; run++) {
     stack = synth(size - 1, `run${run}`);
     samples.synth.push(stack.synthMs / 1000);
     const more = synth(size - 1 + 100, `run${run}-more`);
+    const slabBefore = await slabKiB(lab);
     samples.apply.push(await cli.apply(stack));
+    if (run === 1) slabGrowthMiB = (await slabKiB(lab) - slabBefore) / 1024;
     const plan = await cli.run("plan", stack);
     if (plan.doc.changes !== 0) problems.push(`run ${run}: plan after apply has ${String(plan.doc.changes)} change(s)`);
     samples.plan.push(plan.s);
@@ -117,10 +127,12 @@ async function measureSize(size: number, opts: PrefixBenchOptions, lab: BenchLab
     samples.drift.push(drift.s);
     if (run === 1) {
       figures = await routerFigures(lab);
-      const measured = await lossWindows(size, opts, lab, meterBinary, log);
+      const measured = await lossWindows(size, opts.failures, "silent", lab, meterBinary, log);
       loss = measured.forward;
       reverseLoss = measured.reverse;
       problems.push(...measured.problems);
+      carrier = await lossWindows(size, opts.carrierFailures, "carrier", lab, meterBinary, log);
+      problems.push(...carrier.problems.map((p) => `carrier ${p}`));
     }
     samples.add100.push(await cli.apply(more));
     samples.remove100.push(await cli.apply(stack));
@@ -136,11 +148,19 @@ async function measureSize(size: number, opts: PrefixBenchOptions, lab: BenchLab
     routesOnR1: figures.routes, reroutePrograms: figures.programs, backupMapBytes: figures.mapBytes,
     lossMs: loss.length ? withP99(loss) : undefined,
     reverseLossMs: reverseLoss.length ? withP99(reverseLoss) : undefined,
+    carrierLossMs: carrier.forward.length ? withP99(carrier.forward) : undefined,
+    carrierReverseLossMs: carrier.reverse.length ? withP99(carrier.reverse) : undefined,
+    slabGrowthMiB: Math.round(slabGrowthMiB * 10) / 10,
     problems,
   };
 }
 
-async function lossWindows(size: number, opts: PrefixBenchOptions, lab: BenchLab, meterBinary: string, log: (l: string) => void): Promise<{ forward: number[]; reverse: number[]; problems: string[] }> {
+async function slabKiB(lab: BenchLab): Promise<number> {
+  const meminfo = (await lab.exec("r1", ["cat", "/proc/meminfo"])).stdout;
+  return Number(/^Slab:\s+(\d+) kB/m.exec(meminfo)?.[1] ?? NaN);
+}
+
+async function lossWindows(size: number, failures: number, kind: FailureKind, lab: BenchLab, meterBinary: string, log: (l: string) => void): Promise<{ forward: number[]; reverse: number[]; problems: string[] }> {
   const link = protectedLink(lab, "r1", "r2");
   const h1 = lab.inventory.hosts.h1!;
   const h2 = lab.inventory.hosts.h2!;
@@ -151,8 +171,8 @@ async function lossWindows(size: number, opts: PrefixBenchOptions, lab: BenchLab
   try {
     const system = new Srv6ProtectSystem({ system: "srv6-protect", intervalMs: TIMERS.probeIntervalMs, multiplier: TIMERS.multiplier }, { lab, link, destinationPrefix: h2.prefix, meterBinary });
     await system.waitHealthy(30_000);
-    log(`prefixes: ${size}: ${opts.failures} silent failures of r1-r2, ${RATE_PPS}/s h1 -> ${target} and back`);
-    const { records } = await measureFailures({ lab, system, meter, reverse, link, ratePps: RATE_PPS, reverseRatePps: RATE_PPS, failures: opts.failures, progress: log });
+    log(`prefixes: ${size}: ${failures} ${kind} failures of r1-r2, ${RATE_PPS}/s h1 -> ${target} and back`);
+    const { records } = await measureFailures({ lab, system, meter, reverse, link, ratePps: RATE_PPS, reverseRatePps: RATE_PPS, failures, kind, progress: log });
     const ok = records.filter((r) => !r.problem);
     return {
       forward: ok.map((r) => r.lossMs).filter(Number.isFinite),
@@ -169,13 +189,14 @@ const fmtS = (s: Summary) => `${s.median.toFixed(2)}`;
 const lossText = (l: SizeResult["lossMs"]) => (l ? `${[l.median, l.p95, l.p99, l.max].map((x) => x.toFixed(2)).join("/")} (n=${l.n})` : "-");
 
 function formatTable(rs: readonly SizeResult[]): string {
-  const head = "prefixes  policies  synth s  apply s  no-op plan s  drift s  add 100 s  remove 100 s  destroy s  routes r1  reroute progs  map KiB  loss ms med/p95/p99/max (fwd)  (rev)";
+  const head = "prefixes  policies  synth s  apply s  no-op plan s  drift s  add 100 s  remove 100 s  destroy s  routes r1  reroute progs  map KiB  slab MiB  silent loss ms med/p95/p99/max fwd | rev  carrier fwd | rev";
   const rows = rs.map((r) => [
     String(r.prefixes).padStart(8), String(r.backupPolicies).padStart(9), fmtS(r.seconds.synth).padStart(8), fmtS(r.seconds.apply).padStart(8),
     fmtS(r.seconds.plan).padStart(13), fmtS(r.seconds.drift).padStart(8), fmtS(r.seconds.add100).padStart(10), fmtS(r.seconds.remove100).padStart(13),
     fmtS(r.seconds.destroy).padStart(10), String(r.routesOnR1).padStart(10), String(r.reroutePrograms).padStart(14), (r.backupMapBytes / 1024).toFixed(0).padStart(8),
-    `  ${lossText(r.lossMs)}`,
-    `  ${lossText(r.reverseLossMs)}`,
+    r.slabGrowthMiB.toFixed(1).padStart(9),
+    `  ${lossText(r.lossMs)} | ${lossText(r.reverseLossMs)}`,
+    `  ${lossText(r.carrierLossMs)} | ${lossText(r.carrierReverseLossMs)}`,
   ].join(" "));
   return `${head}\n${rows.join("\n")}\n(seconds: median of the runs; the lab's routers share one kernel, so reroute programs are r1's and r2's together)\n`;
 }
@@ -225,6 +246,8 @@ async function runPrefixBench(opts: PrefixBenchOptions, io: BenchIO): Promise<nu
     ...STEPS.map((k) => ({ title: k === "plan" ? "no-op plan" : k, unit: "s", points: results.map((r) => ({ x: r.prefixes, y: r.seconds[k].median })) })),
     { title: "loss window h1->h2 (median)", unit: "ms", points: results.flatMap((r) => (r.lossMs ? [{ x: r.prefixes, y: r.lossMs.median }] : [])) },
     { title: "loss window h2->h1 (median)", unit: "ms", points: results.flatMap((r) => (r.reverseLossMs ? [{ x: r.prefixes, y: r.reverseLossMs.median }] : [])) },
+    { title: "carrier loss window h1->h2 (median)", unit: "ms", points: results.flatMap((r) => (r.carrierLossMs ? [{ x: r.prefixes, y: r.carrierLossMs.median }] : [])) },
+    { title: "backup map", unit: "KiB", points: results.map((r) => ({ x: r.prefixes, y: r.backupMapBytes / 1024 })) },
     { title: "reroute programs", unit: "count", points: results.map((r) => ({ x: r.prefixes, y: r.reroutePrograms })) },
   ];
   const svg = file.replace(/\.json$/, ".svg");

@@ -10,13 +10,15 @@ export interface PrefixBenchOptions {
   readonly sizes: readonly number[];
   /** Silent failures per size, for the loss windows. */
   readonly failures: number;
+  /** Carrier losses per size. */
+  readonly carrierFailures: number;
   /** Timings per size (apply from empty ... destroy). */
   readonly runs: number;
   readonly labName: string;
   readonly mgmtSubnet: string;
 }
 
-export const PREFIX_USAGE = "[--sizes 100,1000,10000] [--failures N] [--runs N] [--quick] [--json] [--lab NAME]";
+export const PREFIX_USAGE = "[--sizes 10,100,1000,10000] [--failures N] [--carrier-failures N] [--runs N] [--quick] [--json] [--lab NAME]";
 
 const DEFAULT_SIZES = [10, 100, 1000, 10000];
 
@@ -33,7 +35,7 @@ export function parsePrefixOptions(args: string[]): PrefixBenchOptions {
     parsed = parseArgs({
       args, strict: true, allowPositionals: false,
       options: {
-        sizes: { type: "string" }, failures: { type: "string" }, runs: { type: "string" },
+        sizes: { type: "string" }, failures: { type: "string" }, "carrier-failures": { type: "string" }, runs: { type: "string" },
         quick: { type: "boolean", default: false }, json: { type: "boolean", default: false }, lab: { type: "string" },
       },
     });
@@ -42,7 +44,7 @@ export function parsePrefixOptions(args: string[]): PrefixBenchOptions {
   }
   const v = parsed.values;
   // The aggregate the extra prefixes come from holds 65,536 /64s, and h2's own is one more.
-  const max = Math.min(LIMITS.protectedPrefixesPerRouter, 65_536) ;
+  const max = Math.min(LIMITS.protectedPrefixesPerRouter, 65_536);
   const sizes = v.sizes === undefined ? (v.quick ? [10, 1000] : DEFAULT_SIZES) : v.sizes.split(",").map((s) => integer("--sizes", s.trim(), 1, max)!);
   if (!sizes.length) throw new BenchUsageError("--sizes: give at least one size");
   const labName = v.lab ?? `px${randomBytes(3).toString("hex")}`;
@@ -51,6 +53,7 @@ export function parsePrefixOptions(args: string[]): PrefixBenchOptions {
     json: v.json === true,
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
     failures: integer("--failures", v.failures, 1, 100) ?? (v.quick ? 3 : 15),
+    carrierFailures: integer("--carrier-failures", v["carrier-failures"], 1, 100) ?? (v.quick ? 2 : 5),
     runs: integer("--runs", v.runs, 1, 10) ?? (v.quick ? 1 : 3),
     labName,
     mgmtSubnet: `198.18.${64 + (randomBytes(1)[0]! % 191)}.0/24`,

@@ -13,7 +13,7 @@ import type { Operation } from "../dataplane/operations";
 export const APPLIED_RECORD = `${STATE_DIR}/applied.json`;
 export const LOCK_FILE = `${RUN_DIR}/apply.lock`;
 export const STAGING_DIR = `${STATE_DIR}/staging`;
-/** Where a transaction's large contents (its applied record) are uploaded, on disk rather than in /run (srv6p-apply.py PENDING_DIR). */
+/** Where the applier keeps a transaction's file contents (its applied record), on disk rather than in /run (srv6p-apply.py PENDING_DIR). */
 export const PENDING_DIR = `${STATE_DIR}/pending`;
 
 export type RecordedCommand = Pick<RouterCommand, "argv" | "input" | "description" | "ignoreFailure">;

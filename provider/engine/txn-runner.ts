@@ -2,37 +2,12 @@
 import type { RouterConnection } from "../ssh";
 import { SshConnectionError } from "../errors";
 import { pythonArgv } from "./router-scripts";
-import type { Step, Transaction } from "./transaction";
-import { PENDING_DIR } from "./record";
-import { sha256 } from "./bundle";
+import type { Transaction } from "./transaction";
 import { WAIT_STATUS_EXITS, type FinalState } from "./apply-outcomes";
 import { ApplyError, ApplyInterruptedError, PlanConflictError, RollbackIncompleteError, RouterLockedError, type TxnStatus } from "./errors";
 
-/**
- * Uploads what the transaction writes (its applied record: megabytes on a
- * router with thousands of routes) to the router's disk, and starts the
- * transaction with a reference to it, so that txn.json in the router's small
- * /run carries steps only.
- */
-/** A step as the router receives it: a large content replaced by the file it was uploaded to. */
-type SentStep = Omit<Step, "writeFile"> & { readonly writeFile?: Step["writeFile"] | { path: string; staged: string; sha256: string; mode: number } };
-
 export async function startTransaction(conn: RouterConnection, txn: Transaction): Promise<void> {
-  const steps: SentStep[] = [];
-  let uploaded = false;
-  for (const [i, step] of txn.steps.entries()) {
-    const w = step.writeFile;
-    if (!w) {
-      steps.push(step);
-      continue;
-    }
-    if (!uploaded) await conn.run(["mkdir", "-p", PENDING_DIR]);
-    uploaded = true;
-    const staged = `${PENDING_DIR}/${txn.id}-${i}`;
-    await conn.upload(Buffer.from(w.content), staged, { mode: 0o600 });
-    steps.push({ ...step, writeFile: { path: w.path, mode: w.mode, staged, sha256: sha256(w.content) } });
-  }
-  await conn.run(pythonArgv("srv6p-apply.py", ["run", "-"]), { input: JSON.stringify({ ...txn, steps }) });
+  await conn.run(pythonArgv("srv6p-apply.py", ["run", "-"]), { input: JSON.stringify(txn) });
 }
 
 /** Waits until the transaction is final, or waiting at `barrier`. */

@@ -18,12 +18,15 @@ import { testApp } from "./helpers/app";
 import { resourcesOf, schemaProblems, synthJson } from "./helpers/synth";
 import { ProtectedNetwork } from "../../constructs";
 import { formatPrefix, subnet, parseIpv6Prefix } from "../../model/ipv6";
+import { LIMITS } from "../../model/schema";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
-function square(r4Prefixes: readonly string[]) {
+function square(r4Prefixes: readonly string[], r2Prefixes: readonly string[] = []) {
   const stack = new TerraformStack(testApp(), "per-destination");
   const net = new ProtectedNetwork(stack, "net");
   const r1 = net.addRouter("r1", { host: "192.0.2.1", locator: "fc00:0:1::/48", prefixes: ["2001:db8:1::/64"] });
-  const r2 = net.addRouter("r2", { host: "192.0.2.2", locator: "fc00:0:2::/48" });
+  const r2 = net.addRouter("r2", { host: "192.0.2.2", locator: "fc00:0:2::/48", ...(r2Prefixes.length ? { prefixes: r2Prefixes } : {}) });
   const r3 = net.addRouter("r3", { host: "192.0.2.3", locator: "fc00:0:3::/48" });
   const r4 = net.addRouter("r4", { host: "192.0.2.4", locator: "fc00:0:4::/48", prefixes: r4Prefixes });
   const l12 = net.addLink("r1-r2", { routerA: r1, interfaceA: "eth1", addressA: "fd00:0:0:1::1", routerB: r2, interfaceB: "eth1", addressB: "fd00:0:0:1::2", metric: 1 });
@@ -71,4 +74,21 @@ test("10 000 prefixes behind one router: one policy per link end, planned and ch
   assert.equal((policies["r1-r2-r1-to-r4"]!.prefixes as string[]).length, 10_000);
   assert.ok(ms < 60_000, `synth of 10 000 prefixes in ${ms} ms`);
   console.log(`# 10 000 prefixes behind r4: synth with the rule book in ${ms} ms`);
+});
+
+test("more protected prefixes on one router than its backup map holds is refused at synth, naming the policy and the count", () => {
+  // r1 protects what lies behind r2 and behind r4 over r1-r2: each policy is within its own limit, together they are not.
+  const block = (b: string, n: number) => Array.from({ length: n }, (_, i) => formatPrefix(subnet(parseIpv6Prefix(b), 64, BigInt(i))));
+  const total = LIMITS.protectedPrefixesPerRouter + 10;
+  assert.throws(() => synthJson(square(block("2001:db8:4000::/34", total - 30_000), block("2001:db8:2000::/35", 30_000)).stack), (err: Error) => {
+    assert.match(err.message, /srv6_backup_policy\.r1-r2-r1-to-r[24]/);
+    assert.match(err.message, new RegExp(`prefixes = "${total} prefixes"`));
+    assert.match(err.message, new RegExp(`router r1 would protect ${total} prefixes .*at most ${LIMITS.protectedPrefixesPerRouter}`));
+    return true;
+  });
+});
+
+test("the per-router prefix limit is the backup map's size in the eBPF header", () => {
+  const header = readFileSync(join(__dirname, "../../../bpf/lib/srv6p_maps.h"), "utf8");
+  assert.equal(Number(/#define SRV6P_MAX_BACKUPS (\d+)/.exec(header)?.[1]), LIMITS.protectedPrefixesPerRouter);
 });

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FINAL_STATES, WAIT_EXIT } from "../../provider/engine/apply-outcomes";
@@ -109,4 +109,20 @@ test("applier outcomes: the router side and the controller name the same final s
   const router = JSON.parse(execFileSync("python3", ["-c", script, APPLIER], { encoding: "utf8" })) as { final: string[]; wait: Record<string, number> };
   assert.deepEqual([...router.final].sort(), [...FINAL_STATES].sort());
   assert.deepEqual(router.wait, { ...WAIT_EXIT });
+});
+
+test("applier: a written file's content waits on disk, not in /run's txn.json, and is gone once the transaction is over", () => {
+  withRunDir((dir) => {
+    const target = join(dir, "state", "record.json");
+    const content = `${JSON.stringify({ routes: Array.from({ length: 2000 }, (_, i) => `2001:db8:${i.toString(16)}::/64`) })}\n`;
+    const { status } = runTxn(dir, "t-record", [
+      { name: "one", do: [{ argv: ["true"] }] },
+      { name: "record", writeFile: { path: target, content, mode: 0o600 } },
+    ]);
+    assert.equal(status.state, "committed");
+    assert.equal(readFileSync(target, "utf8"), content, "the record is installed byte for byte");
+    const txn = readFileSync(join(dir, "txn", "t-record", "txn.json"), "utf8");
+    assert.ok(!txn.includes("2001:db8:7cf::/64") && txn.length < 4000, `txn.json holds no content (${txn.length} bytes)`);
+    assert.deepEqual(readdirSync(join(dir, "state")).filter((f) => f === "pending"), [], "nothing left pending");
+  });
 });

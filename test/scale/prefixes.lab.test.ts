@@ -24,6 +24,8 @@ import { sidPackets, sleep } from "../dataplane/counters";
 import { synthesizePrefixStack, routeExtraPrefixes, extraPrefixAddress, type PrefixStack } from "../../bench/prefixes/stack";
 import { expectExit, timedRun } from "../../bench/apply/process";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
+import { EngineWorkspace } from "../provider-e2e/workspace";
+import { describe } from "../plugin/tofu-workspace";
 import { REROUTE_PIN_DIR, BPF_OBJECTS } from "../../provider/dataplane/constants";
 
 const PREFIXES = 5000;
@@ -71,6 +73,22 @@ test(`${PREFIXES} prefixes behind r4: one program pair, plan empty, failover bot
       applied = stack;
       assert.equal(apply.ok, true, JSON.stringify(apply).slice(0, 2000));
       t.diagnostic(`synth ${stack.synthMs.toFixed(0)} ms (${stack.resources} resources, ${stack.policies} backup policies); apply ${apply.wallMs.toFixed(0)} ms`);
+      // The same stack through tofu and the provider: it plans, with the stack's handful of resources.
+      const ws = new EngineWorkspace(lab, "tfpfx-");
+      try {
+        synthesizePrefixStack(ws.dir, { inventoryFile, extraPrefixes: PREFIXES, probeIntervalMs: 1, multiplier: 3, holdDownMs: 300 });
+        const init = await ws.stackTofu(["init", "-no-color", "-input=false"]);
+        assert.equal(init.code, 0, `tofu init: ${describe(init)}`);
+        const started = Date.now();
+        const tfPlan = await ws.stackTofu(["plan", "-no-color", "-input=false"], 300_000);
+        assert.equal(tfPlan.code, 0, `tofu plan: ${describe(tfPlan)}`);
+        const count = /Plan: (\d+) to add, 0 to change, 0 to destroy/.exec(tfPlan.stdout);
+        assert.equal(Number(count?.[1]), stack.resources, `tofu plans the stack's ${stack.resources} resources: ${tfPlan.stdout.slice(-300)}`);
+        t.diagnostic(`tofu plan of the ${PREFIXES}-prefix stack: ${count![0]} (${Date.now() - started} ms)`);
+      } finally {
+        ws.cleanup();
+      }
+
       const plan = await srv6("plan", stack, inventoryFile);
       assert.equal(plan.changes, 0, `plan after apply is empty: ${JSON.stringify(plan.routers?.flatMap((r: any) => r.changes).slice(0, 5))}`);
       const drift = await srv6("drift", stack, inventoryFile);
