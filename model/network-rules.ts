@@ -408,8 +408,14 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
       add(last.e.label, "prefixes", `${list.length} prefixes`, `router ${router} would protect ${list.length} prefixes across its policies; one router holds at most ${LIMITS.protectedPrefixesPerRouter} (the size of its backup map)`);
     }
     for (const { item, other } of prefixOverlaps(list, (x) => x.prefix)) {
-      const where = other.e === item.e ? "of this policy" : `of ${other.e.label}`;
-      add(item.e.label, `prefixes[${item.index}]`, item.text, `overlaps prefixes[${other.index}] = ${other.text} ${where} on router ${router}; protected prefixes on one router must be disjoint`);
+      const overlap = (a: ProtectedPrefixAt, b: ProtectedPrefixAt) => {
+        const where = b.e === a.e ? "of this policy" : `of ${b.e.label}`;
+        add(a.e.label, `prefixes[${a.index}]`, a.text, `overlaps prefixes[${b.index}] = ${b.text} ${where} on router ${router}; protected prefixes on one router must be disjoint`);
+      };
+      overlap(item, other);
+      // Across two policies either may be the one to fix, and the order they
+      // arrive in differs by path (a stack file, tofu's resources): name both.
+      if (other.e !== item.e) overlap(other, item);
     }
   }
   return issues;
