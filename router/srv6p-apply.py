@@ -119,12 +119,23 @@ def write_json_atomic(path, value):
     os.rename(tmp, path)
 
 
+def write_reserved_status(path, value):
+    """Atomically, padded to STATUS_RESERVE_BYTES."""
+    text = json.dumps(value).encode()
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(text + b" " * max(0, STATUS_RESERVE_BYTES - len(text)) + b"\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(tmp, path)
+
+
 def write_status(path, value):
     """The status is how the controller learns the outcome: when the atomic
     write fails (a full /run), overwrite the existing file in place with the
     essentials, which needs no new block."""
     try:
-        write_json_atomic(path, value)
+        write_reserved_status(path, value)
         return True
     except OSError as e:
         essentials = {k: value[k] for k in ("id", "state", "pid", "pidStart", "pgid", "done", "undone", "recovered") if k in value}
@@ -135,18 +146,29 @@ def write_status(path, value):
             essentials["failedStep"]["stderr"] = str(value["failedStep"].get("stderr", ""))[-200:]
         if value.get("undoFailures"):
             essentials["undoFailures"] = [{k: u.get(k) for k in ("step", "code")} for u in value["undoFailures"]][:10]
-        text = json.dumps(essentials).encode()
+        minimal = {k: essentials[k] for k in ("id", "state", "recovered") if k in essentials}
+        candidates = [essentials, dict(essentials, statusWriteError="ENOSPC"), minimal]
         try:
             fd = os.open(path, os.O_WRONLY)
             try:
                 size = os.fstat(fd).st_size
-                os.pwrite(fd, text[:max(size, 0)] if len(text) > size else text, 0)
-                os.ftruncate(fd, min(len(text), size))
+                # Within the file's own size (cmd_run reserves room): valid JSON,
+                # padded with blanks, and no new block needed.
+                for c in candidates:
+                    text = json.dumps(c).encode()
+                    if len(text) <= size:
+                        os.pwrite(fd, text + b" " * (size - len(text)), 0)
+                        return True
+                os.pwrite(fd, json.dumps(minimal).encode(), 0)
             finally:
                 os.close(fd)
             return True
         except OSError:
             return False
+
+# Room the first status takes on disk (blank padding: still JSON), so that a
+# later status fits in place when /run is full.
+STATUS_RESERVE_BYTES = 2048
 
 
 def read_json(path):
@@ -884,11 +906,13 @@ def cmd_run(path):
     try:
         keep_contents_on_disk(txn)
         write_json_atomic(os.path.join(d, "txn.json"), txn)
-    except OSError as e:
+        write_reserved_status(status_path, {"id": txn["id"], "state": "starting"})
+        pid = start_worker(txn["id"], d)
+    except BaseException:
+        # No worker will ever use them (a full /run, a failed start).
         drop_staged(txn)
-        fail_usage("cannot store transaction %s: %s" % (txn["id"], e))
-    write_json_atomic(status_path, {"id": txn["id"], "state": "starting"})
-    print(json.dumps({"id": txn["id"], "pid": start_worker(txn["id"], d)}))
+        raise
+    print(json.dumps({"id": txn["id"], "pid": pid}))
 
 
 def recover_detached():

@@ -25,7 +25,9 @@ test("faults: /run full on one router during an apply", { timeout: 600_000 }, as
       await f.lab.sh(router, `head -c ${fill} /dev/zero > /run/srv6-protect/filler 2>/dev/null; true`);
       const engine = f.engine();
       try {
+        const applyStarted = Date.now();
         const outcome = await engine.apply(f.states[target], FAULT_APPLY);
+        t.diagnostic(`#${i + 1}: the faulted apply took ${Date.now() - applyStarted} ms`);
         const failed = outcome.routers.filter((r) => r.error).map((r) => `${r.router}: ${r.error!.kind}${r.error!.kind === "rollback-incomplete" ? ` (${r.error!.message})` : ""}`);
         await f.lab.sh(router, "rm -f /run/srv6-protect/filler");
         await f.judge(tally, `#${i + 1} ${router}'s /run with ${free} bytes free (${outcome.ok ? "apply ok" : `apply failed: ${failed.join(", ")}`})`, ["old", "new"], target, (l) => t.diagnostic(l));
