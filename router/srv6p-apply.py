@@ -88,7 +88,7 @@ SYSTEMD_RUNTIME = os.environ.get("SRV6P_SYSTEMD_RUNTIME", "/run/systemd/system")
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 STEP_TIMEOUT_S = 60
 KEEP_TRANSACTIONS = 20
-KEEP_FULL_TRANSACTIONS = 2
+KEEP_FULL_TRANSACTIONS = 0
 # A transaction whose status has no worker pid yet was being started; after this long its starter is gone.
 STARTING_GRACE_S = 30
 EXIT_USAGE = 2
@@ -313,7 +313,7 @@ def run_commands(commands, tolerated):
     them and is returned; tolerated failures are appended to `tolerated`."""
     started = time.monotonic()
     for c in commands:
-        r = run_argv(c["argv"], c.get("input"))
+        r = run_argv(c["argv"], command_input(c))
         if r["code"] != 0:
             if not c.get("mayFail"):
                 return r
@@ -713,22 +713,56 @@ def work(txn, txn_dir):
         os.close(lock_fd)
 
 
+# A command's stdin larger than this waits in PENDING_DIR too (the map
+# contents of thousands of prefixes, and their undo).
+INLINE_INPUT_BYTES = 65536
+
+
+def command_input(c):
+    if "inputFile" in c:
+        with open(c["inputFile"]) as f:
+            return f.read()
+    return c.get("input")
+
+
+def pending_write(path, data):
+    os.makedirs(PENDING_DIR, exist_ok=True)
+    tmp = path + ".srv6p-new"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(tmp, path)
+
+
+def pending_paths(txn):
+    for step in txn.get("steps", []):
+        staged = (step.get("writeFile") or {}).get("staged")
+        if isinstance(staged, str):
+            yield staged
+        for key in ("do", "undo"):
+            for c in step.get(key) or []:
+                if isinstance(c, dict) and isinstance(c.get("inputFile"), str):
+                    yield c["inputFile"]
+
+
 def keep_contents_on_disk(txn):
-    """Moves each writeFile content to PENDING_DIR; the step then names the
-    file and its sha256 (checked when it is installed)."""
+    """Moves each writeFile content, and each large command input, to
+    PENDING_DIR; the step then names the file (and a content's sha256,
+    checked when it is installed)."""
     for i, step in enumerate(txn["steps"]):
+        for key in ("do", "undo"):
+            for k, c in enumerate(step.get(key) or []):
+                if isinstance(c.get("input"), str) and len(c["input"]) > INLINE_INPUT_BYTES:
+                    path = os.path.join(PENDING_DIR, "%s-%d%s%d" % (txn["id"], i, key, k))
+                    pending_write(path, c.pop("input").encode())
+                    c["inputFile"] = path
         w = step.get("writeFile")
         if not w or not isinstance(w.get("content"), str):
             continue
         data = w["content"].encode()
         path = os.path.join(PENDING_DIR, "%s-%d" % (txn["id"], i))
-        os.makedirs(PENDING_DIR, exist_ok=True)
-        tmp = path + ".srv6p-new"
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.rename(tmp, path)
+        pending_write(path, data)
         step["writeFile"] = {"path": w["path"], "mode": w.get("mode", 0o644), "staged": path, "sha256": hashlib.sha256(data).hexdigest()}
 
 
@@ -758,9 +792,8 @@ def drop_stale_pending():
 def drop_staged(txn):
     """The staged contents the controller uploaded for this transaction
     (installed by now, or not wanted any more)."""
-    for step in txn.get("steps", []):
-        staged = (step.get("writeFile") or {}).get("staged")
-        if isinstance(staged, str) and os.path.dirname(staged) == PENDING_DIR:
+    for staged in pending_paths(txn):
+        if os.path.dirname(staged) == PENDING_DIR:
             try:
                 os.unlink(staged)
             except OSError:

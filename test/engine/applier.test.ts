@@ -126,3 +126,14 @@ test("applier: a written file's content waits on disk, not in /run's txn.json, a
     assert.deepEqual(readdirSync(join(dir, "state")).filter((f) => f === "pending"), [], "nothing left pending");
   });
 });
+
+test("applier: a large command input waits on disk too, and reaches the command whole", () => {
+  withRunDir((dir) => {
+    const out = join(dir, "state", "got.txt");
+    const input = "x".repeat(200_000) + "\n";
+    const { status } = runTxn(dir, "t-input", [{ name: "big input", do: [{ argv: ["sh", "-c", 'cat > "$1"', "sh", out], input }] }]);
+    assert.equal(status.state, "committed");
+    assert.equal(readFileSync(out, "utf8"), input);
+    assert.ok(readFileSync(join(dir, "txn", "t-input", "txn.json"), "utf8").length < 4000, "txn.json holds no input");
+  });
+});
