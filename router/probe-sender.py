@@ -151,7 +151,12 @@ class CarrierWatch:
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
         self.sock.bind((0, RTMGRP_LINK))
         self.sock.setblocking(False)
-        self.maps = None
+        # Loaded now, not at the first carrier loss: importing it costs tens of ms.
+        try:
+            self.maps = load_maps_tool()
+        except Exception as e:  # noqa: BLE001 - probing goes on; a carrier loss then says why it cannot act
+            self.maps = None
+            self.load_error = e
 
     def lost_carrier(self):
         """Interfaces of ours whose carrier went away since the last call."""
@@ -177,7 +182,7 @@ class CarrierWatch:
         misses: down, hold-down restarted, counted and stamped (ktime =
         CLOCK_MONOTONIC). Nothing else writes this entry while no probe crosses."""
         if self.maps is None:
-            self.maps = load_maps_tool()
+            raise OSError(f"srv6p-maps.py could not be loaded: {self.load_error}")
         m = self.maps.PinnedMap("srv6p_link_state")
         try:
             key = struct.pack("=I", ifindex).hex()
