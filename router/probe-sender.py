@@ -134,6 +134,8 @@ LINK_STATE_FAILOVERS, LINK_STATE_LAST_FAILOVER_NS, LINK_STATE_HEAL_START_NS, LIN
 def load_maps_tool():
     """srv6p-maps.py, pushed beside this file: its bpf(2) map access."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "srv6p-maps.py")
+    # No __pycache__ beside it: the directory holds exactly the files we push.
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location("srv6p_maps", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
