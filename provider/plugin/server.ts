@@ -91,6 +91,10 @@ export async function startServer(
     if (stopping) return done;
     stopping = true;
     log("info", `shutting down: ${reason}`);
+    // First: the host kills a plugin that takes long to stop (go-plugin after
+    // 2 s), and our own drain may take that long. A bound socket's path can go
+    // while it still serves the connections it has.
+    fs.rmSync(socketDir, { recursive: true, force: true });
     for (const s of openStreams) s.end();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
