@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { BenchUsageError } from "../benchmark";
+import { integerOption } from "../integer-option";
 import { LIMITS } from "../../model/schema";
 
 export interface PrefixBenchOptions {
@@ -22,13 +23,6 @@ export const PREFIX_USAGE = "[--sizes 10,100,1000,10000] [--failures N] [--carri
 
 const DEFAULT_SIZES = [10, 100, 1000, 10000];
 
-function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new BenchUsageError(`${flag}: '${value}' is not an integer in ${min}..${max}`);
-  return n;
-}
-
 export function parsePrefixOptions(args: string[]): PrefixBenchOptions {
   let parsed;
   try {
@@ -45,16 +39,16 @@ export function parsePrefixOptions(args: string[]): PrefixBenchOptions {
   const v = parsed.values;
   // The aggregate the extra prefixes come from holds 65,536 /64s, and h2's own is one more.
   const max = Math.min(LIMITS.protectedPrefixesPerRouter, 65_536);
-  const sizes = v.sizes === undefined ? (v.quick ? [10, 1000] : DEFAULT_SIZES) : v.sizes.split(",").map((s) => integer("--sizes", s.trim(), 1, max)!);
+  const sizes = v.sizes === undefined ? (v.quick ? [10, 1000] : DEFAULT_SIZES) : v.sizes.split(",").map((s) => integerOption("--sizes", s.trim(), 1, max)!);
   if (!sizes.length) throw new BenchUsageError("--sizes: give at least one size");
   const labName = v.lab ?? `px${randomBytes(3).toString("hex")}`;
   if (!/^[a-z][a-z0-9]{0,7}$/.test(labName)) throw new BenchUsageError(`--lab: '${labName}' is not 1-8 lowercase letters/digits starting with a letter`);
   return {
     json: v.json === true,
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
-    failures: integer("--failures", v.failures, 1, 100) ?? (v.quick ? 3 : 15),
-    carrierFailures: integer("--carrier-failures", v["carrier-failures"], 1, 100) ?? (v.quick ? 2 : 5),
-    runs: integer("--runs", v.runs, 1, 10) ?? (v.quick ? 1 : 3),
+    failures: integerOption("--failures", v.failures, 1, 100) ?? (v.quick ? 3 : 15),
+    carrierFailures: integerOption("--carrier-failures", v["carrier-failures"], 1, 100) ?? (v.quick ? 2 : 5),
+    runs: integerOption("--runs", v.runs, 1, 10) ?? (v.quick ? 1 : 3),
     labName,
     mgmtSubnet: `198.18.${64 + (randomBytes(1)[0]! % 191)}.0/24`,
   };

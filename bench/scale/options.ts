@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { BenchUsageError } from "../benchmark";
+import { integerOption } from "../integer-option";
 import { DEFAULT_ROUTERS, DEFAULT_SEED, MAX_ROUTERS, MIN_ROUTERS } from "../../examples/scale/generate";
 
 export interface ScaleBenchOptions {
@@ -36,13 +37,6 @@ export function randomMgmtSubnet(): string {
   return `198.18.${64 + (randomBytes(1)[0]! % 191)}.0/24`;
 }
 
-function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new BenchUsageError(`${flag}: '${value}' is not an integer in ${min}..${max}`);
-  return n;
-}
-
 export function parseScaleOptions(args: string[]): ScaleBenchOptions {
   let parsed;
   try {
@@ -73,13 +67,13 @@ export function parseScaleOptions(args: string[]): ScaleBenchOptions {
   if (octet === undefined || Number(octet) > 255) throw new BenchUsageError(`--mgmt-subnet: '${mgmtSubnet}' is not 198.18.X.0/24 or 198.19.X.0/24 with X in 0..255`);
   return {
     json: v.json === true,
-    routers: integer("--routers", v.routers, MIN_ROUTERS, MAX_ROUTERS) ?? DEFAULT_ROUTERS,
-    seed: integer("--seed", v.seed, 0, 0xffffffff) ?? DEFAULT_SEED,
-    runs: integer("--runs", v.runs, 1, 20) ?? (v.quick ? 1 : 3),
+    routers: integerOption("--routers", v.routers, MIN_ROUTERS, MAX_ROUTERS) ?? DEFAULT_ROUTERS,
+    seed: integerOption("--seed", v.seed, 0, 0xffffffff) ?? DEFAULT_SEED,
+    runs: integerOption("--runs", v.runs, 1, 20) ?? (v.quick ? 1 : 3),
     labName,
     mgmtSubnet,
     mgmtSubnetGiven: v["mgmt-subnet"] !== undefined,
-    parallelism: integer("--parallelism", v.parallelism, 1, 256),
+    parallelism: integerOption("--parallelism", v.parallelism, 1, 256),
     keep: v.keep === true,
   };
 }
