@@ -16,6 +16,35 @@
 #include "srv6p_probe.h"
 #include "srv6p_link.h"
 
+static __always_inline __u32 srv6p_accept_path_probe(const struct srv6p_probe *probe)
+{
+	struct srv6p_path_seen zero = {}, *seen;
+	struct srv6p_path_sent *sent;
+	__u32 key = bpf_ntohl(probe->link_ifindex);
+	__u32 seq = bpf_ntohl(probe->seq);
+	__u64 now;
+
+	sent = bpf_map_lookup_elem(&srv6p_path_sent, &key);
+	if (!sent)
+		return SRV6P_R_UNKNOWN_LINK;
+	if (seq > sent->last_seq)
+		return SRV6P_R_STALE_STAMP;
+	seen = bpf_map_lookup_elem(&srv6p_path_seen, &key);
+	if (!seen) {
+		bpf_map_update_elem(&srv6p_path_seen, &key, &zero, BPF_NOEXIST);
+		seen = bpf_map_lookup_elem(&srv6p_path_seen, &key);
+		if (!seen)
+			return SRV6P_R_UNKNOWN_LINK;
+	}
+	now = bpf_ktime_get_ns();
+	__sync_fetch_and_add(&seen->returned, 1);
+	seen->last_return_ns = now;
+	seen->last_rtt_ns = now - bpf_be64_to_cpu(probe->stamp_ns);
+	if (seq > seen->last_seq)
+		seen->last_seq = seq;
+	return SRV6P_R_NONE;
+}
+
 static __always_inline __u32 srv6p_accept_probe(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
@@ -30,6 +59,8 @@ static __always_inline __u32 srv6p_accept_probe(struct __sk_buff *skb)
 	reason = srv6p_find_probe(data, data_end, &probe, &srh);
 	if (reason != SRV6P_R_NONE)
 		return reason;
+	if (probe->flags & SRV6P_PROBE_F_PATH)
+		return srv6p_accept_path_probe(probe);
 	ifindex = bpf_ntohl(probe->link_ifindex);
 	cfg = bpf_map_lookup_elem(&srv6p_link_config, &ifindex);
 	if (!cfg)

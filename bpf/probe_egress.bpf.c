@@ -55,6 +55,9 @@ int srv6p_probe_egress(struct __sk_buff *skb)
 	 */
 	if (!skb->sk || srh->segments_left != srh->first_segment)
 		return TC_ACT_OK;
+	/* A backup path probe tests no link: its first hop may be any interface. */
+	if (probe->flags & SRV6P_PROBE_F_PATH)
+		return TC_ACT_OK;
 	if (probe->link_ifindex != bpf_htonl(ifindex)) {
 		/* Another link's probe routed out of here: it proves nothing about either. */
 		srv6p_count_reason(SRV6P_R_STAMP_WRONG_LINK);

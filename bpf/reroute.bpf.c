@@ -9,6 +9,7 @@
  *   lwt_xmit (locally originated traffic, Linux 5.2+ for BPF_LWT_ENCAP_IP):
  *            ENCAP_SEG6 is refused at run time there, so push a complete
  *            outer IPv6 header + SRH ourselves and ask for a reroute.
+ * A failover drill (srv6p_drills) counts as down until its deadline.
  * Otherwise pass (BPF_OK): the route's own next hop, the link, is used.
  */
 #include <linux/bpf.h>
@@ -42,7 +43,15 @@ struct srv6p_encap_buf {
 	struct srv6p_srh_buf srh;
 };
 
-/* The backup of the packet's destination if its link is down, else NULL. */
+/* A drill on the link, not yet past its deadline. */
+static __always_inline int srv6p_drilling(__u32 ifindex)
+{
+	struct srv6p_drill *d = bpf_map_lookup_elem(&srv6p_drills, &ifindex);
+
+	return d && bpf_ktime_get_ns() < d->until_ns;
+}
+
+/* The backup of the packet's destination if its link is down (or drilled), else NULL. */
 static __always_inline struct srv6p_backup *srv6p_backup_if_down(struct __sk_buff *skb,
 								 struct srv6p_link_state **state)
 {
@@ -62,7 +71,7 @@ static __always_inline struct srv6p_backup *srv6p_backup_if_down(struct __sk_buf
 		return NULL;
 	}
 	st = bpf_map_lookup_elem(&srv6p_link_state, &b->link_ifindex);
-	if (!st || !st->down)
+	if (!st || (!st->down && !srv6p_drilling(b->link_ifindex)))
 		return NULL;
 	if (b->nsegs < 1 || b->nsegs > SRV6P_MAX_SEGMENTS) {
 		srv6p_count_reason(SRV6P_R_BAD_BACKUP);

@@ -216,6 +216,7 @@ export class ProtectedNetwork extends Construct {
           router_a: l.a.router, interface_a: l.a.interface, peer_address_a: l.a.peerAddress, monitor_sid_a: l.a.monitorSid, return_sid_a: l.a.returnSid,
           router_b: l.b.router, interface_b: l.b.interface, peer_address_b: l.b.peerAddress, monitor_sid_b: l.b.monitorSid, return_sid_b: l.b.returnSid,
           probe_interval_ms: l.probeIntervalMs, multiplier: l.multiplier, hold_down_ms: l.holdDownMs,
+          ...(l.backupProbeIntervalMs !== undefined ? { backup_probe_interval_ms: l.backupProbeIntervalMs } : {}),
         },
       })),
       policies: plan.policies.map((p) => ({
@@ -269,6 +270,7 @@ export class ProtectedNetwork extends Construct {
         probe_interval_ms: l.probeIntervalMs,
         multiplier: l.multiplier,
         hold_down_ms: l.holdDownMs,
+        ...(l.backupProbeIntervalMs !== undefined ? { backup_probe_interval_ms: l.backupProbeIntervalMs } : {}),
         provider,
       });
       resource.overrideLogicalId(l.name);

@@ -1,7 +1,7 @@
 /** How a protected link is probed and when traffic moves back to it. */
 import { DEFAULTS, LIMITS } from "../model/schema";
 import { ConstructConfigError } from "./errors";
-import { detectionTimeProblem } from "../model/network-rules";
+import { backupProbeIntervalProblem, detectionTimeProblem } from "../model/network-rules";
 
 export interface ProtectionOptions {
   /**
@@ -20,12 +20,20 @@ export interface ProtectionOptions {
    * @default 1000
    */
   readonly holdDownMs?: number;
+  /**
+   * Interval of the probes that check each of the link's backup paths
+   * end to end, in milliseconds; 0 turns them off.
+   * @default 1000
+   */
+  readonly backupProbeIntervalMs?: number;
 }
 
 export interface ResolvedProtection {
   readonly probeIntervalMs: number;
   readonly multiplier: number;
   readonly holdDownMs: number;
+  /** Only when set (on the link or the network): the provider applies the default. */
+  readonly backupProbeIntervalMs?: number;
 }
 
 /** Fills defaults (first `options`, then `fallback`, then the product defaults) and checks ranges. */
@@ -34,10 +42,16 @@ export function resolveProtection(subject: string, options: ProtectionOptions = 
     probeIntervalMs: options.probeIntervalMs ?? fallback.probeIntervalMs ?? DEFAULTS.probe_interval_ms,
     multiplier: options.multiplier ?? fallback.multiplier ?? DEFAULTS.multiplier,
     holdDownMs: options.holdDownMs ?? fallback.holdDownMs ?? DEFAULTS.hold_down_ms,
+    backupProbeIntervalMs: options.backupProbeIntervalMs ?? fallback.backupProbeIntervalMs,
   };
   checkInteger(subject, "probeIntervalMs", resolved.probeIntervalMs, LIMITS.probe_interval_ms);
   checkInteger(subject, "multiplier", resolved.multiplier, LIMITS.multiplier);
   checkInteger(subject, "holdDownMs", resolved.holdDownMs, LIMITS.hold_down_ms);
+  if (resolved.backupProbeIntervalMs !== undefined) {
+    checkInteger(subject, "backupProbeIntervalMs", resolved.backupProbeIntervalMs, LIMITS.backup_probe_interval_ms);
+    const problem = backupProbeIntervalProblem(resolved.backupProbeIntervalMs);
+    if (problem) throw new ConstructConfigError(subject, "backupProbeIntervalMs", resolved.backupProbeIntervalMs, problem);
+  } else delete (resolved as { backupProbeIntervalMs?: number }).backupProbeIntervalMs;
   const slow = detectionTimeProblem(resolved.probeIntervalMs, resolved.multiplier);
   if (slow) throw new ConstructConfigError(subject, "probeIntervalMs", resolved.probeIntervalMs, `probeIntervalMs x multiplier = ${slow}`);
   return resolved;

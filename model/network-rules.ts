@@ -69,6 +69,12 @@ export function detectionTimeProblem(probeIntervalMs: number, multiplier: number
   return `${probeIntervalMs} x ${multiplier} = ${ms} ms: a failure must be detected within ${LIMITS.detection_time_ms.maximum} ms; probe more often or lower the multiplier`;
 }
 
+/** A backup probe interval that is neither 0 (off) nor at least the minimum. */
+export function backupProbeIntervalProblem(ms: number): string | undefined {
+  if (ms === 0 || ms >= LIMITS.backupProbeIntervalMinimumMs) return undefined;
+  return `must be 0 (no backup probes) or at least ${LIMITS.backupProbeIntervalMinimumMs} ms`;
+}
+
 export function checkSemantics(input: SemanticInput): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const add = (resource: string, field: string, value: unknown, message: string) => issues.push({ resource, field, value, message });
@@ -203,6 +209,8 @@ export function checkSemantics(input: SemanticInput): SchemaIssue[] {
     const interval = l.probe_interval_ms ?? DEFAULTS.probe_interval_ms;
     const slow = detectionTimeProblem(interval, l.multiplier ?? DEFAULTS.multiplier);
     if (slow) add(e.label, "probe_interval_ms", interval, `probe_interval_ms x multiplier = ${slow}`);
+    const backupProbes = l.backup_probe_interval_ms === undefined || l.backup_probe_interval_ms === null ? undefined : backupProbeIntervalProblem(l.backup_probe_interval_ms);
+    if (backupProbes) add(e.label, "backup_probe_interval_ms", l.backup_probe_interval_ms, backupProbes);
     for (const side of ["a", "b"] as const) {
       usable(e.label, `peer_address_${side}`, side === "a" ? l.peer_address_a : l.peer_address_b, "nexthop");
       usable(e.label, `monitor_sid_${side}`, side === "a" ? l.monitor_sid_a : l.monitor_sid_b, "sid");

@@ -114,6 +114,7 @@ export interface ProtectedLinkConfig {
   probe_interval_ms?: number;
   multiplier?: number;
   hold_down_ms?: number;
+  backup_probe_interval_ms?: number;
 }
 
 /**
@@ -146,6 +147,15 @@ export const DEFAULTS = {
   probe_interval_ms: 10,
   multiplier: 3,
   hold_down_ms: 1000,
+  /** One probe per backup path (and per kind: docs/concepts.md, "Backup probes") every second; 0 = no backup probes. */
+  backup_probe_interval_ms: 1000,
+  /**
+   * The packet a backup probe stands for: its inner IPv6 packet is this
+   * size, so the probe is as large as a packet of this size once rerouted
+   * (plus outer header and SRH). 1280 is the IPv6 minimum MTU: a backup path
+   * that cannot carry it plus the SRH is broken for any IPv6 traffic.
+   */
+  backup_probe_bytes: 1280,
 } as const;
 
 /** The provider block's defaults. */
@@ -166,6 +176,21 @@ export const LIMITS = {
   probe_interval_ms: { minimum: 1, maximum: 10000 },
   multiplier: { minimum: 2, maximum: 255 },
   hold_down_ms: { minimum: 0, maximum: 600000 },
+  /** 0 turns backup probing off; otherwise at least backupProbeIntervalMinimumMs (model/network-rules.ts). */
+  backup_probe_interval_ms: { minimum: 0, maximum: 60000 },
+  backupProbeIntervalMinimumMs: 100,
+  /**
+   * Backup probes one router sends per second, all paths together (each path
+   * sends one probe of each kind per interval): above it, the renderer
+   * stretches every path's interval by the same factor.
+   */
+  backupProbesPerSecondPerRouter: 500,
+  /** Backup paths probed per router (SRV6P_MAX_PATH_KEYS / 8 kinds in bpf/lib/srv6p_maps.h); more are not probed. */
+  probedBackupPathsPerRouter: 1024,
+  /** `srv6 drill --duration`, in seconds. */
+  drill_duration_s: { minimum: 1, maximum: 3600 },
+  /** A drill's deadline on the router is its duration plus this: the router reverts by itself if the controller does not. */
+  drillSelfRevertMarginS: 3,
   /** The longest failure detection time, probe_interval_ms x multiplier (a whole-network rule, model/network-rules.ts). */
   detection_time_ms: { maximum: 10000 },
   segments: { minItems: 1, maxItems: 6 },
@@ -250,6 +275,7 @@ export const protectedLinkSchema: JSONSchemaType<ProtectedLinkConfig> = {
     probe_interval_ms: { type: "integer", ...LIMITS.probe_interval_ms, nullable: true, description: "Probe interval in milliseconds. Default 10." },
     multiplier: { type: "integer", ...LIMITS.multiplier, nullable: true, description: "Missed probes in a row that declare the link down. Default 3." },
     hold_down_ms: { type: "integer", ...LIMITS.hold_down_ms, nullable: true, description: "Probes must come back without a miss for this long before traffic returns to the link. Default 1000." },
+    backup_probe_interval_ms: { type: "integer", ...LIMITS.backup_probe_interval_ms, nullable: true, description: "Interval of the probes that check this link's backup paths, in milliseconds; 0 turns them off. Default 1000." },
   },
 };
 

@@ -14,7 +14,20 @@ Pushed to routers as text: python3 standard library only.
   probe-sender.py install-config --config FILE   validate stdin, write it to FILE atomically
 
 Config (JSON): {"probes": [{"link": NAME, "interface": IFNAME,
-  "segments": [RETURN_SID, MONITOR_SID, FINAL_ADDRESS], "intervalUs": 1000}]}
+  "segments": [RETURN_SID, MONITOR_SID, FINAL_ADDRESS], "intervalUs": 1000}],
+  "paths": [{"id": N, "policy": NAME, "link": NAME, "segments": [SID...],
+  "home": [MONITOR_SID, FINAL_ADDRESS], "source": ADDRESS, "intervalUs": 1000000,
+  "packetBytes": 1280}]}
+
+Backup paths ("paths", optional) are probed end to end: every interval, one
+probe of each kind goes out through a raw socket, built as the reroute
+program builds rerouted traffic (outer IPv6 from `source` + SRH of the
+backup segments + the inner packet), the inner packet a probe to our own
+monitor SID of `packetBytes` bytes; then the same small, then along each
+proper prefix of the segment list and straight home, so a broken path tells
+which segment fails. Each send is counted in the pinned srv6p_path_sent map
+first (the monitor accepts path probes only for keys there) and the monitor
+counts what comes home in srv6p_path_seen.
 
 Each probe is a UDP datagram to FINAL_ADDRESS port 47831 carrying a segment
 routing header (set with setsockopt(IPV6_RTHDR), which Linux accepts for type
@@ -45,6 +58,16 @@ PROBE_MAGIC = 0x53365052
 PROBE_VERSION = 1
 IPV6_RTHDR = 57
 MAX_SEGMENTS = 8
+# bpf/lib/srv6p_layout.h: srv6p_probe.flags of a path probe, and the path key.
+PROBE_FLAG_PATH = 0x01
+PATH_KIND_BITS = 3
+PATH_KIND_FULL, PATH_KIND_SMALL, PATH_KIND_PREFIX = 0, 1, 2
+MAX_PATH_SEGMENTS = 6
+MAX_PATH_ID = (1 << (32 - PATH_KIND_BITS)) - 1
+PROBE_PAYLOAD = struct.Struct("!IBBHIIIIQQ")
+# Inner packet of a full-size probe: IPv6 + SRH of two segments + UDP + the probe payload at least.
+MIN_PACKET_BYTES = 40 + 40 + 8 + PROBE_PAYLOAD.size
+IPPROTO_ROUTING, IPPROTO_IPV6, IPPROTO_UDP = 43, 41, 17
 # Every check uses fullmatch: with match, a pattern's '$' also matches before a trailing
 # newline, so "eth1\n" would pass (test/router/router_checks.py).
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
@@ -86,6 +109,153 @@ def load_config(path):
             raise ConfigError(f"{where}.intervalUs must be an integer 100..10000000, got {interval!r}")
         out.append({"link": link, "interface": ifname, "segments": segs, "interval_ns": interval * 1000})
     return out
+
+
+def load_paths(path):
+    """The backup paths of the config, checked like the link probes ([] when there are none)."""
+    with open(path) as f:
+        paths = json.load(f).get("paths", [])
+    if not isinstance(paths, list):
+        raise ConfigError(f"{path}: 'paths' must be a list")
+    out, ids = [], set()
+    for i, p in enumerate(paths):
+        where = f"{path}: paths[{i}]"
+        if not isinstance(p, dict):
+            raise ConfigError(f"{where} must be an object")
+        pid, segs, home, src = p.get("id"), p.get("segments"), p.get("home"), p.get("source")
+        interval, size = p.get("intervalUs"), p.get("packetBytes")
+        if not isinstance(pid, int) or isinstance(pid, bool) or not 1 <= pid <= MAX_PATH_ID or pid in ids:
+            raise ConfigError(f"{where}.id must be a unique integer 1..{MAX_PATH_ID}, got {pid!r}")
+        ids.add(pid)
+        for field in ("policy", "link"):
+            if not isinstance(p.get(field), str) or not p[field]:
+                raise ConfigError(f"{where}.{field} must be a name")
+        if not isinstance(segs, list) or not 1 <= len(segs) <= MAX_PATH_SEGMENTS:
+            raise ConfigError(f"{where}.segments must list 1..{MAX_PATH_SEGMENTS} addresses")
+        if not isinstance(home, list) or len(home) != 2:
+            raise ConfigError(f"{where}.home must be [monitor SID, final address]")
+        for s in [*segs, *home, src]:
+            try:
+                socket.inet_pton(socket.AF_INET6, s)
+            except (OSError, TypeError):
+                raise ConfigError(f"{where}: bad IPv6 address {s!r}")
+        if not isinstance(interval, int) or not 100_000 <= interval <= 60_000_000:
+            raise ConfigError(f"{where}.intervalUs must be an integer 100000..60000000, got {interval!r}")
+        if not isinstance(size, int) or not MIN_PACKET_BYTES <= size <= 9000:
+            raise ConfigError(f"{where}.packetBytes must be an integer {MIN_PACKET_BYTES}..9000, got {size!r}")
+        out.append({"id": pid, "policy": p["policy"], "link": p["link"], "segments": segs, "home": home,
+                    "source": src, "interval_ns": interval * 1000, "packet_bytes": size})
+    return out
+
+
+def checksum16(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def ipv6_header(src, dst, nexthdr, payload_len):
+    return struct.pack("!IHBB", 0x60000000, payload_len, nexthdr, 64) + src + dst
+
+
+def srh(nexthdr, segments):
+    """An SRH for segments first..last, heading for the first (Segments Left = n - 1)."""
+    n = len(segments)
+    return struct.pack("!BBBBBBH", nexthdr, 2 * n, 4, n - 1, n - 1, 0, 0) + b"".join(reversed(segments))
+
+
+def udp_datagram(src, final_dst, payload):
+    length = 8 + len(payload)
+    pseudo = src + final_dst + struct.pack("!IxxxB", length, IPPROTO_UDP)
+    head = struct.pack("!HHHH", PROBE_PORT, PROBE_PORT, length, 0)
+    csum = checksum16(pseudo + head + payload) or 0xFFFF
+    return struct.pack("!HHHH", PROBE_PORT, PROBE_PORT, length, csum) + payload
+
+
+class PathProbes:
+    """One backup path's probes: every kind, each with its own sequence and key."""
+
+    def __init__(self, spec, start_ns):
+        self.spec = spec
+        self.interval = spec["interval_ns"]
+        self.next_due = start_ns
+        a = lambda s: socket.inet_pton(socket.AF_INET6, s)  # noqa: E731
+        self.src = a(spec["source"])
+        self.segs = [a(s) for s in spec["segments"]]
+        self.home = [a(s) for s in spec["home"]]
+        kinds = [(PATH_KIND_FULL, self.segs, spec["packet_bytes"]), (PATH_KIND_SMALL, self.segs, 0)]
+        kinds += [(PATH_KIND_PREFIX + k - 1, self.segs[:k], 0) for k in range(1, len(self.segs))]
+        self.kinds = [{"key": (spec["id"] << PATH_KIND_BITS) | kind, "kind": kind, "segs": segs, "bytes": size,
+                       "seq": 0, "errors": 0, "errno": 0} for kind, segs, size in kinds]
+
+    def packet(self, k, seq, now):
+        payload = PROBE_PAYLOAD.pack(PROBE_MAGIC, PROBE_VERSION, PROBE_FLAG_PATH, 0, k["key"], seq, 0, 0, 0, now)
+        if k["kind"] in (PATH_KIND_FULL, PATH_KIND_SMALL):
+            # As rerouted traffic: outer header + backup SRH + the inner packet, which is a probe home.
+            pad = max(0, k["bytes"] - (40 + len(srh(0, self.home)) + 8 + len(payload)))
+            home_srh = srh(IPPROTO_UDP, self.home)
+            udp = udp_datagram(self.src, self.home[-1], payload + b"\0" * pad)
+            inner = ipv6_header(self.src, self.home[0], IPPROTO_ROUTING, len(home_srh) + len(udp)) + home_srh + udp
+            outer_srh = srh(IPPROTO_IPV6, k["segs"])
+            return ipv6_header(self.src, k["segs"][0], IPPROTO_ROUTING, len(outer_srh) + len(inner)) + outer_srh + inner
+        # A prefix of the list, then straight home: no inner packet.
+        route = srh(IPPROTO_UDP, k["segs"] + self.home)
+        udp = udp_datagram(self.src, self.home[-1], payload)
+        return ipv6_header(self.src, k["segs"][0], IPPROTO_ROUTING, len(route) + len(udp)) + route + udp
+
+
+class PathProber:
+    """Sends every path's probes over one raw socket and counts them in srv6p_path_sent."""
+
+    def __init__(self, specs, start_ns, maps_tool):
+        self.paths = [PathProbes(s, start_ns) for s in specs]
+        self.sock = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW) if specs else None
+        self.maps_tool = maps_tool
+        self.sent = None
+        self.next_open_ns = 0
+
+    def open_maps(self, now):
+        """The pinned maps, (re)opened at most every 5 s; a fresh start forgets the old counts."""
+        if self.sent is not None or now < self.next_open_ns or self.maps_tool is None:
+            return self.sent is not None
+        self.next_open_ns = now + 5_000_000_000
+        try:
+            sent, seen = self.maps_tool.PinnedMap("srv6p_path_sent"), self.maps_tool.PinnedMap("srv6p_path_seen")
+        except Exception as e:  # noqa: BLE001 - maps appear with the dataplane; try again later
+            log(f"backup probes wait for the pinned maps: {e}")
+            return False
+        # Path ids are reassigned by every config: counts of an earlier run would lie.
+        for m in (sent, seen):
+            for key in m.keys():
+                m.delete(key, missing_ok=True)
+        seen.close()
+        self.sent = sent
+        return True
+
+    def send_round(self, path, now):
+        if not self.open_maps(now):
+            return
+        for k in path.kinds:
+            k["seq"] = (k["seq"] + 1) & 0xFFFFFFFF
+            pkt = path.packet(k, k["seq"], now)
+            key = struct.pack("=I", k["key"]).hex()
+            value = struct.pack("=QQIIII", k["seq"], now, k["seq"], k["errors"], k["errno"], 0).hex()
+            try:
+                self.sent.update(key, value)
+            except Exception as e:  # noqa: BLE001 - the map went away (destroy): reopen later
+                log(f"backup probes: cannot count in srv6p_path_sent: {e}")
+                self.sent = None
+                return
+            try:
+                self.sock.sendto(pkt, (path.spec["segments"][0], 0))
+            except OSError as e:
+                k["errors"] += 1
+                k["errno"] = e.errno or 0
+                if k["errors"] in (1, 10, 100) or k["errors"] % 1000 == 0:
+                    log(f"backup path {path.spec['policy']}: send of {len(pkt)} bytes failed ({k['errors']} so far): {e}")
 
 
 def build_srh(segments):
@@ -235,6 +405,11 @@ def run(config_path):
     heapq.heapify(heap)
     watch = CarrierWatch(st.ifindex for st in streams if st.ifindex)
     by_ifindex = {st.ifindex: st for st in streams if st.ifindex}
+    prober = PathProber(load_paths(config_path), now, watch.maps)
+    # Path probes share the schedule: entries -1-j are path j (link streams are 0..).
+    for j, path in enumerate(prober.paths):
+        heap.append((path.next_due, -1 - j))
+    heapq.heapify(heap)
 
     def down(ifindex, why):
         try:
@@ -246,7 +421,7 @@ def run(config_path):
     for st in streams:
         if st.ifindex and not carrier_of(st.spec["interface"]):
             down(st.ifindex, f"no carrier on {st.spec['interface']}")
-    log(f"sending probes for {len(streams)} link(s)")
+    log(f"sending probes for {len(streams)} link(s) and {len(prober.paths)} backup path(s)")
     while not stop["now"] and heap:
         due, i = heap[0]
         now = time.monotonic_ns()
@@ -255,6 +430,14 @@ def run(config_path):
             if select.select([watch.sock], [], [], (due - now) / 1e9)[0]:
                 for ifindex in watch.lost_carrier():
                     down(ifindex, f"carrier lost on {by_ifindex[ifindex].spec['interface']}")
+            continue
+        if i < 0:
+            path = prober.paths[-1 - i]
+            prober.send_round(path, now)
+            nxt = due + path.interval
+            if nxt <= now:
+                nxt += ((now - nxt) // path.interval + 1) * path.interval
+            heapq.heapreplace(heap, (nxt, i))
             continue
         st = streams[i]
         try:
@@ -363,6 +546,7 @@ def stop_running(pidfile, timeout_s=5.0):
 
 def start(config_path, pidfile, logfile):
     load_config(config_path)  # refuse a bad config before stopping the running sender
+    load_paths(config_path)
     config_path = os.path.abspath(config_path)
     stop_running(pidfile)
     os.makedirs(os.path.dirname(os.path.abspath(pidfile)), exist_ok=True)
@@ -425,8 +609,9 @@ def main(argv):
         if cmd == "run":
             return run(parse_opts(argv[1:], {"--config"})["--config"])
         if cmd == "check":
-            specs = load_config(parse_opts(argv[1:], {"--config"})["--config"])
-            print(json.dumps({"valid": True, "links": len(specs)}))
+            path = parse_opts(argv[1:], {"--config"})["--config"]
+            specs, paths = load_config(path), load_paths(path)
+            print(json.dumps({"valid": True, "links": len(specs), "paths": len(paths)}))
             return 0
         if cmd == "install-config":
             path = parse_opts(argv[1:], {"--config"})["--config"]
@@ -437,6 +622,7 @@ def main(argv):
                 f.write(text)
             try:
                 specs = load_config(tmp)
+                load_paths(tmp)
             except ConfigError:
                 os.unlink(tmp)
                 raise

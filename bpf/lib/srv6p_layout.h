@@ -19,6 +19,19 @@
 /* First word of every probe payload: "S6PR". */
 #define SRV6P_PROBE_MAGIC 0x53365052
 #define SRV6P_PROBE_VERSION 1
+/*
+ * srv6p_probe.flags: a backup path probe. It follows a backup segment list
+ * and comes home to the monitor SID, which counts it per path
+ * (srv6p_path_seen); link_ifindex then holds the path key, and the tc
+ * egress stamper leaves it alone.
+ */
+#define SRV6P_PROBE_F_PATH 0x01
+/* Path key = (path id << SRV6P_PATH_KIND_BITS) | kind. */
+#define SRV6P_PATH_KIND_BITS 3
+/* Kinds: the whole list at the probe size, the whole list small, then list prefixes 1..n-1 (small). */
+#define SRV6P_PATH_KIND_FULL 0
+#define SRV6P_PATH_KIND_SMALL 1
+#define SRV6P_PATH_KIND_PREFIX 2
 
 /*
  * Probe payload (UDP payload, all fields network byte order).
@@ -78,6 +91,38 @@ struct srv6p_backup {
 	__u32 nsegs;          /* 1..SRV6P_MAX_SEGMENTS */
 	__u8 source[16];      /* outer source for locally originated traffic (lwt_xmit) */
 	__u8 segs[SRV6P_MAX_SEGMENTS][16]; /* first segment first; last = End.DT6 SID */
+};
+
+/*
+ * path_sent value, key = __u32 path key. Written only by the probe sender,
+ * before each send: the monitor accepts path probes only for keys here.
+ */
+struct srv6p_path_sent {
+	__u64 sent;           /* probes handed to the kernel */
+	__u64 last_sent_ns;   /* CLOCK_MONOTONIC of the last one */
+	__u32 last_seq;       /* sequence of the last one (= sent since the sender started) */
+	__u32 send_errors;    /* sends the kernel refused (e.g. EMSGSIZE: larger than the first hop's MTU) */
+	__u32 last_errno;     /* errno of the last refused send, 0 = none */
+	__u32 reserved;
+};
+
+/* path_seen value, key = __u32 path key. Written only by the monitor. */
+struct srv6p_path_seen {
+	__u64 returned;       /* accepted path probes that came home */
+	__u64 last_return_ns; /* ktime of the last one */
+	__u64 last_rtt_ns;    /* sender's send time (in the probe) to return */
+	__u32 last_seq;       /* highest sequence that came home */
+	__u32 reserved;
+};
+
+/*
+ * drills value, key = __u32 ifindex of a protected link. While ktime is
+ * below until_ns, the reroute program treats the link as down: a failover
+ * drill that ends by itself when the deadline passes, whatever happens to
+ * the controller that started it.
+ */
+struct srv6p_drill {
+	__u64 until_ns;
 };
 
 #endif

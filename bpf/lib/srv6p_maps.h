@@ -34,6 +34,11 @@
  * used; model/schema.ts LIMITS.protectedPrefixesPerRouter is this figure.
  */
 #define SRV6P_MAX_BACKUPS 65536
+/*
+ * Backup path probe keys per router: one per kind (srv6p_layout.h) of every
+ * probed path; model/schema.ts LIMITS.probedBackupPathsPerRouter x 8.
+ */
+#define SRV6P_MAX_PATH_KEYS 8192
 
 /* Per-link settings, key = ifindex of the link interface. */
 struct {
@@ -62,6 +67,35 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	SRV6P_PINNING
 } srv6p_backups SEC(".maps");
+
+/* Backup path probes sent, key = path key (srv6p_layout.h). The probe sender's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRV6P_MAX_PATH_KEYS);
+	__type(key, __u32);
+	__type(value, struct srv6p_path_sent);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	SRV6P_PINNING
+} srv6p_path_sent SEC(".maps");
+
+/* Backup path probes that came home, key = path key. The monitor's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRV6P_MAX_PATH_KEYS);
+	__type(key, __u32);
+	__type(value, struct srv6p_path_seen);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	SRV6P_PINNING
+} srv6p_path_seen SEC(".maps");
+
+/* Failover drills in progress, key = ifindex of the link. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRV6P_MAX_LINKS);
+	__type(key, __u32);
+	__type(value, struct srv6p_drill);
+	SRV6P_PINNING
+} srv6p_drills SEC(".maps");
 
 /* Counter per reason of srv6p_reasons.h. */
 struct {

@@ -45,6 +45,7 @@ export interface ProtectionSpec {
   readonly probeIntervalMs: number;
   readonly multiplier: number;
   readonly holdDownMs: number;
+  readonly backupProbeIntervalMs?: number;
 }
 
 export interface NetworkSpec {
@@ -78,6 +79,7 @@ export interface ProtectedLinkPlan {
   readonly probeIntervalMs: number;
   readonly multiplier: number;
   readonly holdDownMs: number;
+  readonly backupProbeIntervalMs?: number;
 }
 
 export interface BackupPolicyPlan {
@@ -165,6 +167,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
       probeIntervalMs: protection.probeIntervalMs,
       multiplier: protection.multiplier,
       holdDownMs: protection.holdDownMs,
+      ...(protection.backupProbeIntervalMs !== undefined ? { backupProbeIntervalMs: protection.backupProbeIntervalMs } : {}),
     });
     for (const plr of [link.routerA, link.routerB]) {
       const destinations = new Set(affectedDestinations(graph, plr, link.name));

@@ -8,10 +8,11 @@ import { reconcileCommand } from "./commands/reconcile";
 import { statusCommand } from "./commands/status";
 import { destroyCommand } from "./commands/destroy";
 import { graphCommand } from "./commands/graph";
+import { drillCommand } from "./commands/drill";
 
 /** Every verb of `srv6`. Add a command by importing it here. */
 export const commands: readonly Command[] = [
-  planCommand, applyCommand, driftCommand, reconcileCommand, statusCommand, destroyCommand, graphCommand,
+  planCommand, applyCommand, driftCommand, reconcileCommand, statusCommand, drillCommand, destroyCommand, graphCommand,
   installProviderCommand, ...labCommands,
 ];
 

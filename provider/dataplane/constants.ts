@@ -78,6 +78,11 @@ export const MAP_NAMES = {
   linkState: "srv6p_link_state",
   backups: "srv6p_backups",
   reasons: "srv6p_reasons",
+  /** Backup path probes sent (the probe sender writes it) and come home (the monitor writes it). */
+  pathSent: "srv6p_path_sent",
+  pathSeen: "srv6p_path_seen",
+  /** Failover drills in progress (`srv6 drill` writes it, the reroute program reads it). */
+  drills: "srv6p_drills",
 } as const;
 
 /** tc filter preference and handle of the egress stamper (fixed, so replace/delete find it). */
@@ -87,6 +92,11 @@ export const TC_FILTER_HANDLE = 0x5336;
 /** Probe wire format (bpf/lib/srv6p_layout.h, router/probe-sender.py). */
 export const PROBE_PORT = 47831;
 export const PROBE_MAGIC = 0x53365052;
+
+/** srv6p_probe.flags of a backup path probe, and the path key's kind bits (bpf/lib/srv6p_layout.h). */
+export const PROBE_FLAG_PATH = 0x01;
+export const PATH_KIND_BITS = 3;
+export const PATH_KIND = { full: 0, small: 1, prefix: 2 } as const;
 
 /** Maximum backup segments (bpf SRV6P_MAX_SEGMENTS, schema LIMITS.segments.maxItems). */
 export const MAX_SEGMENTS = 6;

@@ -14,6 +14,9 @@ export const LINK_STATE_SIZE = 112;
 export const BACKUP_KEY_SIZE = 20;
 export const BACKUP_VALUE_SIZE = 8 + 16 + 16 * MAX_SEGMENTS;
 export const REASON_VALUE_SIZE = 8;
+export const PATH_SENT_SIZE = 32;
+export const PATH_SEEN_SIZE = 32;
+export const DRILL_VALUE_SIZE = 8;
 
 /** struct srv6p_link_config */
 export interface LinkConfigValue {
@@ -139,5 +142,44 @@ export function decodeBackup(b: Buffer): BackupValue {
 
 export function decodeReasonCount(b: Buffer): bigint {
   expectSize("reasons value", b, REASON_VALUE_SIZE);
+  return b.readBigUInt64LE(0);
+}
+
+/** struct srv6p_path_sent: what the probe sender sent on one path key. */
+export interface PathSentValue {
+  readonly sent: bigint;
+  readonly lastSentNs: bigint;
+  readonly lastSeq: number;
+  readonly sendErrors: number;
+  readonly lastErrno: number;
+}
+
+/** struct srv6p_path_seen: what came home on one path key. */
+export interface PathSeenValue {
+  readonly returned: bigint;
+  readonly lastReturnNs: bigint;
+  readonly lastRttNs: bigint;
+  readonly lastSeq: number;
+}
+
+export function decodePathSent(b: Buffer): PathSentValue {
+  expectSize("path_sent value", b, PATH_SENT_SIZE);
+  return { sent: b.readBigUInt64LE(0), lastSentNs: b.readBigUInt64LE(8), lastSeq: b.readUInt32LE(16), sendErrors: b.readUInt32LE(20), lastErrno: b.readUInt32LE(24) };
+}
+
+export function decodePathSeen(b: Buffer): PathSeenValue {
+  expectSize("path_seen value", b, PATH_SEEN_SIZE);
+  return { returned: b.readBigUInt64LE(0), lastReturnNs: b.readBigUInt64LE(8), lastRttNs: b.readBigUInt64LE(16), lastSeq: b.readUInt32LE(24) };
+}
+
+/** struct srv6p_drill: the reroute program treats the link as down while ktime < untilNs. */
+export function encodeDrill(untilNs: bigint): Buffer {
+  const b = Buffer.alloc(DRILL_VALUE_SIZE);
+  b.writeBigUInt64LE(untilNs, 0);
+  return b;
+}
+
+export function decodeDrill(b: Buffer): bigint {
+  expectSize("drills value", b, DRILL_VALUE_SIZE);
   return b.readBigUInt64LE(0);
 }

@@ -42,8 +42,14 @@ const intervalUs = (e: LinkEnd) => (e.link.probe_interval_ms ?? DEFAULTS.probe_i
 
 /** The probe sender's configuration for this router (deterministic order). */
 function probeConfig(l: RouterLayout): ProbeSenderConfig {
+  const byLink = new Map(l.ends.map((e) => [e.link.name, e]));
+  const paths = l.backupProbes.paths.map((p) => ({
+    id: p.id, policy: p.policy, link: p.link, segments: p.segments, home: [byLink.get(p.link)!.monitorSid, l.source],
+    source: l.source, intervalUs: p.intervalMs * 1000, packetBytes: DEFAULTS.backup_probe_bytes,
+  }));
   return {
     probes: l.ends.map((e) => ({ link: e.link.name, interface: e.ifname, segments: [e.returnSid, e.monitorSid, l.source], intervalUs: intervalUs(e) })),
+    ...(paths.length ? { paths } : {}),
   };
 }
 

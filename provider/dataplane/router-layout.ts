@@ -12,6 +12,7 @@ import { loopbackAddress } from "../../model/sid-layout";
 import { BIN_DIR, BOOT_HOOK_PATHS, BPF_DIR, BPF_OBJECTS, NEIGH_RETRANS_MS, ROUTER_TOOLS } from "./constants";
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import { validateResources } from "./validate";
+import { planBackupProbes, type BackupProbePlan } from "./backup-paths";
 import type { DataplaneInput, RouterFile } from "./types";
 
 export const canonicalAddress = (a: string): string => formatIpv6(parseIpv6(a));
@@ -57,6 +58,8 @@ export interface RouterLayout {
   readonly endX: readonly EndXSid[];
   /** Each policy's prefixes, by policy name, then in address order. */
   readonly prefixes: readonly ProtectedPrefix[];
+  /** The backup paths this router probes end to end (one per policy whose link probes its backups). */
+  readonly backupProbes: BackupProbePlan;
   /** Interfaces of protected links and adjacency SIDs, by name. */
   readonly interfaces: readonly string[];
   /** The SRv6 encapsulation source. */
@@ -143,7 +146,10 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
   const me = validateResources(input);
   const ends = linkEnds(me.name, input.links);
   const byLink = new Map(ends.map((e) => [e.link.name, e]));
-  const prefixes = input.policies.filter((p) => p.router === me.name).sort((x, y) => x.name.localeCompare(y.name))
+  const mine = input.policies.filter((p) => p.router === me.name);
+  const backupProbes = planBackupProbes(mine.map((p) => ({ ...p, segments: p.segments.map(canonicalAddress) })),
+    (link) => byLink.get(link)?.link.backup_probe_interval_ms ?? undefined);
+  const prefixes = mine.sort((x, y) => x.name.localeCompare(y.name))
     .flatMap((p) => {
       // validateResources guarantees the router is an end of the policy's link
       const end = byLink.get(p.link)!;
@@ -160,7 +166,7 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
     // protected point-to-point links bounds that delay.
     ...ends.map((e): [string, string] => [sysctlKey("net", "ipv6", "neigh", e.ifname, "retrans_time_ms"), String(NEIGH_RETRANS_MS)]),
   ];
-  return { router: me, ends, endX: endXSids(me, ends), prefixes, interfaces, source: sourceAddress(me), sysctls, files: PUSHED_FILES, bootHooks: Object.values(BOOT_HOOK_FILES) };
+  return { router: me, ends, endX: endXSids(me, ends), prefixes, backupProbes, interfaces, source: sourceAddress(me), sysctls, files: PUSHED_FILES, bootHooks: Object.values(BOOT_HOOK_FILES) };
 }
 
 /** Destinations of every route the layout installs (SIDs, probe routes, protected prefixes). */

@@ -74,6 +74,22 @@ export interface ProbeSenderConfig {
     readonly segments: readonly string[];
     readonly intervalUs: number;
   }[];
+  /** Backup paths probed end to end (router/probe-sender.py "paths"); absent when none. */
+  readonly paths?: readonly {
+    /** Path id: the high bits of each path key (bpf/lib/srv6p_layout.h). */
+    readonly id: number;
+    readonly policy: string;
+    readonly link: string;
+    /** The backup segment list, first segment first (the last is the destination's End.DT6 SID). */
+    readonly segments: readonly string[];
+    /** Where the probe comes home after the segments: [own monitor SID of the link end, own final address]. */
+    readonly home: readonly string[];
+    /** Outer source, as the reroute program's (`ip sr tunsrc`). */
+    readonly source: string;
+    readonly intervalUs: number;
+    /** Size of the inner packet of the full-size probe. */
+    readonly packetBytes: number;
+  }[];
 }
 
 export interface DataplanePlan {

@@ -30,7 +30,7 @@ function pick<T extends object>(o: T, keys: readonly (keyof T)[]): T {
 // Without CONTROLLER_ONLY_ATTRIBUTES: a bundle is what a router records.
 const ROUTER_KEYS = (["name", "host", "port", "user", "private_key_file", "known_hosts_file", "host_key_sha256", "jump_host", "sudo", "locator", "source_address", "node_sid", "decap_sid", "adjacency_sids"] as (keyof RouterConfig)[])
   .filter((k) => !CONTROLLER_ONLY_ATTRIBUTES.includes(k));
-const LINK_KEYS: (keyof ProtectedLinkConfig)[] = ["name", "router_a", "interface_a", "peer_address_a", "monitor_sid_a", "return_sid_a", "router_b", "interface_b", "peer_address_b", "monitor_sid_b", "return_sid_b", "probe_interval_ms", "multiplier", "hold_down_ms"];
+const LINK_KEYS: (keyof ProtectedLinkConfig)[] = ["name", "router_a", "interface_a", "peer_address_a", "monitor_sid_a", "return_sid_a", "router_b", "interface_b", "peer_address_b", "monitor_sid_b", "return_sid_b", "probe_interval_ms", "multiplier", "hold_down_ms", "backup_probe_interval_ms"];
 const POLICY_KEYS: (keyof BackupPolicyConfig)[] = ["name", "router", "link", "destination", "prefixes", "segments"];
 
 /**

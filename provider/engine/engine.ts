@@ -19,6 +19,7 @@ import { STAGING_DIR, recordedRemoval } from "./record";
 import { STATE_DIR } from "../dataplane/constants";
 import { PACKAGE_ROOT, pythonArgv } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
+import { backupPathStatuses, withFailingRouters, type BackupPathStatus } from "./backup-status";
 import { ApplyAbortedError, type TxnStatus } from "./errors";
 import { decideGo, GO_MARGIN_S, type BarrierArrival } from "./barrier";
 
@@ -39,6 +40,12 @@ export interface RouterChanges {
   readonly plan?: DataplanePlan;
   readonly expectation?: Expectation;
   readonly changes: Change[];
+  /**
+   * Health of each of this router's backup paths, from the probes' counters.
+   * Not a change an apply makes (a broken path is fixed elsewhere, often on
+   * another router): `srv6 drift` reports the broken ones as drift.
+   */
+  readonly backupPaths?: BackupPathStatus[];
   /** Why this router cannot be planned (unreachable, preflight, bad input). */
   readonly error?: Srv6Error;
 }
@@ -126,7 +133,9 @@ export class Engine {
     const started = Date.now();
     const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => this.planRouter(conn, bundleFor(state, router)));
     return {
-      routers: outcomes.map((o) => (o.ok ? o.value : { router: o.router, bundle: bundleFor(state, o.router), changes: [], error: o.error })),
+      routers: outcomes.map((o) => (o.ok
+        ? (o.value.backupPaths ? { ...o.value, backupPaths: withFailingRouters(o.value.backupPaths, state.routers) } : o.value)
+        : { router: o.router, bundle: bundleFor(state, o.router), changes: [], error: o.error })),
       durationMs: Date.now() - started,
     };
   }
@@ -146,7 +155,7 @@ export class Engine {
       const expectation = expectationOf(plan);
       const changes = diffRouter(router, expectation, observation);
       this.progress(router, changes.length ? `${changes.length} change(s)` : "up to date");
-      return { router, bundle, observation, plan, expectation, changes };
+      return { router, bundle, observation, plan, expectation, changes, backupPaths: backupPathStatuses(bundle, plan, observation) };
     } catch (err) {
       return { router, bundle, changes: [], error: asSrv6Error(err, router) };
     }
@@ -276,14 +285,16 @@ export class Engine {
   }
 
   /** Link liveness and counters, read from each router's pinned maps. */
-  async status(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<{ links: LinkEndStatus[]; errors: { router: string; error: Srv6Error }[] }> {
+  async status(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<{ links: LinkEndStatus[]; backupPaths: BackupPathStatus[]; errors: { router: string; error: Srv6Error }[] }> {
     const plan = await this.plan(state, routers);
     const links: LinkEndStatus[] = [];
+    const backupPaths: BackupPathStatus[] = [];
     const errors: { router: string; error: Srv6Error }[] = [];
     for (const r of plan.routers) {
       if (r.error || !r.observation) { errors.push({ router: r.router, error: r.error! }); continue; }
       links.push(...linkStatuses(r.bundle, r.observation));
+      backupPaths.push(...(r.backupPaths ?? []));
     }
-    return { links, errors };
+    return { links, backupPaths, errors };
   }
 }

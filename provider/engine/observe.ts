@@ -90,7 +90,7 @@ export function observeRequest(layout: RouterLayout | undefined): ObserveRequest
     sysctls: layout ? [...new Set(layout.sysctls.map(([k]) => k))].sort() : [],
     files: [...(layout?.files ?? []), ...(layout?.bootHooks ?? [])].map((f) => f.remotePath),
     mapsTool: `${BIN_DIR}/${ROUTER_TOOLS.maps}`,
-    maps: [MAP_NAMES.linkConfig, MAP_NAMES.backups, MAP_NAMES.linkState],
+    maps: [MAP_NAMES.linkConfig, MAP_NAMES.backups, MAP_NAMES.linkState, MAP_NAMES.pathSent, MAP_NAMES.pathSeen, MAP_NAMES.drills],
     programDirs: layout?.prefixes.length ? [REROUTE_PIN_DIR] : [],
     pidfile: PROBE_PIDFILE,
     probeConfig: PROBE_CONFIG_FILE,

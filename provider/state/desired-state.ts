@@ -87,6 +87,7 @@ export function withLinkDefaults(c: ProtectedLinkConfig, logicalId: string): Des
     probe_interval_ms: c.probe_interval_ms ?? DEFAULTS.probe_interval_ms,
     multiplier: c.multiplier ?? DEFAULTS.multiplier,
     hold_down_ms: c.hold_down_ms ?? DEFAULTS.hold_down_ms,
+    backup_probe_interval_ms: c.backup_probe_interval_ms ?? DEFAULTS.backup_probe_interval_ms,
   };
 }
 

@@ -15,8 +15,9 @@ import { REASONS } from "../../provider/dataplane/reasons";
 import {
   encodeBackup, decodeBackup, encodeBackupKey, decodeBackupKey, encodeLinkConfig, decodeLinkConfig,
   LINK_CONFIG_SIZE, LINK_STATE_SIZE, BACKUP_KEY_SIZE, BACKUP_VALUE_SIZE, decodeLinkState,
+  PATH_SENT_SIZE, PATH_SEEN_SIZE, DRILL_VALUE_SIZE, decodePathSent, decodePathSeen, encodeDrill, decodeDrill,
 } from "../../provider/dataplane/map-layout";
-import { PROBE_PORT, PROBE_MAGIC, ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC } from "../../provider/dataplane/constants";
+import { PROBE_PORT, PROBE_MAGIC, ROUTE_PROTOCOL, PROTECTED_ROUTE_METRIC, PROBE_FLAG_PATH, PATH_KIND_BITS, PATH_KIND } from "../../provider/dataplane/constants";
 import type { DataplaneInput } from "../../provider/dataplane/types";
 import { diamondInput } from "../helpers/diamond-input";
 
@@ -137,6 +138,23 @@ test("layouts: TypeScript sizes and offsets equal the BTF of the built objects",
   assert.equal(decodeBackupKey(key), "2001:db8:ff00::/40");
   assert.deepEqual(decodeLinkConfig(encodeLinkConfig({ multiplier: 3, intervalUs: 10, holdDownNs: 1n })), { multiplier: 3, intervalUs: 10, holdDownNs: 1n });
   assert.throws(() => encodeBackup({ linkIfindex: 1, source: "::1", segments: [] }), /1\.\.6/);
+  assert.equal(struct("srv6p_path_sent").size, PATH_SENT_SIZE);
+  assert.equal(struct("srv6p_path_seen").size, PATH_SEEN_SIZE);
+  assert.equal(struct("srv6p_drill").size, DRILL_VALUE_SIZE);
+  const at = (n: string) => Object.fromEntries(struct(n).members!.map((m) => [m.name, m.bits_offset / 8]));
+  const sentAt = at("srv6p_path_sent");
+  const sent = Buffer.alloc(PATH_SENT_SIZE);
+  sent.writeBigUInt64LE(9n, sentAt.sent!);
+  sent.writeUInt32LE(8, sentAt.last_seq!);
+  sent.writeUInt32LE(90, sentAt.last_errno!);
+  assert.deepEqual([decodePathSent(sent).sent, decodePathSent(sent).lastSeq, decodePathSent(sent).lastErrno], [9n, 8, 90]);
+  const seenAt = at("srv6p_path_seen");
+  const seen = Buffer.alloc(PATH_SEEN_SIZE);
+  seen.writeBigUInt64LE(3n, seenAt.returned!);
+  seen.writeBigUInt64LE(700n, seenAt.last_rtt_ns!);
+  seen.writeUInt32LE(4, seenAt.last_seq!);
+  assert.deepEqual([decodePathSeen(seen).returned, decodePathSeen(seen).lastRttNs, decodePathSeen(seen).lastSeq], [3n, 700n, 4]);
+  assert.equal(decodeDrill(encodeDrill(123n)), 123n);
 });
 
 test("reasons: the TypeScript table mirrors bpf/lib/srv6p_reasons.h", () => {
@@ -153,4 +171,9 @@ test("probe wire constants agree between C, Python and TypeScript", () => {
   assert.equal(Number(/SRV6P_PROBE_MAGIC (0x[0-9a-f]+)/i.exec(layout)![1]), PROBE_MAGIC);
   assert.equal(Number(/PROBE_PORT = (\d+)/.exec(sender)![1]), PROBE_PORT);
   assert.equal(Number(/PROBE_MAGIC = (0x[0-9a-f]+)/i.exec(sender)![1]), PROBE_MAGIC);
+  assert.equal(Number(/SRV6P_PROBE_F_PATH (0x[0-9a-f]+)/i.exec(layout)![1]), PROBE_FLAG_PATH);
+  assert.equal(Number(/PROBE_FLAG_PATH = (0x[0-9a-f]+)/i.exec(sender)![1]), PROBE_FLAG_PATH);
+  assert.equal(Number(/SRV6P_PATH_KIND_BITS (\d+)/.exec(layout)![1]), PATH_KIND_BITS);
+  assert.equal(Number(/PATH_KIND_BITS = (\d+)/.exec(sender)![1]), PATH_KIND_BITS);
+  for (const [k, v] of Object.entries(PATH_KIND)) assert.equal(Number(new RegExp(`SRV6P_PATH_KIND_${k.toUpperCase()} (\\d+)`).exec(layout)![1]), v, k);
 });

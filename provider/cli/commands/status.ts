@@ -4,6 +4,7 @@ import { parse, writeJson } from "../args";
 import { ExitCode } from "../exit-codes";
 import { openEngine, STACK_OPTIONS, STACK_USAGE } from "../engine-context";
 import type { LinkEndStatus } from "../../engine/link-status";
+import type { BackupPathStatus } from "../../engine/backup-status";
 
 const fmt = (v: number | undefined, unit = "") => (v === undefined ? "-" : `${v}${unit}`);
 
@@ -12,6 +13,18 @@ export function statusTable(links: readonly LinkEndStatus[]): string {
   for (const l of links) {
     rows.push([l.link, l.router, l.interface, l.state, fmt(l.lastProbeAgeMs === undefined ? undefined : Math.round(l.lastProbeAgeMs * 10) / 10, " ms"),
       fmt(l.probesSent), fmt(l.probesSeen), fmt(l.failovers), fmt(l.packetsRerouted), l.senderAlive ? "running" : "DEAD"]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+export function backupTable(paths: readonly BackupPathStatus[]): string {
+  if (!paths.length) return "";
+  const rows = [["POLICY", "ROUTER", "LINK", "DESTINATION", "HEALTH", "RTT", "LAST RETURN", "SENT", "RETURNED", "WHY"]];
+  for (const p of paths) {
+    const round = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 100) / 100);
+    rows.push([p.policy, p.router, p.link, p.destination ?? "-", p.health, fmt(round(p.lastRttMs), " ms"), fmt(round(p.lastReturnAgeMs), " ms"),
+      String(p.sent), String(p.returned), p.health === "ok" ? "" : (p.failingRouter ? `${p.failingRouter}: ` : "") + (p.reason ?? "")]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
@@ -28,7 +41,7 @@ function pause(ms: number, stop: AbortSignal): Promise<void> {
 
 export const statusCommand: Command = {
   path: ["status"],
-  summary: "per protected link end: liveness, last probe age, failovers, packets rerouted (--watch: live until Ctrl-C)",
+  summary: "per protected link end: liveness, last probe age, failovers, packets rerouted; per backup path: health and RTT (--watch: live until Ctrl-C)",
   usage: `${STACK_USAGE} [--watch [--interval S] [--count N]]`,
   async run(args, io) {
     const { values } = parse(args, { ...STACK_OPTIONS, watch: { type: "boolean" }, interval: { type: "string" }, count: { type: "string" } });
@@ -48,17 +61,19 @@ export const statusCommand: Command = {
       for (let round = 0; round < (values.watch ? count : 1) && !stop.signal.aborted; round++) {
         if (round > 0) await pause(intervalS * 1000, stop.signal);
         if (stop.signal.aborted) break;
-        const { links, errors } = await engine.status(state);
+        const { links, backupPaths, errors } = await engine.status(state);
         failed = errors.length > 0;
         const stamp = new Date().toISOString();
         if (values.json) {
-          const doc = { ...(values.watch ? { at: stamp } : {}), links, errors: errors.map((e) => ({ ...errorToJSON(e.error), router: e.router })) };
+          const doc = { ...(values.watch ? { at: stamp } : {}), links, backupPaths, errors: errors.map((e) => ({ ...errorToJSON(e.error), router: e.router })) };
           // --watch --json: one JSON document per line (NDJSON), easy to pipe into jq.
           if (values.watch) io.stdout.write(`${JSON.stringify(doc)}\n`);
           else writeJson(io.stdout, doc);
           continue;
         }
         let text = statusTable(links);
+        const paths = backupTable(backupPaths);
+        if (paths) text += `\n${paths}`;
         for (const e of errors) text += `${e.router}: ERROR ${e.error.message}\n`;
         if (live) io.stdout.write(`\x1b[H\x1b[2J${stamp}  every ${intervalS} s, Ctrl-C to stop\n\n${text}`);
         else if (values.watch) io.stdout.write(`--- ${stamp}\n${text}`);
