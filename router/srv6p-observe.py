@@ -9,7 +9,7 @@ plan, so a plan costs one SSH round trip per router. It only reads.
 
   srv6p-observe.py < REQUEST.json > OBSERVATION.json
 
-REQUEST: {"routeDsts": [prefix...], "interfaces": [name...], "sysctls": [key...],
+REQUEST: {"routeDsts": [prefix...], "fibAddresses": [address...], "interfaces": [name...], "sysctls": [key...],
           "files": [path...], "mapsTool": path, "maps": [name...], "programDirs": [path...],
           "pidfile": path, "probeConfig": path, "applied": path, "lockFile": path,
           "protocol": 214}
@@ -38,6 +38,7 @@ SYSCTL_RE = re.compile(r"net\.ipv6\.(conf|neigh)\.[A-Za-z0-9][A-Za-z0-9_-]{0,14}
                        r"|net\.[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,4}")
 IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$")
 PREFIX_RE = re.compile(r"^[0-9a-fA-F:]{2,45}/[0-9]{1,3}$")
+ADDRESS_RE = re.compile(r"^[0-9a-fA-F:]{2,45}$")
 MAP_NAME_RE = re.compile(r"^srv6p_[a-z0-9_]+$")
 PROGRAM_DIR_RE = re.compile(r"/sys/fs/bpf/srv6p/[a-z0-9_-]{1,40}")
 
@@ -172,12 +173,67 @@ def canonical_dst(dst):
         return None
 
 
-def routes_at(dsts, own_protocol):
+def route_table_dump():
+    return run(["ip", "-6", "-j", "route", "show", "table", "all"])
+
+
+def fib_lookup(dump, addresses):
+    """Where this router forwards each address: the main table's routes of
+    the longest prefix that covers it, with the lowest metric (all of them:
+    equal-cost branches may be separate entries), or "local" when the local
+    table delivers it here. What `ip route get` would choose, every branch."""
+    if dump["code"] != 0:
+        return None
+    routes = json.loads(dump["stdout"] or "[]")
+    parsed = []
+    for r in routes:
+        dst = str(r.get("dst", ""))
+        try:
+            net = ipaddress.IPv6Network("::/0" if dst == "default" else (dst if "/" in dst else dst + "/128"), strict=False)
+        except ValueError:
+            continue
+        parsed.append((net, r))
+    out = {}
+    for a in addresses:
+        try:
+            addr = ipaddress.IPv6Address(a)
+        except ValueError:
+            continue
+        if any(r.get("table") == "local" and r.get("type") == "local" and addr in net for net, r in parsed):
+            out[a] = "local"
+            continue
+        best, best_key = [], None
+        for net, r in parsed:
+            if r.get("table", "main") != "main" or addr not in net:
+                continue
+            key = (-net.prefixlen, int(r.get("metric", 0) or 0))
+            if best_key is None or key < best_key:
+                best, best_key = [r], key
+            elif key == best_key:
+                best.append(r)
+        out[a] = best
+    return out
+
+
+def interface_addresses():
+    """Each global IPv6 address of this router and its interface: how the
+    controller tells which router a next hop is."""
+    r = run(["ip", "-6", "-j", "addr", "show"])
+    out = {}
+    if r["code"] != 0:
+        return out
+    for link in json.loads(r["stdout"] or "[]"):
+        for a in link.get("addr_info", []):
+            if a.get("family") == "inet6" and a.get("scope") == "global":
+                out[a.get("local")] = link.get("ifname")
+    return out
+
+
+def routes_at(dump, dsts, own_protocol):
     """Every route of another protocol, in any table, on each of dsts: one
     line of JSON per dst, in order (ours are in ownRoutes already). One dump
     filtered here, not one `exact` query per dst: each of those walks the
     whole table, which is quadratic in the prefixes a router protects."""
-    dump = run(["ip", "-6", "-j", "route", "show", "table", "all"])
     if dump["code"] != 0:
         return dump
     wanted = {c: [] for c in map(canonical_dst, dsts) if c}
@@ -222,7 +278,11 @@ def main():
     proto = str(int(req.get("protocol", 214)))
     out["ownRoutes"] = run(["ip", "-6", "-j", "route", "show", "table", "all", "proto", proto])
     dsts = [d for d in req.get("routeDsts", []) if isinstance(d, str) and PREFIX_RE.fullmatch(d)]
-    out["dstRoutes"] = {"dsts": dsts, **(routes_at(dsts, proto) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
+    fib_addresses = [a for a in req.get("fibAddresses", []) if isinstance(a, str) and ADDRESS_RE.fullmatch(a)]
+    dump = route_table_dump() if dsts or fib_addresses else None
+    out["dstRoutes"] = {"dsts": dsts, **(routes_at(dump, dsts, proto) if dsts else {"code": 0, "stdout": "", "stderr": ""})}
+    out["fib"] = fib_lookup(dump, fib_addresses) if fib_addresses else {}
+    out["addresses"] = interface_addresses() if fib_addresses else {}
     out["tunsrc"] = run(["ip", "sr", "tunsrc", "show"])
     out["sysctls"] = {k: sysctl(k) for k in req.get("sysctls", [])}
     out["files"] = {p: sha256_of(p) for p in req.get("files", [])}

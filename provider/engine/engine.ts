@@ -20,6 +20,8 @@ import { STATE_DIR } from "../dataplane/constants";
 import { PACKAGE_ROOT, pythonArgv } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
 import { backupPathStatuses, withFailingRouters, type BackupPathStatus } from "./backup-status";
+import { walkBackup, type FibWalkResult, type RouterFib } from "./fib-walk";
+import { canonicalIpv6 } from "../../model/ipv6";
 import { ApplyAbortedError, type TxnStatus } from "./errors";
 import { decideGo, GO_MARGIN_S, type BarrierArrival } from "./barrier";
 
@@ -46,8 +48,29 @@ export interface RouterChanges {
    * another router): `srv6 drift` reports the broken ones as drift.
    */
   readonly backupPaths?: BackupPathStatus[];
+  /**
+   * This router's backup paths, walked on every router's FIB: those whose
+   * forwarding crosses the link they protect, or cannot be followed. Empty
+   * when every backup avoids its link; absent when not every router was planned.
+   */
+  readonly fibFindings?: FibWalkResult[];
   /** Why this router cannot be planned (unreachable, preflight, bad input). */
   readonly error?: Srv6Error;
+}
+
+/** Walks every policy's backup on the observed FIBs and gives each router its findings. */
+function withFibWalks(state: StateLike, planned: RouterChanges[]): RouterChanges[] {
+  const fibs = new Map<string, RouterFib>();
+  for (const r of planned) if (r.observation) fibs.set(r.router, { router: r.router, lookup: r.observation.fib, addresses: r.observation.addresses });
+  return planned.map((r) => {
+    if (!r.observation) return r;
+    const findings = state.policies.filter((p) => p.router === r.router).flatMap((p) => {
+      const link = state.links.find((l) => l.name === p.link);
+      const walk = link ? walkBackup(p, link, fibs) : undefined;
+      return walk && (walk.crossings.length || walk.problems.length) ? [walk] : [];
+    });
+    return { ...r, fibFindings: findings };
+  });
 }
 
 /** Every router of the state planned (the constructs' NetworkPlan is something else: the protection they declare). */
@@ -131,23 +154,27 @@ export class Engine {
   /** Observes every router of the state and computes its changes. Read only. */
   async plan(state: StateLike, routers = state.routers.map((r) => r.name)): Promise<NetworkChanges> {
     const started = Date.now();
-    const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => this.planRouter(conn, bundleFor(state, router)));
+    // The FIB walk needs every router's forwarding of every segment: only when the whole network is planned.
+    const whole = state.routers.every((r) => routers.includes(r.name));
+    const fibAddresses = whole ? [...new Set(state.policies.flatMap((p) => p.segments.map(canonicalIpv6)))].sort() : undefined;
+    const outcomes = await this.pool.forEachRouter(routers, async (conn, router) => this.planRouter(conn, bundleFor(state, router), { fibAddresses }));
+    const planned = outcomes.map((o) => (o.ok
+      ? (o.value.backupPaths ? { ...o.value, backupPaths: withFailingRouters(o.value.backupPaths, state.routers) } : o.value)
+      : { router: o.router, bundle: bundleFor(state, o.router), changes: [], error: o.error }));
     return {
-      routers: outcomes.map((o) => (o.ok
-        ? (o.value.backupPaths ? { ...o.value, backupPaths: withFailingRouters(o.value.backupPaths, state.routers) } : o.value)
-        : { router: o.router, bundle: bundleFor(state, o.router), changes: [], error: o.error })),
+      routers: whole ? withFibWalks(state, planned) : planned,
       durationMs: Date.now() - started,
     };
   }
 
   /** Plans one router from its share of the state (also used by the Terraform provider). */
-  async planRouter(conn: RouterConnection, bundle: RouterBundle): Promise<RouterChanges> {
+  async planRouter(conn: RouterConnection, bundle: RouterBundle, extra: { fibAddresses?: string[] } = {}): Promise<RouterChanges> {
     const router = bundle.router;
     try {
       this.progress(router, "observing");
       // What to look at depends only on the desired state, not on the router's facts.
       const layout = bundle.routers.some((r) => r.name === router) ? layoutRouter(bundle) : undefined;
-      const observation = await observeRouter(conn, router, observeRequest(layout));
+      const observation = await observeRouter(conn, router, { ...observeRequest(layout), ...(extra.fibAddresses ? { fibAddresses: extra.fibAddresses } : {}) });
       const problems = preflightProblems(observation.facts, { sharedPrograms: (layout?.prefixes.length ?? 0) > 0 });
       if (problems.length) return { router, bundle, observation, changes: [], error: new PreflightError(router, problems) };
       // Without its srv6_router the layout is refused, naming what is missing.

@@ -4,7 +4,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { ParseError } from "../errors";
-import { parseRoutes } from "../observe/routes";
+import { parseRoutes, type KernelRoute } from "../observe/routes";
 import { parseTunsrc } from "../observe/tunsrc";
 import type { RouterConnection } from "../ssh";
 import { MAP_NAMES, REROUTE_PIN_DIR, ROUTE_PROTOCOL, PROBE_PIDFILE, PROBE_CONFIG_FILE, BIN_DIR, ROUTER_TOOLS, RUN_DIR } from "../dataplane/constants";
@@ -15,6 +15,8 @@ import { APPLIED_RECORD, LOCK_FILE, readAppliedRecord, type AnyAppliedRecord } f
 
 export interface ObserveRequest {
   readonly routeDsts: string[];
+  /** Addresses (backup segments) whose forwarding this router should report (fib-walk.ts). */
+  readonly fibAddresses?: string[];
   readonly interfaces: string[];
   readonly sysctls: string[];
   readonly files: string[];
@@ -80,6 +82,10 @@ export interface Observation {
   readonly applied: AnyAppliedRecord | null;
   readonly appliedSha256: string | null;
   readonly lock: unknown;
+  /** For each requested FIB address: the routes it is forwarded by, or "local". */
+  readonly fib: Map<string, KernelRoute[] | "local">;
+  /** Global interface addresses of the router, with their interface. */
+  readonly addresses: Map<string, string>;
 }
 
 /** What to look at on a router, from its layout (names and paths only: no facts needed yet). */
@@ -142,6 +148,10 @@ export function parseObservation(router: string, text: string): Observation {
     for (const [name, m] of Object.entries(dump.maps)) maps[name] = m ? new Map(m.entries.map((e) => [e.key, e.value])) : null;
   }
   const tunsrcRun = run("tunsrc");
+  const fib = new Map<string, KernelRoute[] | "local">();
+  for (const [a, routes] of Object.entries((raw.fib ?? {}) as Record<string, unknown[] | "local">)) {
+    fib.set(a, routes === "local" ? "local" : parseRoutes(JSON.stringify(routes), { router }));
+  }
   return {
     router,
     facts: {
@@ -163,6 +173,8 @@ export function parseObservation(router: string, text: string): Observation {
     applied: readAppliedRecord(raw.appliedGzip ? appliedFromGzip(String(raw.appliedGzip)) : (raw.applied ?? null)),
     appliedSha256: (raw.appliedSha256 ?? null) as string | null,
     lock: raw.lock ?? null,
+    fib,
+    addresses: new Map(Object.entries((raw.addresses ?? {}) as Record<string, string>)),
   };
 }
 

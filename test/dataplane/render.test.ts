@@ -35,7 +35,7 @@ test("render: deterministic, argv arrays, the commands the design needs", () => 
   const lines = a.install.map((c) => c.argv.join(" "));
   const has = (re: RegExp, what: string) => assert.ok(lines.some((l) => re.test(l)), `${what}:\n${lines.join("\n")}`);
   has(/^ip -6 route replace 2001:db8:2::\/64 via fd00:0:0:1::2 dev eth1 proto 214 metric 10 encap bpf in pinned \/sys\/fs\/bpf\/srv6p\/reroute\/srv6p_reroute_in xmit pinned \/sys\/fs\/bpf\/srv6p\/reroute\/srv6p_reroute_xmit headroom 144$/, "protected route on the shared programs");
-  has(/^sh -c .*bpftool prog loadall "\$obj" "\$dir-new" "\$@".* sh \S+reroute.bpf.o \/sys\/fs\/bpf\/srv6p\/reroute (map name srv6p_\w+ pinned \/sys\/fs\/bpf\/tc\/globals\/srv6p_\w+ ?){4}$/, "reroute programs loaded once, on iproute2's pinned maps");
+  has(/^sh -c .*bpftool prog loadall "\$obj" "\$dir-new" "\$@".* sh \S+reroute.bpf.o \/sys\/fs\/bpf\/srv6p\/reroute (map name srv6p_\w+ pinned \/sys\/fs\/bpf\/tc\/globals\/srv6p_\w+ ?){7}$/, "reroute programs loaded once, on iproute2's pinned maps");
   const order = lines.findIndex((l) => l.includes("bpftool prog loadall")) < lines.findIndex((l) => l.includes("encap bpf in pinned"));
   assert.ok(order, "the programs are loaded before the routes that run them");
   has(/^ip -6 route replace fc00:0:1:2001::\/128 proto 214 encap seg6local action End.BPF endpoint obj \S+monitor.bpf.o sec lwt_seg6local dev eth1$/, "monitor SID");

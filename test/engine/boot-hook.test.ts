@@ -41,7 +41,7 @@ function bootHook(plan: DataplanePlan): BootHook {
 function observation(files: Record<string, string | null>, applied: AppliedRecord | null = null): Observation {
   return {
     router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {}, pinnedPrograms: {},
-    probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: null, lock: null,
+    probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: null, lock: null, fib: new Map(), addresses: new Map(),
   };
 }
 

@@ -24,7 +24,7 @@ const diamond = (opts: { intervalMs: number; withPolicy: boolean }): DataplaneIn
 function observation(applied: AppliedRecord | null, files: Record<string, string | null>): Observation {
   return {
     router: "r1", facts: {} as Observation["facts"], ownRoutes: [], dstRoutes: new Map(), sysctls: {}, files, tcFilters: {}, maps: {}, pinnedPrograms: {},
-    probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: applied ? sha256(JSON.stringify(applied)) : null, lock: null,
+    probeSender: { pid: null, alive: false, configSha256: null }, applied, appliedSha256: applied ? sha256(JSON.stringify(applied)) : null, lock: null, fib: new Map(), addresses: new Map(),
   };
 }
 

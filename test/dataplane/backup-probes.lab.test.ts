@@ -1,0 +1,154 @@
+/**
+ * Backup paths that are known to work, on the mesh lab, installed by
+ * `srv6 apply` and read back by `srv6 status`, `drift` and `drill`:
+ *   (a) every backup path is healthy after the apply;
+ *   (b) a transit router loses a node SID that backup paths use: exactly those
+ *       paths turn broken, naming the segment; drift exits 2; reconcile repairs;
+ *   (c) a backup hop whose MTU is below the probe size plus the SRH: degraded;
+ *   (d) a drill carries a 10 kpps stream over the backup and reverts; with the
+ *       controller killed mid-drill, the router reverts by itself.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { withLab, type TestLab } from "../helpers/lab";
+import { synthExample, SRV6, type TestStack } from "../helpers/stack";
+import { loadDesiredState } from "../../provider/state";
+import { nodeArgv } from "../../lab";
+import { buildMeter } from "../../lab/meter/build";
+import { TrafficMeter } from "../../lab/meter/meter";
+import type { BackupPathStatus } from "../../provider/engine/backup-status";
+import type { LinkEndStatus } from "../../provider/engine/link-status";
+
+const MESH = "examples/lab/mesh.json";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface StatusDoc { links: LinkEndStatus[]; backupPaths: BackupPathStatus[] }
+
+async function status(stack: TestStack): Promise<StatusDoc> {
+  const r = await stack.srv6(["status", "--json"]);
+  assert.equal(r.code, 0, `srv6 status: ${r.stderr}`);
+  return JSON.parse(r.stdout) as StatusDoc;
+}
+
+/** Polls status until `ok` holds for it, or fails with the last status after `timeoutMs`. */
+async function statusUntil(stack: TestStack, what: string, ok: (s: StatusDoc) => boolean, timeoutMs: number): Promise<{ doc: StatusDoc; afterMs: number }> {
+  const start = Date.now();
+  let doc = await status(stack);
+  while (!ok(doc)) {
+    if (Date.now() - start > timeoutMs) assert.fail(`${what} not seen within ${timeoutMs} ms; last status:\n${JSON.stringify(doc.backupPaths.map((p) => [p.policy, p.health, p.reason]), null, 1)}`);
+    await sleep(250);
+    doc = await status(stack);
+  }
+  return { doc, afterMs: Date.now() - start };
+}
+
+const healthOf = (doc: StatusDoc) => new Map(doc.backupPaths.map((p) => [p.policy, p.health]));
+const allOk = (doc: StatusDoc) => doc.backupPaths.length > 0 && doc.backupPaths.every((p) => p.health === "ok");
+
+async function withMesh(fn: (lab: TestLab, stack: TestStack) => Promise<void>): Promise<void> {
+  await withLab(MESH, async (lab) => {
+    const stack = await synthExample("mesh", lab);
+    try {
+      const applied = await stack.srv6(["apply"], { timeoutMs: 180_000 });
+      assert.equal(applied.code, 0, `srv6 apply: ${applied.stdout}\n${applied.stderr}`);
+      await fn(lab, stack);
+    } finally {
+      stack.cleanup();
+    }
+  });
+}
+
+test("backup probes: every path healthy after apply; a transit router's lost node SID breaks exactly the paths through it; an MTU hole degrades", { timeout: 300_000 }, async () => {
+  await withMesh(async (lab, stack) => {
+    const state = loadDesiredState({ path: stack.dir });
+    // (a)
+    const healthy = await statusUntil(stack, "every backup path ok", allOk, 15_000);
+    assert.equal(healthy.doc.backupPaths.length, state.policies.length, "one probed path per backup policy");
+    for (const p of healthy.doc.backupPaths) assert.ok(p.returned > 0 && (p.lastRttMs ?? 0) > 0, `${p.policy} returned probes with an RTT`);
+
+    // (b) a node SID used as a middle segment by some backup paths, on a router that is neither PLR nor destination.
+    const owner = new Map(state.routers.map((r) => [r.node_sid, r.name]));
+    const candidates = state.policies.flatMap((p) => p.segments.slice(0, -1).filter((s) => owner.has(s) && owner.get(s) !== p.router).map((s) => ({ sid: s, router: owner.get(s)! })));
+    assert.ok(candidates.length, "the mesh's backups use node segments");
+    const { sid, router } = candidates[0]!;
+    const through = new Set(state.policies.filter((p) => p.segments.includes(sid)).map((p) => p.name));
+    await lab.sh(router, `ip -6 route del ${sid}/128 proto 214`);
+    const broken = await statusUntil(stack, `paths through ${sid} broken`,
+      (d) => d.backupPaths.every((p) => (p.health === "broken") === through.has(p.policy)), 5_000);
+    for (const p of broken.doc.backupPaths.filter((x) => through.has(x.policy))) {
+      assert.equal(p.failingSegment?.sid, sid, `${p.policy} names the failing segment`);
+      assert.equal(p.failingRouter, router);
+    }
+    const drift = await stack.srv6(["drift"]);
+    assert.equal(drift.code, 2, drift.stdout);
+    assert.match(drift.stdout, new RegExp(`route ${sid.replace(/:/g, ":")}/128 missing`));
+    assert.match(drift.stdout, new RegExp(`backup-path .* is broken; segment \\d ${sid} \\(${router}\\) fails`));
+    const repaired = await stack.srv6(["reconcile"], { timeoutMs: 120_000 });
+    assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
+    await statusUntil(stack, "every backup path ok again after reconcile", allOk, 10_000);
+    assert.equal((await stack.srv6(["drift"])).code, 0, "no drift after the repair");
+
+    // (c) one backup hop, after the first segment's first hop, takes no packet of 1280 bytes + SRH.
+    const path = state.policies.find((p) => p.router === "r1")!;
+    const hop = /via (\S+) dev (\S+)/.exec(await lab.sh("r1", `ip -6 route get ${path.segments[0]}`))!;
+    let neighbour = "";
+    for (const r of state.routers) if ((await lab.exec(r.name, ["sh", "-c", `ip -o -6 addr show | grep -q ' ${hop[1]}/'`])).code === 0) neighbour = r.name;
+    const ifname = (await lab.sh(neighbour, `ip -o -6 addr show | awk '$4 ~ /^${hop[1]}\\// {print $2}'`)).trim();
+    await lab.sh(neighbour, `ip link set dev ${ifname} mtu 1300`);
+    const degraded = await statusUntil(stack, `${path.name} degraded`, (d) => healthOf(d).get(path.name) === "degraded", 6_000);
+    assert.match(degraded.doc.backupPaths.find((p) => p.policy === path.name)!.reason!, /MTU/);
+    await lab.sh(neighbour, `ip link set dev ${ifname} mtu 1500`);
+    await statusUntil(stack, "ok after the MTU is back", allOk, 6_000);
+  });
+});
+
+test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, the drill reverts, and a killed controller's drill reverts by itself", { timeout: 300_000 }, async () => {
+  await withMesh(async (lab, stack) => {
+    await statusUntil(stack, "every backup path ok", allOk, 15_000);
+    const link = loadDesiredState({ path: stack.dir }).links.find((l) => [l.router_a, l.router_b].sort().join() === "r1,r2")!.name;
+    const rerouted = async () => (await status(stack)).links.find((l) => l.router === "r1" && l.link === link)!.packetsRerouted ?? 0;
+    const meter = await TrafficMeter.start({
+      binary: await buildMeter(), onSender: (argv) => nodeArgv(lab.name, "h1", argv), onReceiver: (argv) => nodeArgv(lab.name, "h3", argv),
+      senderNode: "h1", receiverNode: "h3", destination: lab.inventory.hosts.h3!.address, port: 43000, ratePps: 10_000, tickMs: 250,
+    });
+    let totals;
+    try {
+      await sleep(500);
+      const before = await rerouted();
+      const drill = await stack.srv6(["drill", link, "--end", "r1", "--duration", "3", "--json"], { timeoutMs: 60_000 });
+      assert.equal(drill.code, 0, drill.stdout + drill.stderr);
+      const report = JSON.parse(drill.stdout) as { ends: { router: string; packetsRerouted: number; reverted: boolean; backupPaths: { health: string; returned: number }[] }[] };
+      const r1 = report.ends.find((e) => e.router === "r1")!;
+      assert.ok(r1.packetsRerouted >= 15_000, `the backup carried the stream: ${r1.packetsRerouted} packets rerouted in 3 s at 10 kpps`);
+      assert.ok(r1.reverted);
+      assert.ok(r1.backupPaths.every((p) => p.health === "ok" && p.returned > 0), JSON.stringify(r1.backupPaths));
+      const settled = await rerouted();
+      assert.ok(settled - before >= r1.packetsRerouted);
+      await sleep(1000);
+      assert.equal(await rerouted(), settled, "after the drill, traffic is back on the link");
+
+      // The controller dies mid-drill: the router's deadline (duration + margin) ends it.
+      const child = spawn(SRV6, ["drill", link, "--end", "r1", "--duration", "3", "--stack", stack.dir], { stdio: "ignore" });
+      const start = Date.now();
+      let during = await rerouted();
+      while (during - settled < 5000 && Date.now() - start < 15_000) { await sleep(200); during = await rerouted(); }
+      assert.ok(during - settled >= 5000, "the second drill began rerouting");
+      child.kill("SIGKILL");
+      await sleep(500);
+      assert.ok((await rerouted()) > during, "with its controller gone, the drill goes on until its deadline");
+      await sleep(Math.max(0, start + 3000 + 3000 + 1500 - Date.now()));
+      const gone = await rerouted();
+      await sleep(1000);
+      assert.equal(await rerouted(), gone, "past its deadline, the router is back on the link by itself");
+    } finally {
+      totals = await meter.stop();
+    }
+    {
+      assert.ok(totals.end && totals.sent, "both ends of the stream reported their totals");
+      // Lost = sent but never received (late packets are received, only out of order).
+      const lost = totals.sent.packets - (totals.end.received - totals.end.dup);
+      assert.ok(lost <= 50, `at most a few packets lost at the switches over two drills: ${lost} of ${totals.sent.packets}`);
+    }
+  });
+});
