@@ -76,6 +76,13 @@ function changesOf(obs: RouterObservation, ref: string): string[] {
   return (obs.plan?.changes ?? []).filter(mine).map((c) => `${obs.router}: ${c.summary}`);
 }
 
+/** A broken or degraded backup path of the policy, as the probes tell it: drift the way tofu shows it. */
+function backupHealthOf(obs: RouterObservation, policy: string): string[] {
+  const p = obs.plan?.backupPaths?.find((x) => x.policy === policy);
+  if (!p || (p.health !== "broken" && p.health !== "degraded")) return [];
+  return [`${obs.router}: backup path ${p.health}${p.failingSegment ? ` at segment ${p.failingSegment.index + 1} ${p.failingSegment.sid}` : ""}: ${p.reason}`];
+}
+
 function planWithReplace(type: ResourceType, prior: TfObject | null, proposed: TfObject): PlanResult {
   const planned: TfObject = { ...proposed, id: isUnknown(proposed.name) ? UNKNOWN : proposed.name };
   if (!prior) return { planned };
@@ -289,7 +296,7 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
       const recorded = obs.record?.bundle.policies.find((p) => p.name === policy.name);
       if (!recorded) return null;
       const out = mergeObserved(type, state, recorded);
-      out.id = idWithDrift(policy.name, changesOf(obs, resourceRef(type, policy.name)));
+      out.id = idWithDrift(policy.name, [...changesOf(obs, resourceRef(type, policy.name)), ...backupHealthOf(obs, policy.name)]);
       return out;
     },
     async importState(id) {
