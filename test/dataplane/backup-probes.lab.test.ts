@@ -5,6 +5,9 @@
  *   (b) a transit router loses a node SID that backup paths use: exactly those
  *       paths turn broken, naming the segment; drift exits 2; reconcile repairs;
  *   (c) a backup hop whose MTU is below the probe size plus the SRH: degraded;
+ *   (e) a base route changed by hand so that a backup's node segment goes over
+ *       the protected link (an equal-cost branch): plan fails and drift reports
+ *       exactly those backups, with router, segment and next hop;
  *   (d) a drill carries a 10 kpps stream over the backup and reverts; with the
  *       controller killed mid-drill, the router reverts by itself.
  */
@@ -59,13 +62,15 @@ async function withMesh(fn: (lab: TestLab, stack: TestStack) => Promise<void>): 
   });
 }
 
-test("backup probes: every path healthy after apply; a transit router's lost node SID breaks exactly the paths through it; an MTU hole degrades", { timeout: 300_000 }, async () => {
+test("backup probes: every path healthy after apply; a transit router's lost node SID breaks exactly the paths through it; an MTU hole degrades", { timeout: 300_000 }, async (t) => {
   await withMesh(async (lab, stack) => {
     const state = loadDesiredState({ path: stack.dir });
     // (a)
     const healthy = await statusUntil(stack, "every backup path ok", allOk, 15_000);
     assert.equal(healthy.doc.backupPaths.length, state.policies.length, "one probed path per backup policy");
     for (const p of healthy.doc.backupPaths) assert.ok(p.returned > 0 && (p.lastRttMs ?? 0) > 0, `${p.policy} returned probes with an RTT`);
+    const rtts = healthy.doc.backupPaths.map((p) => p.lastRttMs!).sort((x, y) => x - y);
+    t.diagnostic(`(a) ${rtts.length} backup paths ok ${healthy.afterMs} ms after the apply; RTT median ${rtts[rtts.length >> 1]} ms, max ${rtts[rtts.length - 1]} ms`);
 
     // (b) a node SID used as a middle segment by some backup paths, on a router that is neither PLR nor destination.
     const owner = new Map(state.routers.map((r) => [r.node_sid, r.name]));
@@ -76,6 +81,7 @@ test("backup probes: every path healthy after apply; a transit router's lost nod
     await lab.sh(router, `ip -6 route del ${sid}/128 proto 214`);
     const broken = await statusUntil(stack, `paths through ${sid} broken`,
       (d) => d.backupPaths.every((p) => (p.health === "broken") === through.has(p.policy)), 5_000);
+    t.diagnostic(`(b) ${sid} deleted on ${router}: ${through.size} of ${broken.doc.backupPaths.length} paths broken after ${broken.afterMs} ms (status poll included)`);
     for (const p of broken.doc.backupPaths.filter((x) => through.has(x.policy))) {
       assert.equal(p.failingSegment?.sid, sid, `${p.policy} names the failing segment`);
       assert.equal(p.failingRouter, router);
@@ -86,7 +92,8 @@ test("backup probes: every path healthy after apply; a transit router's lost nod
     assert.match(drift.stdout, new RegExp(`backup-path .* is broken; segment \\d ${sid} \\(${router}\\) fails`));
     const repaired = await stack.srv6(["reconcile"], { timeoutMs: 120_000 });
     assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
-    await statusUntil(stack, "every backup path ok again after reconcile", allOk, 10_000);
+    const back = await statusUntil(stack, "every backup path ok again after reconcile", allOk, 10_000);
+    t.diagnostic(`(b) reconcile repaired it; every path ok ${back.afterMs} ms later`);
     assert.equal((await stack.srv6(["drift"])).code, 0, "no drift after the repair");
 
     // (c) one backup hop, after the first segment's first hop, takes no packet of 1280 bytes + SRH.
@@ -98,12 +105,42 @@ test("backup probes: every path healthy after apply; a transit router's lost nod
     await lab.sh(neighbour, `ip link set dev ${ifname} mtu 1300`);
     const degraded = await statusUntil(stack, `${path.name} degraded`, (d) => healthOf(d).get(path.name) === "degraded", 6_000);
     assert.match(degraded.doc.backupPaths.find((p) => p.policy === path.name)!.reason!, /MTU/);
+    t.diagnostic(`(c) mtu 1300 on ${neighbour} ${ifname}: ${path.name} degraded after ${degraded.afterMs} ms; ${degraded.doc.backupPaths.filter((p) => p.health === "degraded").length} path(s) degraded in all`);
     await lab.sh(neighbour, `ip link set dev ${ifname} mtu 1500`);
     await statusUntil(stack, "ok after the MTU is back", allOk, 6_000);
+
+    // (e) r1 gains an equal-cost branch over r1-r2 towards the locator of the first segment of its r1-r2 backups.
+    const plan = async () => {
+      const r = await stack.srv6(["plan", "--json"]);
+      const doc = JSON.parse(r.stdout) as { routers: { router: string; backupFib?: { policy: string; crossings: unknown[]; problems: string[] }[] }[] };
+      return { code: r.code, findings: doc.routers.flatMap((x) => x.backupFib ?? []) };
+    };
+    assert.deepEqual(await plan(), { code: 0, findings: [] }, "on the lab's own routing every backup avoids its link");
+    const r1r2 = state.links.find((l) => [l.router_a, l.router_b].sort().join() === "r1,r2")!;
+    const r1If = r1r2.router_a === "r1" ? r1r2.interface_a : r1r2.interface_b;
+    const r2Addr = r1r2.router_a === "r1" ? r1r2.peer_address_a : r1r2.peer_address_b;
+    const first = state.policies.find((p) => p.router === "r1" && p.link === r1r2.name)!.segments[0]!;
+    const locator = state.routers.find((r) => r.node_sid === first)!.locator;
+    const base = /via (\S+) dev (\S+)/.exec(await lab.sh("r1", `ip -6 route show ${locator} proto static`))!;
+    await lab.sh("r1", `ip -6 route replace ${locator} proto static metric 1024 nexthop via ${base[1]} dev ${base[2]} nexthop via ${r2Addr} dev ${r1If}`);
+    const expected = state.policies.filter((p) => p.router === "r1" && p.link === r1r2.name && p.segments[0] === first).map((p) => p.name).sort();
+    const bad = await plan();
+    assert.equal(bad.code, 1, "plan fails on a backup that crosses its link");
+    assert.deepEqual(bad.findings.map((f) => f.policy).sort(), expected);
+    for (const f of bad.findings) {
+      assert.deepEqual(f.crossings, [{ router: "r1", segmentIndex: 0, segment: first, nexthop: r2Addr, dev: r1If }]);
+      assert.deepEqual(f.problems, []);
+    }
+    const fibDrift = await stack.srv6(["drift"]);
+    assert.equal(fibDrift.code, 2);
+    for (const name of expected) assert.match(fibDrift.stdout, new RegExp(`backup-fib +backup path of ${name} \\(r1, link ${r1r2.name}\\) crosses its protected link on r1's FIB: segment 1 ${first} goes via ${r2Addr} dev ${r1If}`));
+    t.diagnostic(`(e) an equal-cost branch over ${r1r2.name} on r1 for ${locator}: plan exit 1, drift exit 2, naming ${expected.join(", ")}`);
+    await lab.sh("r1", `ip -6 route replace ${locator} proto static metric 1024 via ${base[1]} dev ${base[2]}`);
+    assert.deepEqual(await plan(), { code: 0, findings: [] }, "back to clean once the route is");
   });
 });
 
-test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, the drill reverts, and a killed controller's drill reverts by itself", { timeout: 300_000 }, async () => {
+test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, the drill reverts, and a killed controller's drill reverts by itself", { timeout: 300_000 }, async (t) => {
   await withMesh(async (lab, stack) => {
     await statusUntil(stack, "every backup path ok", allOk, 15_000);
     const link = loadDesiredState({ path: stack.dir }).links.find((l) => [l.router_a, l.router_b].sort().join() === "r1,r2")!.name;
@@ -122,6 +159,7 @@ test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, 
       const r1 = report.ends.find((e) => e.router === "r1")!;
       assert.ok(r1.packetsRerouted >= 15_000, `the backup carried the stream: ${r1.packetsRerouted} packets rerouted in 3 s at 10 kpps`);
       assert.ok(r1.reverted);
+      t.diagnostic(`(d) drill of ${link} at r1 for 3 s: ${r1.packetsRerouted} packets rerouted`);
       assert.ok(r1.backupPaths.every((p) => p.health === "ok" && p.returned > 0), JSON.stringify(r1.backupPaths));
       const settled = await rerouted();
       assert.ok(settled - before >= r1.packetsRerouted);
@@ -141,6 +179,7 @@ test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, 
       const gone = await rerouted();
       await sleep(1000);
       assert.equal(await rerouted(), gone, "past its deadline, the router is back on the link by itself");
+      t.diagnostic(`(d) controller killed mid-drill: ${gone - settled} packets rerouted until the router's own deadline`);
     } finally {
       totals = await meter.stop();
     }
@@ -149,6 +188,7 @@ test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, 
       // Lost = sent but never received (late packets are received, only out of order).
       const lost = totals.sent.packets - (totals.end.received - totals.end.dup);
       assert.ok(lost <= 50, `at most a few packets lost at the switches over two drills: ${lost} of ${totals.sent.packets}`);
+      t.diagnostic(`(d) stream h1->h3 at 10 kpps over both drills: ${lost} of ${totals.sent.packets} packets lost`);
     }
   });
 });
