@@ -16,7 +16,9 @@ import { join } from "node:path";
 import { labUp, labDown, labFail, labHeal, nodeArgv } from "../../lab";
 import { loadDesiredState } from "../../provider/state";
 import { Engine } from "../../provider/engine/engine";
-import { statusTable } from "../../provider/cli/commands/status";
+import { backupTable, statusTable } from "../../provider/cli/commands/status";
+import { drillTable } from "../../provider/cli/commands/drill";
+import { runDrill } from "../../provider/engine/drill";
 import { buildMeter } from "../../lab/meter/build";
 import { TrafficMeter } from "../../lab/meter/meter";
 import { lossWindow } from "../../lab/meter/loss-window";
@@ -33,6 +35,7 @@ const SENDER = "h1";
 const RECEIVER = "h3";
 const RATE_PPS = 10_000;
 const FAILURE_MS = 1500;
+const DRILL_S = 1.5;
 
 const out = new Narrator();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,6 +74,10 @@ async function main(): Promise<number> {
     out.say(`srv6 plan after the deploy: ${plan.routers.reduce((n, r) => n + r.changes.length, 0)} changes (the routers hold exactly what was declared)`);
     const link = state.links.find((l) => l.name === LINK)!;
     out.say(statusTable((await engine.status(state)).links).trimEnd());
+    // Each backup path is probed end to end about once a second: show them once they have answered.
+    let paths = (await engine.status(state)).backupPaths;
+    for (let i = 0; i < 20 && paths.some((p) => p.health === "unknown"); i++) { await sleep(250); paths = (await engine.status(state)).backupPaths; }
+    out.say(`backup paths, probed end to end before they are needed:\n${backupTable(paths).trimEnd()}`);
 
     out.step(`traffic: ${SENDER} <-> ${RECEIVER}, ${RATE_PPS.toLocaleString("en-US")} packets/s each way across ${LINK} (probed every ${link.probe_interval_ms} ms, down after ${link.multiplier} missed)`);
     const binary = await buildMeter();
@@ -87,6 +94,14 @@ async function main(): Promise<number> {
         }),
       });
     }
+    out.step(`drill: ${LINK} sends its protected traffic over the backup paths for ${DRILL_S} s, the link stays up`);
+    const drillFrom = nowNs();
+    const drill = await runDrill(engine, state, { link: LINK, durationS: DRILL_S });
+    const drillTo = nowNs();
+    const drillLost = streams.map((st) => st.meter.events.filter((e) => e.ev === "gap" && e.lastRxNs >= drillFrom && e.lastRxNs <= drillTo)
+      .reduce((n, e) => n + (e as { missing: number }).missing, 0));
+    out.say(drillTable(drill).trimEnd());
+    const drillSummary = `${drill.map((e) => `${e.router} rerouted ${e.packetsRerouted}`).join(", ")}; ${streams.map((st, i) => `${st.name} lost ${drillLost[i]}`).join(", ")} packets`;
     const live = new LiveView({ engine, state, link: LINK, ends: ["r1", "r2"], streams, print: (l) => out.say(l) });
     let failedAt = 0;
     let healedAt = 0;
@@ -120,6 +135,7 @@ async function main(): Promise<number> {
     out.step("summary");
     const rows: [string, string][] = [
       ["deployed by cdktf", `${created} resources on ${state.routers.length} routers in ${deploySeconds.toFixed(1)} s`],
+      [`drill of ${LINK} (${DRILL_S} s)`, drillSummary],
       ["silent failure of " + LINK, `${FAILURE_MS} ms`],
       ...losses.map(({ name, loss }): [string, string] => [`traffic loss window ${name}`, `${loss.lossMs.toFixed(1)} ms  (${loss.lostPackets} of ${(RATE_PPS * FAILURE_MS) / 1000} packets lost)`]),
       ["without protection", `${FAILURE_MS} ms: the kernel keeps forwarding into the dead link`],

@@ -118,10 +118,13 @@ export async function runDrill(engine: Engine, state: StateLike, opts: DrillOpti
   const begun: string[] = [];
   const reverted = new Map<string, string | undefined>();
   try {
-    for (const r of ends) {
+    // Both ends at once: a drill of a link is one event, as a failure of it would be.
+    const starts = await Promise.allSettled(ends.map(async (r) => {
       await startDrill(await engine.pool.connection(r), ifindexOf.get(r)!.ifindex, opts.durationS);
       begun.push(r);
-    }
+    }));
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
     const endAt = started + opts.durationS * 1000;
     while (!opts.signal?.aborted && Date.now() < endAt) {
       await pause(Math.min(opts.pollMs ?? 1000, Math.max(0, endAt - Date.now())), opts.signal);

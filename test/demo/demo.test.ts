@@ -46,6 +46,15 @@ test("npm run demo: cdktf deploys the mesh, both directions survive a silent fai
   assert.match(r.stdout, /failovers\s+r1: [1-9]\d*, r2: [1-9]\d*/, "both ends failed over");
   assert.match(r.stdout, /packets rerouted\s+r1: [1-9]\d*, r2: [1-9]\d*/, "both ends rerouted packets in the kernel");
   assert.match(r.stdout, /after the heal\s+r1-r2 up at both ends/);
+  const table = /backup paths, probed end to end before they are needed:\n\s+POLICY[^\n]*\n((?:\s+r\d-r\d-r\d-to-r\d [^\n]*\n)+)/.exec(r.stdout);
+  assert.ok(table, `the demo shows the backup paths' health:\n${r.stdout}`);
+  const rows = table[1]!.trimEnd().split("\n");
+  assert.equal(rows.length, 13, "one row per backup policy of the mesh");
+  assert.ok(rows.every((l) => /\sok\s/.test(l)), `every backup path healthy before the drill:\n${table[1]}`);
+  const drill = /drill of r1-r2 \(1\.5 s\)\s+r1 rerouted (\d+), r2 rerouted (\d+); h1->h3 lost (\d+), h3->h1 lost (\d+) packets/.exec(r.stdout);
+  assert.ok(drill, `the summary reports the drill:\n${r.stdout}`);
+  assert.ok(Number(drill[1]) > 5000 && Number(drill[2]) > 5000, `both ends carried the stream over their backups: ${drill[0]}`);
+  assert.ok(Number(drill[3]) <= 50 && Number(drill[4]) <= 50, `a drill loses at most a few packets at the switches: ${drill[0]}`);
   assert.match(r.stdout, /removed 14 namespaces/);
   assert.ok(seconds < 120, `the demo runs in under two minutes (took ${seconds.toFixed(1)} s)`);
   assert.deepEqual(leftovers(), { namespaces: [], processes: [] }, "the demo's lab and processes are gone");

@@ -147,7 +147,7 @@ class ProbeSender(TempDir):
         for name in ("eth1", "eth1.100", "br-core"):
             r = self.check(name)
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(json.loads(r.stdout), {"valid": True, "links": 1})
+            self.assertEqual(json.loads(r.stdout), {"valid": True, "links": 1, "paths": 0})
 
     def test_stop_signals_only_a_probe_sender(self):
         # A pidfile left by a sender that is gone, its pid now another program's.
