@@ -166,6 +166,15 @@ test("declaration errors name the construct, the field and the value", () => {
   assertConfigError(() => net.protect(l12, { multiplier: 1 }), "multiplier", 1, /2 to 255/);
   assertConfigError(() => net.protect(l12, { probeIntervalMs: 5000 }), "probeIntervalMs", 5000, /probeIntervalMs x multiplier = 5000 x 3 = 15000 ms/, /within 10000 ms/);
   assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { holdDownMs: -1 }), "holdDownMs", -1);
+  assertConfigError(() => net.protect(l12, { backupProbeIntervalMs: 50 }), "backupProbeIntervalMs", 50, /0 \(no backup probes\) or at least 100 ms/);
+  assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { backupProbeIntervalMs: 60001 }), "backupProbeIntervalMs", 60001, /0 to 60000/);
+});
+
+test("backup probe interval: per link over the network default, emitted only when set", () => {
+  const { stack, net, l12 } = triangle();
+  net.protect(l12, { backupProbeIntervalMs: 0 });
+  const links = Object.values((JSON.parse(Testing.synth(stack, true)) as { resource: { srv6_protected_link: Record<string, Record<string, unknown>> } }).resource.srv6_protected_link);
+  assert.deepEqual(links.map((l) => l.backup_probe_interval_ms), [0]);
 });
 
 test("nothing can be added once synthesis emitted the resources", () => {

@@ -140,6 +140,8 @@ export const BAD_INPUTS: readonly BadInput[] = [
 
   // --- combinations
   { what: "detection time over 10 s (probe interval x multiplier)", mutate: (d) => (L(d).probe_interval_ms = 5000), resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: 5000, says: /probe_interval_ms x multiplier = 5000 x 3 = 15000 ms: a failure must be detected within 10000 ms/ },
+  { what: "backup probe interval below the minimum (neither off nor 100 ms)", mutate: (d) => (L(d).backup_probe_interval_ms = 50), resource: "srv6_protected_link.l12", field: "backup_probe_interval_ms", value: 50, says: /must be 0 \(no backup probes\) or at least 100 ms/ },
+  { what: "backup probe interval over a minute", mutate: (d) => (L(d).backup_probe_interval_ms = 60001), resource: "srv6_protected_link.l12", field: "backup_probe_interval_ms", value: 60001, says: /between 0 and 60000/ },
   { what: "detection time over 10 s with the most misses allowed", mutate: (d) => { L(d).probe_interval_ms = 100; L(d).multiplier = 255; }, resource: "srv6_protected_link.l12", field: "probe_interval_ms", value: 100, says: /100 x 255 = 25500 ms/ },
 
   // --- interface names (Linux: at most 15 bytes, no '/', no whitespace, not '.' or '..')
