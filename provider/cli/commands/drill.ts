@@ -1,3 +1,4 @@
+import { formatTable } from "../table";
 import { UsageError, type Command } from "../command";
 import { parse, writeJson } from "../args";
 import { ExitCode } from "../exit-codes";
@@ -15,8 +16,7 @@ export function drillTable(reports: readonly DrillEndReport[]): string {
       p?.lastRttMs === undefined ? "-" : `${Math.round(p.lastRttMs * 100) / 100} ms`, i ? "" : r.reverted ? "yes" : `NO: ${r.revertError}`,
     ]));
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+  return formatTable(rows);
 }
 
 export const drillCommand: Command = {

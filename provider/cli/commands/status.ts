@@ -1,3 +1,4 @@
+import { formatTable } from "../table";
 import { UsageError, type Command } from "../command";
 import { errorToJSON } from "../../../model/errors";
 import { parse, writeJson } from "../args";
@@ -14,8 +15,7 @@ export function statusTable(links: readonly LinkEndStatus[]): string {
     rows.push([l.link, l.router, l.interface, l.state, fmt(l.lastProbeAgeMs === undefined ? undefined : Math.round(l.lastProbeAgeMs * 10) / 10, " ms"),
       fmt(l.probesSent), fmt(l.probesSeen), fmt(l.failovers), fmt(l.packetsRerouted), l.senderAlive ? "running" : "DEAD"]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+  return formatTable(rows);
 }
 
 export function backupTable(paths: readonly BackupPathStatus[]): string {
@@ -26,8 +26,7 @@ export function backupTable(paths: readonly BackupPathStatus[]): string {
     rows.push([p.policy, p.router, p.link, p.destination ?? "-", p.health, fmt(round(p.lastRttMs), " ms"), fmt(round(p.lastReturnAgeMs), " ms"),
       String(p.sent), String(p.returned), p.health === "ok" ? "" : (p.failingRouter ? `${p.failingRouter}: ` : "") + (p.reason ?? "")]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+  return formatTable(rows);
 }
 
 /** Resolves after `ms`, or as soon as `stop` fires (Ctrl-C must not wait out an interval). */
