@@ -29,7 +29,7 @@ import { BIN_DIR, MAP_NAMES, PROBE_PIDFILE, ROUTER_TOOLS } from "../../provider/
 import { decodePathSent } from "../../provider/dataplane/map-layout";
 import { parseArgs } from "node:util";
 
-export const BACKUP_PROBES_USAGE = "[--routers N] [--seconds S] [--json]";
+export const BACKUP_PROBES_USAGE = "[--routers N] [--seconds S] [--quick] [--json]";
 
 export const backupProbesBenchmark: Benchmark = {
   name: "backup-probes",
@@ -40,16 +40,19 @@ export const backupProbesBenchmark: Benchmark = {
 
 interface Options { routers: number; seconds: number; json: boolean }
 
+/** --quick: a check of the benchmark itself, on 10 routers for 5 s each. */
+const QUICK = { routers: 10, seconds: 5 };
+
 function parseOptions(args: string[]): Options {
   let v;
   try {
-    v = parseArgs({ args, options: { routers: { type: "string" }, seconds: { type: "string" }, json: { type: "boolean" } }, strict: true }).values;
+    v = parseArgs({ args, options: { routers: { type: "string" }, seconds: { type: "string" }, quick: { type: "boolean" }, json: { type: "boolean" } }, strict: true }).values;
   } catch (err) {
     throw new BenchUsageError((err as Error).message);
   }
   return {
-    routers: integerOption("--routers", v.routers, 4, 100) ?? 50,
-    seconds: integerOption("--seconds", v.seconds, 5, 600) ?? 20,
+    routers: integerOption("--routers", v.routers, 4, 100) ?? (v.quick ? QUICK.routers : 50),
+    seconds: integerOption("--seconds", v.seconds, 5, 600) ?? (v.quick ? QUICK.seconds : 20),
     json: v.json === true,
   };
 }

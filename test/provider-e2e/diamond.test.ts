@@ -86,6 +86,27 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan after the repair is empty: ${describe(plan)}`);
 
+      // A transit router of r1's backup (r3) loses its node SID: the backup probes see it, and tofu
+      // shows it on r1's policy (the way other drift shows), beside r3's missing route.
+      const r3Node = JSON.parse(await lab.sh("r3", "cat /var/lib/srv6-protect/applied.json")).bundle.routers.find((r: { name: string }) => r.name === "r3").node_sid as string;
+      await lab.sh("r3", `ip -6 route del ${r3Node}/128 proto 214`);
+      const planUntil = async (code: number, what: string) => {
+        const start = Date.now();
+        for (;;) {
+          const p = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+          if (p.code === code && (code === 0 || /backup path broken/.test(p.stdout))) return p;
+          if (Date.now() - start > 15_000) assert.fail(`${what} within 15 s: ${describe(p)}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      };
+      plan = await planUntil(2, "tofu plan shows the broken backup");
+      assert.match(plan.stdout, new RegExp(`srv6_backup_policy\\.${R1_POLICY.replace(/[-]/g, "\\-")} will be updated in-place`), "r1's policy shows the broken backup");
+      assert.match(plan.stdout, new RegExp(`backup path broken at segment 1 ${r3Node}`), `the plan names the failing segment: ${plan.stdout}`);
+      assert.match(plan.stdout, /srv6_router\.r3 will be updated in-place/, "r3 (its missing SID route) changes");
+      const repairSid = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
+      assert.equal(repairSid.code, 0, `apply repairs r3: ${describe(repairSid)}`);
+      await planUntil(0, "the plan is empty once the backup probes come home again");
+
       // Import: forget the link in state, find it again on the routers by name.
       const rm = await ws.stackTofu(["state", "rm", "srv6_protected_link.r1-r2"]);
       assert.equal(rm.code, 0, describe(rm));
