@@ -50,6 +50,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -143,8 +144,17 @@ def load_paths(path):
             raise ConfigError(f"{where}.intervalUs must be an integer 100000..60000000, got {interval!r}")
         if not isinstance(size, int) or not MIN_PACKET_BYTES <= size <= 9000:
             raise ConfigError(f"{where}.packetBytes must be an integer {MIN_PACKET_BYTES}..9000, got {size!r}")
+        first_hop = p.get("firstHop")
+        if first_hop is not None:
+            if (not isinstance(first_hop, dict) or not isinstance(first_hop.get("interface"), str)
+                    or not IFNAME_RE.fullmatch(first_hop["interface"]) or len(segs) < 2):
+                raise ConfigError(f"{where}.firstHop must be {{interface, nexthop}} of a list of 2 or more segments")
+            try:
+                socket.inet_pton(socket.AF_INET6, first_hop.get("nexthop"))
+            except (OSError, TypeError):
+                raise ConfigError(f"{where}.firstHop.nexthop: bad IPv6 address {first_hop.get('nexthop')!r}")
         out.append({"id": pid, "policy": p["policy"], "link": p["link"], "segments": segs, "home": home,
-                    "source": src, "interval_ns": interval * 1000, "packet_bytes": size})
+                    "source": src, "interval_ns": interval * 1000, "packet_bytes": size, "first_hop": first_hop})
     return out
 
 
@@ -207,11 +217,66 @@ class PathProbes:
         return ipv6_header(self.src, k["segs"][0], IPPROTO_ROUTING, len(route) + len(udp)) + route + udp
 
 
+def consume_first_segment(pkt):
+    """The packet as our own End.X of the first segment would send it on:
+    Segments Left one lower, the next segment as destination. A locally sent
+    packet is routed by the output path, which never runs a local SID."""
+    pkt = bytearray(pkt)
+    left = pkt[40 + 3] - 1
+    pkt[40 + 3] = left
+    pkt[24:40] = pkt[40 + 8 + 16 * left:40 + 8 + 16 * (left + 1)]
+    return bytes(pkt)
+
+
+class NeighbourLink:
+    """Frames straight to one neighbour over one interface (AF_PACKET), as an
+    End.X of this router forwards: its MAC from the neighbour table, looked up
+    again every 10 s and whenever it is unknown."""
+
+    def __init__(self, ifname, nexthop):
+        self.ifname, self.nexthop = ifname, nexthop
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x86DD))
+        self.mac, self.looked_ns = None, 0
+
+    def lookup(self, now):
+        if self.mac is not None and now - self.looked_ns < 10_000_000_000:
+            return self.mac
+        self.looked_ns = now
+        self.mac = None
+        try:
+            out = subprocess.run(["ip", "-j", "-6", "neigh", "show", "to", self.nexthop, "dev", self.ifname],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=2).stdout
+            for n in json.loads(out or b"[]"):
+                if n.get("lladdr") and not set(n.get("state", [])) & {"FAILED", "INCOMPLETE"}:
+                    self.mac = bytes.fromhex(n["lladdr"].replace(":", ""))
+        except (OSError, ValueError):
+            pass
+        if self.mac is None:
+            # Let the kernel resolve it for the next round: any datagram to the neighbour does.
+            with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+                try:
+                    s.sendto(b"", (self.nexthop, 9, 0, socket.if_nametoindex(self.ifname)))
+                except OSError:
+                    pass
+        return self.mac
+
+    def send(self, pkt, now):
+        mac = self.lookup(now)
+        if mac is None:
+            raise OSError(113, f"neighbour {self.nexthop} on {self.ifname} is not resolved yet")
+        self.sock.sendto(pkt, (self.ifname, 0x86DD, 0, 0, mac))
+
+
 class PathProber:
     """Sends every path's probes over one raw socket and counts them in srv6p_path_sent."""
 
     def __init__(self, specs, start_ns, maps_tool):
         self.paths = [PathProbes(s, start_ns) for s in specs]
+        self.neighbours = {}
+        for s in specs:
+            hop = s.get("first_hop")
+            if hop and (hop["interface"], hop["nexthop"]) not in self.neighbours:
+                self.neighbours[(hop["interface"], hop["nexthop"])] = NeighbourLink(hop["interface"], hop["nexthop"])
         self.sock = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW) if specs else None
         self.maps_tool = maps_tool
         self.sent = None
@@ -250,7 +315,11 @@ class PathProber:
                 self.sent = None
                 return
             try:
-                self.sock.sendto(pkt, (path.spec["segments"][0], 0))
+                hop = path.spec.get("first_hop")
+                if hop:
+                    self.neighbours[(hop["interface"], hop["nexthop"])].send(consume_first_segment(pkt), now)
+                else:
+                    self.sock.sendto(pkt, (path.spec["segments"][0], 0))
             except OSError as e:
                 k["errors"] += 1
                 k["errno"] = e.errno or 0

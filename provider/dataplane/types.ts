@@ -89,6 +89,12 @@ export interface ProbeSenderConfig {
     readonly intervalUs: number;
     /** Size of the inner packet of the full-size probe. */
     readonly packetBytes: number;
+    /**
+     * When the first segment is this router's own End.X: its interface and
+     * neighbour. A local SID is never run for locally sent packets, so the
+     * sender forwards as the End.X would (router/probe-sender.py).
+     */
+    readonly firstHop?: { readonly interface: string; readonly nexthop: string };
   }[];
 }
 

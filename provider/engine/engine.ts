@@ -20,7 +20,7 @@ import { STATE_DIR } from "../dataplane/constants";
 import { PACKAGE_ROOT, pythonArgv } from "./router-scripts";
 import { linkStatuses, type LinkEndStatus } from "./link-status";
 import { backupPathStatuses, withFailingRouters, type BackupPathStatus } from "./backup-status";
-import { walkBackup, type FibWalkResult, type RouterFib } from "./fib-walk";
+import { desiredSids, walkBackup, type FibWalkResult, type RouterFib } from "./fib-walk";
 import { canonicalIpv6 } from "../../model/ipv6";
 import { ApplyAbortedError, type TxnStatus } from "./errors";
 import { decideGo, GO_MARGIN_S, type BarrierArrival } from "./barrier";
@@ -61,7 +61,8 @@ export interface RouterChanges {
 /** Walks every policy's backup on the observed FIBs and gives each router its findings. */
 function withFibWalks(state: StateLike, planned: RouterChanges[]): RouterChanges[] {
   const fibs = new Map<string, RouterFib>();
-  for (const r of planned) if (r.observation) fibs.set(r.router, { router: r.router, lookup: r.observation.fib, addresses: r.observation.addresses });
+  const sids = desiredSids(state.routers, state.links);
+  for (const r of planned) if (r.observation) fibs.set(r.router, { router: r.router, sids: sids.get(r.router) ?? new Map(), lookup: r.observation.fib, addresses: r.observation.addresses });
   return planned.map((r) => {
     if (!r.observation) return r;
     const findings = state.policies.filter((p) => p.router === r.router).flatMap((p) => {

@@ -23,6 +23,13 @@ export interface DesiredLinkLike {
 /** What one router forwards an address to: its best main-table routes, or "local". */
 export interface RouterFib {
   readonly router: string;
+  /**
+   * This router's SIDs as the desired state declares them (what an apply
+   * installs): they stand in for the FIB's entry, so a plan before the first
+   * apply walks the same way as one after it. A SID missing on the router is
+   * plain drift, and its probes tell.
+   */
+  readonly sids: ReadonlyMap<string, KernelRoute>;
   readonly lookup: ReadonlyMap<string, readonly KernelRoute[] | "local">;
   /** Global addresses of this router's interfaces. */
   readonly addresses: ReadonlyMap<string, string>;
@@ -50,6 +57,32 @@ export interface FibWalkResult {
 
 const MAX_HOPS = 64;
 
+/** The SIDs of every router of the state, as seg6local routes by router and canonical address. */
+export function desiredSids(
+  routers: readonly { name: string; node_sid: string; decap_sid: string; adjacency_sids?: readonly { sid: string; interface: string; nexthop: string }[] | null }[],
+  links: readonly (DesiredLinkLike & { return_sid_a: string; return_sid_b: string; peer_address_a: string; peer_address_b: string })[],
+): Map<string, Map<string, KernelRoute>> {
+  const out = new Map<string, Map<string, KernelRoute>>();
+  const put = (router: string, sid: string, action: string, extra: { nh6?: string; dev?: string } = {}) => {
+    if (!out.has(router)) out.set(router, new Map());
+    out.get(router)!.set(canonicalIpv6(sid), {
+      dst: `${canonicalIpv6(sid)}/128`, type: "unicast", protocol: "desired", flags: [], ...(extra.dev ? { dev: extra.dev } : {}),
+      encap: { type: "seg6local", action, ...(extra.nh6 ? { nh6: canonicalIpv6(extra.nh6) } : {}) },
+    });
+  };
+  for (const r of routers) {
+    put(r.name, r.node_sid, "End");
+    put(r.name, r.decap_sid, "End.DT6");
+    for (const a of r.adjacency_sids ?? []) put(r.name, a.sid, "End.X", { nh6: a.nexthop, dev: a.interface });
+  }
+  // A link's return SID of end a is an End.X on b, back over the link (and symmetrically).
+  for (const l of links) {
+    put(l.router_b, l.return_sid_a, "End.X", { nh6: l.peer_address_b, dev: l.interface_b });
+    put(l.router_a, l.return_sid_b, "End.X", { nh6: l.peer_address_a, dev: l.interface_a });
+  }
+  return out;
+}
+
 /** Follows `segments` from `start` on every branch; `protectedHop` says whether a hop (router, dev) is the protected link. */
 export function walkBackup(
   policy: { name: string; router: string; link: string; segments: readonly string[] },
@@ -74,7 +107,8 @@ export function walkBackup(
     const fib = fibs.get(at.router);
     const segment = segments[at.index]!;
     if (!fib) { problems.add(`${at.router} is not observed: cannot follow segment ${at.index + 1} (${segment}) past it`); continue; }
-    const routes = fib.lookup.get(segment);
+    const own = fib.sids.get(segment);
+    const routes = own ? [own] : fib.lookup.get(segment);
     if (routes === undefined || routes === "local" || routes.length === 0) {
       problems.add(routes === "local" ? `${at.router} delivers segment ${at.index + 1} (${segment}) locally instead of processing it as a SID`
         : `${at.router} has no route to segment ${at.index + 1} (${segment})`);

@@ -29,7 +29,12 @@ export interface DesiredRouter extends Omit<RouterConfig, "port" | "user" | "sud
   logicalId: string;
 }
 
-export interface DesiredLink extends Required<ProtectedLinkConfig> {
+/**
+ * Every setting filled, except backup_probe_interval_ms: it stays as written
+ * (absent = the default, which the renderer applies), so a record, and a
+ * resource imported from one, keeps the configuration's spelling.
+ */
+export interface DesiredLink extends Required<Omit<ProtectedLinkConfig, "backup_probe_interval_ms">>, Pick<ProtectedLinkConfig, "backup_probe_interval_ms"> {
   logicalId: string;
 }
 
@@ -87,7 +92,6 @@ export function withLinkDefaults(c: ProtectedLinkConfig, logicalId: string): Des
     probe_interval_ms: c.probe_interval_ms ?? DEFAULTS.probe_interval_ms,
     multiplier: c.multiplier ?? DEFAULTS.multiplier,
     hold_down_ms: c.hold_down_ms ?? DEFAULTS.hold_down_ms,
-    backup_probe_interval_ms: c.backup_probe_interval_ms ?? DEFAULTS.backup_probe_interval_ms,
   };
 }
 

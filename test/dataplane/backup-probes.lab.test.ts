@@ -22,8 +22,10 @@ import { buildMeter } from "../../lab/meter/build";
 import { TrafficMeter } from "../../lab/meter/meter";
 import type { BackupPathStatus } from "../../provider/engine/backup-status";
 import type { LinkEndStatus } from "../../provider/engine/link-status";
+import { LIMITS } from "../../model/schema";
 
 const MESH = "examples/lab/mesh.json";
+const KILLED_DRILL_S = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface StatusDoc { links: LinkEndStatus[]; backupPaths: BackupPathStatus[] }
@@ -90,6 +92,13 @@ test("backup probes: every path healthy after apply; a transit router's lost nod
     assert.equal(drift.code, 2, drift.stdout);
     assert.match(drift.stdout, new RegExp(`route ${sid.replace(/:/g, ":")}/128 missing`));
     assert.match(drift.stdout, new RegExp(`backup-path .* is broken; segment \\d ${sid} \\(${router}\\) fails`));
+    // A drill refuses to move traffic onto a backup known to be broken, and changes nothing.
+    const victim = state.policies.find((p) => through.has(p.name))!;
+    const refused = await stack.srv6(["drill", victim.link, "--end", victim.router, "--duration", "1"]);
+    assert.equal(refused.code, 1, `drill over a broken backup: ${refused.stdout}${refused.stderr}`);
+    assert.match(refused.stderr, new RegExp(`${victim.name} is broken`));
+    const drills = JSON.parse(await lab.sh(victim.router, "python3 /var/lib/srv6-protect/bin/srv6p-maps.py dump srv6p_drills")) as { maps: { srv6p_drills: { entries: unknown[] } } };
+    assert.deepEqual(drills.maps.srv6p_drills.entries, [], "no drill entry was written");
     const repaired = await stack.srv6(["reconcile"], { timeoutMs: 120_000 });
     assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
     const back = await statusUntil(stack, "every backup path ok again after reconcile", allOk, 10_000);
@@ -167,7 +176,8 @@ test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, 
       assert.equal(await rerouted(), settled, "after the drill, traffic is back on the link");
 
       // The controller dies mid-drill: the router's deadline (duration + margin) ends it.
-      const child = spawn(SRV6, ["drill", link, "--end", "r1", "--duration", "3", "--stack", stack.dir], { stdio: "ignore" });
+      // Long enough that the controller is surely killed before it would end the drill itself.
+      const child = spawn(SRV6, ["drill", link, "--end", "r1", "--duration", String(KILLED_DRILL_S), "--stack", stack.dir], { stdio: "ignore" });
       const start = Date.now();
       let during = await rerouted();
       while (during - settled < 5000 && Date.now() - start < 15_000) { await sleep(200); during = await rerouted(); }
@@ -175,7 +185,7 @@ test("drill: a 10 kpps stream crosses r1-r2 on the backup while the link is up, 
       child.kill("SIGKILL");
       await sleep(500);
       assert.ok((await rerouted()) > during, "with its controller gone, the drill goes on until its deadline");
-      await sleep(Math.max(0, start + 3000 + 3000 + 1500 - Date.now()));
+      await sleep(Math.max(0, start + (KILLED_DRILL_S + LIMITS.drillSelfRevertMarginS) * 1000 + 1500 - Date.now()));
       const gone = await rerouted();
       await sleep(1000);
       assert.equal(await rerouted(), gone, "past its deadline, the router is back on the link by itself");

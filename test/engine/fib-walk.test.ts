@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { walkBackup, type RouterFib } from "../../provider/engine/fib-walk";
+import { desiredSids, walkBackup, type RouterFib } from "../../provider/engine/fib-walk";
 import type { KernelRoute } from "../../provider/observe/routes";
 
 // r1 -- r2 protected (eth1 both ends); r1 -eth2- r3 -eth2- r4 -eth2- r2. Addresses fd00:N::R on link N.
@@ -19,7 +19,7 @@ const sid = (action: string, extra: { nh6?: string; dev?: string } = {}): Kernel
 
 function fibs(r1ToR3: KernelRoute, r3ToR2: KernelRoute = via("fd00:3::4", "eth2")): Map<string, RouterFib> {
   const fib = (router: string, lookup: [string, KernelRoute[] | "local"][], addrs: [string, string][]): [string, RouterFib] =>
-    [router, { router, lookup: new Map(lookup), addresses: new Map(addrs) }];
+    [router, { router, sids: new Map(), lookup: new Map(lookup), addresses: new Map(addrs) }];
   return new Map([
     fib("r1", [[R3_NODE, [r1ToR3]], [R2_DECAP, [via("fd00:1::2", "eth1")]]], [["fd00:1::1", "eth1"], ["fd00:2::1", "eth2"]]),
     fib("r2", [[R3_NODE, [via("fd00:1::1", "eth1")]], [R2_DECAP, [sid("End.DT6")]]], [["fd00:1::2", "eth1"], ["fd00:4::2", "eth2"]]),
@@ -54,4 +54,18 @@ test("fib walk: no route to a segment, and an End.X that leaves over the link, a
   (viaAdj.get("r1")!.lookup as Map<string, KernelRoute[]>).set(adj, [sid("End.X", { nh6: "fd00:1::2", dev: "eth1" })]);
   const w = walkBackup({ ...policy, segments: [adj, R2_DECAP] }, link, viaAdj);
   assert.deepEqual(w.crossings.map((c) => [c.router, c.segment, c.nexthop]), [["r1", adj, "fd00:1::2"]]);
+});
+
+test("fib walk: before the first apply, the routers' SIDs come from the desired state, not the FIB", () => {
+  const fresh = fibs(via("fd00:2::3", "eth2"));
+  (fresh.get("r3")!.lookup as Map<string, KernelRoute[]>).delete(R3_NODE);
+  (fresh.get("r2")!.lookup as Map<string, KernelRoute[]>).delete(R2_DECAP);
+  assert.match(walkBackup(policy, link, fresh).problems.join(), /no route/, "the bare FIB has no SID routes yet");
+  const sids = desiredSids(
+    [{ name: "r3", node_sid: R3_NODE, decap_sid: "fc00:0:3::d6" }, { name: "r2", node_sid: "fc00:0:2::", decap_sid: R2_DECAP }],
+    [{ ...link, return_sid_a: "fc00:0:2:e001::", return_sid_b: "fc00:0:1:e001::", peer_address_a: "fd00:1::2", peer_address_b: "fd00:1::1" }],
+  );
+  const withSids = new Map([...fresh].map(([r, f]) => [r, { ...f, sids: sids.get(r) ?? new Map() }]));
+  const w = walkBackup(policy, link, withSids);
+  assert.deepEqual([w.crossings, w.problems], [[], []]);
 });

@@ -138,6 +138,8 @@ export interface DiamondOptions {
   readonly intervalMs?: number;
   readonly multiplier?: number;
   readonly holdDownMs?: number;
+  /** The links' backup_probe_interval_ms (0: none); unset, the product default. */
+  readonly backupProbeIntervalMs?: number;
 }
 
 /** SID of function `fn` in a /48 locator, as model/sid-layout.ts lays them out. */
@@ -178,6 +180,7 @@ export function diamondDesiredState(inv: Inventory, opts: DiamondOptions = {}): 
     probe_interval_ms: opts.intervalMs ?? 10,
     multiplier: opts.multiplier ?? 3,
     hold_down_ms: opts.holdDownMs ?? 300,
+    ...(opts.backupProbeIntervalMs !== undefined ? { backup_probe_interval_ms: opts.backupProbeIntervalMs } : {}),
   }];
   const h1 = inv.hosts.h1!;
   const h2 = inv.hosts.h2!;

@@ -16,7 +16,7 @@ export const planCommand: Command = {
       if (values.json) writeJson(io.stdout, planJson(plan));
       else io.stdout.write(planText(plan));
       // A backup that crosses the link it protects on the real FIBs is a plan error: it would fail exactly when needed.
-      if (plan.routers.some((r) => r.error || r.fibFindings?.length)) return ExitCode.failure;
+      if (plan.routers.some((r) => r.error || r.fibFindings?.some((f) => f.crossings.length))) return ExitCode.failure;
       const changes = plan.routers.some((r) => r.changes.length);
       return values["detailed-exitcode"] && changes ? ExitCode.changes : ExitCode.ok;
     } finally {
