@@ -112,7 +112,7 @@ test("backup probes: every path healthy after apply; a transit router's lost nod
     for (const r of state.routers) if ((await lab.exec(r.name, ["sh", "-c", `ip -o -6 addr show | grep -q ' ${hop[1]}/'`])).code === 0) neighbour = r.name;
     const ifname = (await lab.sh(neighbour, `ip -o -6 addr show | awk '$4 ~ /^${hop[1]}\\// {print $2}'`)).trim();
     await lab.sh(neighbour, `ip link set dev ${ifname} mtu 1300`);
-    const degraded = await statusUntil(stack, `${path.name} degraded`, (d) => healthOf(d).get(path.name) === "degraded", 6_000);
+    const degraded = await statusUntil(stack, `${path.name} degraded`, (d) => healthOf(d).get(path.name) === "degraded", 10_000);
     assert.match(degraded.doc.backupPaths.find((p) => p.policy === path.name)!.reason!, /MTU/);
     t.diagnostic(`(c) mtu 1300 on ${neighbour} ${ifname}: ${path.name} degraded after ${degraded.afterMs} ms; ${degraded.doc.backupPaths.filter((p) => p.health === "degraded").length} path(s) degraded in all`);
     await lab.sh(neighbour, `ip link set dev ${ifname} mtu 1500`);
