@@ -63,6 +63,8 @@ export interface ModeResult {
   /** The probe sender's CPU, % of one core, per router. */
   readonly senderCpuPercent: Summary;
   readonly backupPaths: number;
+  /** Routers measured: those with a probe sender. */
+  readonly routers: number;
 }
 
 export interface TopologyResult {
@@ -80,6 +82,13 @@ function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return Number(f[11]) + Number(f[12]);
+}
+
+/** The routers that run a probe sender (an end of a protected link). */
+async function probingRouters(lab: string, routers: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const r of routers) if ((await labExec(lab, r, ["test", "-s", `${PROBE_PIDFILE}.child`])).code === 0) out.push(r);
+  return out;
 }
 
 async function routerSample(lab: string, router: string): Promise<{ pid: number; sent: number }> {
@@ -105,7 +114,7 @@ async function measure(lab: string, routers: readonly string[], seconds: number,
     rates.push((s.sent - b.sent) / dt);
     cpu.push(((cpuTicks(s.pid) - b.ticks) / TICKS_PER_S / dt) * 100);
   }
-  return { probesPerSecond: { ...summarize(rates), total: rates.reduce((a, b) => a + b, 0) }, senderCpuPercent: summarize(cpu), backupPaths: paths };
+  return { probesPerSecond: { ...summarize(rates), total: rates.reduce((a, b) => a + b, 0) }, senderCpuPercent: summarize(cpu), backupPaths: paths, routers: routers.length };
 }
 
 /** The stack file with backup probes off on every link. */
@@ -151,7 +160,7 @@ async function runTopology(kind: "mesh" | "scale", opts: Options, log: (l: strin
     log(`backup-probes: ${kind}: apply with backup probes ${mode}, then ${opts.seconds} s of sampling on ${routers.length} routers`);
     await srv6("apply", stack, inventory);
     await sleep(5000);
-    result[mode] = await measure(lab, routers, opts.seconds, mode === "on" ? paths : 0);
+    result[mode] = await measure(lab, await probingRouters(lab, routers), opts.seconds, mode === "on" ? paths : 0);
     log(`backup-probes: ${kind} ${mode}: ${result[mode]!.probesPerSecond.total.toFixed(0)} backup probes/s in all, sender CPU median ${result[mode]!.senderCpuPercent.median.toFixed(2)} % per router`);
   }
   await labDown(lab);
@@ -163,9 +172,9 @@ async function runTopology(kind: "mesh" | "scale", opts: Options, log: (l: strin
 
 function table(results: readonly TopologyResult[], load: { start: number; end: number }): string {
   const f = (v: number) => v.toFixed(2);
-  const lines = ["| topology | backup paths | backup probes/s per router (median / max) | sender CPU per router, probes on (median / max) | probes off (median / max) | cost (median) |", "|---|---|---|---|---|---|"];
+  const lines = ["| topology | routers probing | backup paths | backup probes/s per router (median / max) | sender CPU per router, probes on (median / max) | probes off (median / max) | cost (median) |", "|---|---|---|---|---|---|---|"];
   for (const r of results) {
-    lines.push(`| ${r.topology} | ${r.on.backupPaths} | ${f(r.on.probesPerSecond.median)} / ${f(r.on.probesPerSecond.max)} | ${f(r.on.senderCpuPercent.median)} % / ${f(r.on.senderCpuPercent.max)} % | ${f(r.off.senderCpuPercent.median)} % / ${f(r.off.senderCpuPercent.max)} % | ${f(r.on.senderCpuPercent.median - r.off.senderCpuPercent.median)} % of a core |`);
+    lines.push(`| ${r.topology} | ${r.on.routers} | ${r.on.backupPaths} | ${f(r.on.probesPerSecond.median)} / ${f(r.on.probesPerSecond.max)} | ${f(r.on.senderCpuPercent.median)} % / ${f(r.on.senderCpuPercent.max)} % | ${f(r.off.senderCpuPercent.median)} % / ${f(r.off.senderCpuPercent.max)} % | ${f(r.on.senderCpuPercent.median - r.off.senderCpuPercent.median)} % of a core |`);
   }
   return `${lines.join("\n")}\nload average (1 min) ${load.start} at the start, ${load.end} at the end\n`;
 }
