@@ -16,18 +16,21 @@ Pushed to routers as text: python3 standard library only.
 Config (JSON): {"probes": [{"link": NAME, "interface": IFNAME,
   "segments": [RETURN_SID, MONITOR_SID, FINAL_ADDRESS], "intervalUs": 1000}],
   "paths": [{"id": N, "policy": NAME, "link": NAME, "segments": [SID...],
-  "home": [MONITOR_SID, FINAL_ADDRESS], "source": ADDRESS, "intervalUs": 1000000,
-  "packetBytes": 1280}]}
+  "home": [SID..., MONITOR_SID, FINAL_ADDRESS], "prefixHomes": [[SID..., MONITOR_SID,
+  FINAL_ADDRESS], ...], "source": ADDRESS, "intervalUs": 1000000, "packetBytes": 1280}]}
 
 Backup paths ("paths", optional) are probed end to end: every interval, one
 probe of each kind goes out through a raw socket, built as the reroute
 program builds rerouted traffic (outer IPv6 from `source` + SRH of the
 backup segments + the inner packet), the inner packet a probe to our own
 monitor SID of `packetBytes` bytes; then the same small, then along each
-proper prefix of the segment list and straight home, so a broken path tells
-which segment fails. Each send is counted in the pinned srv6p_path_sent map
-first (the monitor accepts path probes only for keys there) and the monitor
-counts what comes home in srv6p_path_seen.
+proper prefix of the segment list, so a broken path tells which segment
+fails. Each probe comes home the way it went ("home" after the whole list,
+"prefixHomes[k-1]" after its first k segments, computed by the provider):
+with symmetric metrics that avoids the protected link as the way out does.
+Each send is counted in the pinned srv6p_path_sent map first (the monitor
+accepts path probes only for keys there) and the monitor counts what comes
+home in srv6p_path_seen.
 
 Each probe is a UDP datagram to FINAL_ADDRESS port 47831 carrying a segment
 routing header (set with setsockopt(IPV6_RTHDR), which Linux accepts for type
@@ -64,6 +67,8 @@ PROBE_FLAG_PATH = 0x01
 PATH_KIND_BITS = 3
 PATH_KIND_FULL, PATH_KIND_SMALL, PATH_KIND_PREFIX = 0, 1, 2
 MAX_PATH_SEGMENTS = 6
+# The way home mirrors the way out: at most one SID per segment and one per adjacency crossed, then monitor SID and address.
+MAX_HOME_SEGMENTS = 2 * MAX_PATH_SEGMENTS + 2
 MAX_PATH_ID = (1 << (32 - PATH_KIND_BITS)) - 1
 PROBE_PAYLOAD = struct.Struct("!IBBHIIIIQQ")
 # Inner packet of a full-size probe: IPv6 + SRH of two segments + UDP + the probe payload at least.
@@ -133,9 +138,13 @@ def load_paths(path):
                 raise ConfigError(f"{where}.{field} must be a name")
         if not isinstance(segs, list) or not 1 <= len(segs) <= MAX_PATH_SEGMENTS:
             raise ConfigError(f"{where}.segments must list 1..{MAX_PATH_SEGMENTS} addresses")
-        if not isinstance(home, list) or len(home) != 2:
-            raise ConfigError(f"{where}.home must be [monitor SID, final address]")
-        for s in [*segs, *home, src]:
+        prefix_homes = p.get("prefixHomes", [home] * (len(segs) - 1 if isinstance(segs, list) else 0))
+        if not isinstance(prefix_homes, list) or len(prefix_homes) != len(segs) - 1:
+            raise ConfigError(f"{where}.prefixHomes must list one way home per proper prefix ({len(segs) - 1})")
+        for field, h in [("home", home), *((f"prefixHomes[{k}]", h) for k, h in enumerate(prefix_homes))]:
+            if not isinstance(h, list) or not 2 <= len(h) <= MAX_HOME_SEGMENTS:
+                raise ConfigError(f"{where}.{field} must be [SID..., monitor SID, final address], 2..{MAX_HOME_SEGMENTS} addresses")
+        for s in [*segs, *home, *(a for h in prefix_homes for a in h), src]:
             try:
                 socket.inet_pton(socket.AF_INET6, s)
             except (OSError, TypeError):
@@ -153,7 +162,7 @@ def load_paths(path):
                 socket.inet_pton(socket.AF_INET6, first_hop.get("nexthop"))
             except (OSError, TypeError):
                 raise ConfigError(f"{where}.firstHop.nexthop: bad IPv6 address {first_hop.get('nexthop')!r}")
-        out.append({"id": pid, "policy": p["policy"], "link": p["link"], "segments": segs, "home": home,
+        out.append({"id": pid, "policy": p["policy"], "link": p["link"], "segments": segs, "home": home, "prefix_homes": prefix_homes,
                     "source": src, "interval_ns": interval * 1000, "packet_bytes": size, "first_hop": first_hop})
     return out
 
@@ -197,9 +206,11 @@ class PathProbes:
         self.segs = [a(s) for s in spec["segments"]]
         self.home = [a(s) for s in spec["home"]]
         kinds = [(PATH_KIND_FULL, self.segs, spec["packet_bytes"]), (PATH_KIND_SMALL, self.segs, 0)]
-        kinds += [(PATH_KIND_PREFIX + k - 1, self.segs[:k], 0) for k in range(1, len(self.segs))]
+        kinds = [(kind, segs, size, self.home) for kind, segs, size in kinds]
+        kinds += [(PATH_KIND_PREFIX + k - 1, self.segs[:k], 0, [a(s) for s in spec["prefix_homes"][k - 1]])
+                  for k in range(1, len(self.segs))]
         self.kinds = [{"key": (spec["id"] << PATH_KIND_BITS) | kind, "kind": kind, "segs": segs, "bytes": size,
-                       "seq": 0, "errors": 0, "errno": 0} for kind, segs, size in kinds]
+                       "home": home, "seq": 0, "errors": 0, "errno": 0} for kind, segs, size, home in kinds]
 
     def packet(self, k, seq, now):
         payload = PROBE_PAYLOAD.pack(PROBE_MAGIC, PROBE_VERSION, PROBE_FLAG_PATH, 0, k["key"], seq, 0, 0, 0, now)
@@ -211,9 +222,9 @@ class PathProbes:
             inner = ipv6_header(self.src, self.home[0], IPPROTO_ROUTING, len(home_srh) + len(udp)) + home_srh + udp
             outer_srh = srh(IPPROTO_IPV6, k["segs"])
             return ipv6_header(self.src, k["segs"][0], IPPROTO_ROUTING, len(outer_srh) + len(inner)) + outer_srh + inner
-        # A prefix of the list, then straight home: no inner packet.
-        route = srh(IPPROTO_UDP, k["segs"] + self.home)
-        udp = udp_datagram(self.src, self.home[-1], payload)
+        # A prefix of the list, then home the way it came: no inner packet.
+        route = srh(IPPROTO_UDP, k["segs"] + k["home"])
+        udp = udp_datagram(self.src, k["home"][-1], payload)
         return ipv6_header(self.src, k["segs"][0], IPPROTO_ROUTING, len(route) + len(udp)) + route + udp
 
 

@@ -42,13 +42,13 @@ const intervalUs = (e: LinkEnd) => (e.link.probe_interval_ms ?? DEFAULTS.probe_i
 
 /** The probe sender's configuration for this router (deterministic order). */
 function probeConfig(l: RouterLayout): ProbeSenderConfig {
-  const byLink = new Map(l.ends.map((e) => [e.link.name, e]));
   const ownEndX = new Map(l.endX.map((x) => [x.sid, x]));
   const paths = l.backupProbes.paths.map((p) => {
     // A list that starts with our own End.X: the sender does that segment's forwarding itself.
     const own = ownEndX.get(p.segments[0]!);
     return {
-      id: p.id, policy: p.policy, link: p.link, segments: p.segments, home: [byLink.get(p.link)!.monitorSid, l.source],
+      id: p.id, policy: p.policy, link: p.link, segments: p.segments,
+      home: l.probeHomes.get(p.policy)!.full, prefixHomes: l.probeHomes.get(p.policy)!.prefixes,
       source: l.source, intervalUs: p.intervalMs * 1000, packetBytes: DEFAULTS.backup_probe_bytes,
       ...(own && p.segments.length > 1 ? { firstHop: { interface: own.ifname, nexthop: own.nexthop } } : {}),
     };

@@ -13,6 +13,7 @@ import { BIN_DIR, BOOT_HOOK_PATHS, BPF_DIR, BPF_OBJECTS, NEIGH_RETRANS_MS, ROUTE
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import { validateResources } from "./validate";
 import { planBackupProbes, type BackupProbePlan } from "./backup-paths";
+import { mirroredHome, segmentSteps } from "./probe-return";
 import type { DataplaneInput, RouterFile } from "./types";
 
 export const canonicalAddress = (a: string): string => formatIpv6(parseIpv6(a));
@@ -60,6 +61,12 @@ export interface RouterLayout {
   readonly prefixes: readonly ProtectedPrefix[];
   /** The backup paths this router probes end to end (one per policy whose link probes its backups). */
   readonly backupProbes: BackupProbePlan;
+  /**
+   * Each probed policy's way home (probe-return.ts), by policy name: `full`
+   * after the whole list, `prefixes[k - 1]` after its first k segments;
+   * each ends with the link end's monitor SID and the router's own address.
+   */
+  readonly probeHomes: ReadonlyMap<string, { readonly full: readonly string[]; readonly prefixes: readonly (readonly string[])[] }>;
   /** Interfaces of protected links and adjacency SIDs, by name. */
   readonly interfaces: readonly string[];
   /** The SRv6 encapsulation source. */
@@ -166,7 +173,15 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
     // protected point-to-point links bounds that delay.
     ...ends.map((e): [string, string] => [sysctlKey("net", "ipv6", "neigh", e.ifname, "retrans_time_ms"), String(NEIGH_RETRANS_MS)]),
   ];
-  return { router: me, ends, endX: endXSids(me, ends), prefixes, backupProbes, interfaces, source: sourceAddress(me), sysctls, files: PUSHED_FILES, bootHooks: Object.values(BOOT_HOOK_FILES) };
+  const source = sourceAddress(me);
+  const steps = segmentSteps(input.routers, input.links);
+  const nodeSidOf = new Map(input.routers.map((r) => [r.name, canonicalAddress(r.node_sid)]));
+  const probeHomes = new Map(backupProbes.paths.map((p) => {
+    const home = [byLink.get(p.link)!.monitorSid, source];
+    const back = (segments: readonly string[]) => mirroredHome(me.name, segments, steps, nodeSidOf, home);
+    return [p.policy, { full: back(p.segments), prefixes: p.segments.slice(1).map((_, k) => back(p.segments.slice(0, k + 1))) }];
+  }));
+  return { router: me, ends, endX: endXSids(me, ends), prefixes, backupProbes, probeHomes, interfaces, source, sysctls, files: PUSHED_FILES, bootHooks: Object.values(BOOT_HOOK_FILES) };
 }
 
 /** Destinations of every route the layout installs (SIDs, probe routes, protected prefixes). */

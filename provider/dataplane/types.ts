@@ -82,8 +82,14 @@ export interface ProbeSenderConfig {
     readonly link: string;
     /** The backup segment list, first segment first (the last is the destination's End.DT6 SID). */
     readonly segments: readonly string[];
-    /** Where the probe comes home after the segments: [own monitor SID of the link end, own final address]. */
+    /**
+     * The way home after the whole list (the inner packet's segments): back
+     * through the routers the list visited, then the link end's own monitor
+     * SID and the router's own address (provider/dataplane/probe-return.ts).
+     */
     readonly home: readonly string[];
+    /** The way home after each proper prefix: `prefixHomes[k - 1]` after the first k segments. */
+    readonly prefixHomes: readonly (readonly string[])[];
     /** Outer source, as the reroute program's (`ip sr tunsrc`). */
     readonly source: string;
     readonly intervalUs: number;

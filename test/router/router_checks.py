@@ -149,6 +149,31 @@ class ProbeSender(TempDir):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(json.loads(r.stdout), {"valid": True, "links": 1, "paths": 0})
 
+    def check_path(self, **fields):
+        path = os.path.join(self.dir, "probe-sender.json")
+        spec = {"id": 1, "policy": "p1", "link": "l12", "segments": ["fc00:0:3:1::", "fc00:0:4:2::"],
+                "home": ["fc00:0:3:1::", "fc00:0:1:2001::", "fc00:0:1::1"], "prefixHomes": [["fc00:0:1:2001::", "fc00:0:1::1"]],
+                "source": "fc00:0:1::1", "intervalUs": 1000000, "packetBytes": 1280, **fields}
+        with open(path, "w") as f:
+            json.dump({"probes": [], "paths": [spec]}, f)
+        return tool("probe-sender.py", "check", "--config", path)
+
+    def test_a_path_with_a_mirrored_way_home_is_fine(self):
+        r = self.check_path()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["paths"], 1)
+
+    def test_a_way_home_per_proper_prefix_is_required(self):
+        r = self.check_path(prefixHomes=[])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("prefixHomes", r.stderr)
+        r = self.check_path(prefixHomes=[["fc00:0:1::1"]])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("prefixHomes[0]", r.stderr)
+        r = self.check_path(prefixHomes=[["fc00:0:1:2001::", "not-an-address"]])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("not-an-address", r.stderr)
+
     def test_stop_signals_only_a_probe_sender(self):
         # A pidfile left by a sender that is gone, its pid now another program's.
         other = subprocess.Popen(["sleep", "30"])
