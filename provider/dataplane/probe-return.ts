@@ -9,29 +9,40 @@
  * SID of the other end. With symmetric metrics every leg of the mirror is a
  * shortest path whose reverse the backup already proved avoids the link.
  */
-import { formatIpv6, parseIpv6 } from "../../model/ipv6";
+import { canonicalIpv6 as canonicalAddress } from "../../model/ipv6";
 import type { ProtectedLinkConfig, RouterConfig } from "../../model/schema";
 
-const canonicalAddress = (a: string): string => formatIpv6(parseIpv6(a));
 
-/** What reaching one segment does: end at a router, or cross one adjacency from a router to a neighbour. */
-export type Step =
-  | { readonly kind: "node"; readonly router: string }
-  /** `back`: the SID that crosses the same adjacency the other way, when the state names one. */
-  | { readonly kind: "adjacency"; readonly router: string; readonly back?: string };
+/**
+ * What reaching one segment does: end at a router, or cross one adjacency
+ * from a router to a neighbour. `nodeSid`: that router's node SID. Plain
+ * data: a router's bundle carries the steps of its policies' segments, since
+ * its renderer sees no routers beyond its link peers (provider/engine/bundle.ts).
+ */
+export interface Step {
+  readonly sid: string;
+  readonly kind: "node" | "adjacency";
+  readonly router: string;
+  readonly nodeSid: string;
+  /** Adjacency only: the SID that crosses the same adjacency the other way, when the state names one. */
+  readonly back?: string;
+}
 
 /** Every SID of the state, by canonical address, as the step it makes. */
 export function segmentSteps(routers: readonly RouterConfig[], links: readonly ProtectedLinkConfig[]): ReadonlyMap<string, Step> {
   const steps = new Map<string, Step>();
+  const nodeSid = new Map(routers.map((r) => [r.name, canonicalAddress(r.node_sid)]));
+  const put = (step: Step) => steps.set(step.sid, step);
   for (const r of routers) {
-    steps.set(canonicalAddress(r.node_sid), { kind: "node", router: r.name });
-    steps.set(canonicalAddress(r.decap_sid), { kind: "node", router: r.name });
-    for (const a of r.adjacency_sids ?? []) steps.set(canonicalAddress(a.sid), { kind: "adjacency", router: r.name });
+    put({ sid: nodeSid.get(r.name)!, kind: "node", router: r.name, nodeSid: nodeSid.get(r.name)! });
+    put({ sid: canonicalAddress(r.decap_sid), kind: "node", router: r.name, nodeSid: nodeSid.get(r.name)! });
+    for (const a of r.adjacency_sids ?? []) put({ sid: canonicalAddress(a.sid), kind: "adjacency", router: r.name, nodeSid: nodeSid.get(r.name)! });
   }
   // return_sid_a is an End.X on b that sends to a; return_sid_b crosses the same link the other way.
   for (const l of links) {
-    steps.set(canonicalAddress(l.return_sid_a), { kind: "adjacency", router: l.router_b, back: canonicalAddress(l.return_sid_b) });
-    steps.set(canonicalAddress(l.return_sid_b), { kind: "adjacency", router: l.router_a, back: canonicalAddress(l.return_sid_a) });
+    const a = canonicalAddress(l.return_sid_a), b = canonicalAddress(l.return_sid_b);
+    if (nodeSid.has(l.router_b)) put({ sid: a, kind: "adjacency", router: l.router_b, nodeSid: nodeSid.get(l.router_b)!, back: b });
+    if (nodeSid.has(l.router_a)) put({ sid: b, kind: "adjacency", router: l.router_a, nodeSid: nodeSid.get(l.router_a)!, back: a });
   }
   return steps;
 }
@@ -39,25 +50,19 @@ export function segmentSteps(routers: readonly RouterConfig[], links: readonly P
 /**
  * The segments that bring a probe from the end of `segments` back to
  * `origin`, ending with `home` (own monitor SID, own final address).
- * A segment the state does not know makes the mirror unknowable: then the
+ * A segment without a known step makes the mirror unknowable: then the
  * probe comes straight home, along the ordinary routes.
  */
-export function mirroredHome(
-  origin: string,
-  segments: readonly string[],
-  steps: ReadonlyMap<string, Step>,
-  nodeSidOf: ReadonlyMap<string, string>,
-  home: readonly string[],
-): string[] {
+export function mirroredHome(origin: string, segments: readonly string[], steps: ReadonlyMap<string, Step>, home: readonly string[]): string[] {
   const path = segments.map((s) => steps.get(canonicalAddress(s)));
   if (path.some((s) => s === undefined)) return [...home];
   const back: string[] = [];
   for (let i = path.length - 1; i >= 0; i--) {
     const step = path[i]!;
     // An adjacency without a named way back: its router's node SID brings the probe there.
-    if (step.kind === "adjacency") back.push(step.back ?? nodeSidOf.get(step.router)!);
+    if (step.kind === "adjacency") back.push(step.back ?? step.nodeSid);
     const previous = path[i - 1];
-    if (previous?.kind === "node" && previous.router !== step.router && previous.router !== origin) back.push(nodeSidOf.get(previous.router)!);
+    if (previous?.kind === "node" && previous.router !== step.router && previous.router !== origin) back.push(previous.nodeSid);
   }
   return [...back.filter((s, i) => s !== back[i - 1]), ...home];
 }

@@ -13,7 +13,7 @@ import { BIN_DIR, BOOT_HOOK_PATHS, BPF_DIR, BPF_OBJECTS, NEIGH_RETRANS_MS, ROUTE
 import { DataplaneInputError, DataplaneValidationError } from "./errors";
 import { validateResources } from "./validate";
 import { planBackupProbes, type BackupProbePlan } from "./backup-paths";
-import { mirroredHome, segmentSteps } from "./probe-return";
+import { mirroredHome, segmentSteps, type Step } from "./probe-return";
 import type { DataplaneInput, RouterFile } from "./types";
 
 export const canonicalAddress = (a: string): string => formatIpv6(parseIpv6(a));
@@ -174,11 +174,11 @@ export function layoutRouter(input: Omit<DataplaneInput, "facts">): RouterLayout
     ...ends.map((e): [string, string] => [sysctlKey("net", "ipv6", "neigh", e.ifname, "retrans_time_ms"), String(NEIGH_RETRANS_MS)]),
   ];
   const source = sourceAddress(me);
-  const steps = segmentSteps(input.routers, input.links);
-  const nodeSidOf = new Map(input.routers.map((r) => [r.name, canonicalAddress(r.node_sid)]));
+  // The bundle's steps reach beyond its routers; the routers it has are read afresh.
+  const steps = new Map([...(input.segment_steps ?? []).map((s): [string, Step] => [s.sid, s]), ...segmentSteps(input.routers, input.links)]);
   const probeHomes = new Map(backupProbes.paths.map((p) => {
     const home = [byLink.get(p.link)!.monitorSid, source];
-    const back = (segments: readonly string[]) => mirroredHome(me.name, segments, steps, nodeSidOf, home);
+    const back = (segments: readonly string[]) => mirroredHome(me.name, segments, steps, home);
     return [p.policy, { full: back(p.segments), prefixes: p.segments.slice(1).map((_, k) => back(p.segments.slice(0, k + 1))) }];
   }));
   return { router: me, ends, endX: endXSids(me, ends), prefixes, backupProbes, probeHomes, interfaces, source, sysctls, files: PUSHED_FILES, bootHooks: Object.values(BOOT_HOOK_FILES) };

@@ -1,6 +1,7 @@
 /** Inputs and outputs of the dataplane renderer. */
 import type { RouterConfig, ProtectedLinkConfig, BackupPolicyConfig } from "../../model/schema";
 import type { Operation } from "./operations";
+import type { Step } from "./probe-return";
 
 /** What the renderer must know about the router itself (observed by the engine). */
 export interface RouterFacts {
@@ -26,6 +27,8 @@ export interface DataplaneInput {
   readonly routers: readonly RouterConfig[];
   readonly links: readonly ProtectedLinkConfig[];
   readonly policies: readonly BackupPolicyConfig[];
+  /** What segments beyond these routers do (a router's bundle carries them; probe-return.ts). */
+  readonly segment_steps?: readonly Step[];
   readonly facts: RouterFacts;
 }
 

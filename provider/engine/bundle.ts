@@ -6,18 +6,29 @@
  */
 import { createHash } from "node:crypto";
 import { CONTROLLER_ONLY_ATTRIBUTES, type RouterConfig, type ProtectedLinkConfig, type BackupPolicyConfig } from "../../model/schema";
+import { canonicalIpv6 } from "../../model/ipv6";
+import { segmentSteps, type Step } from "../dataplane/probe-return";
 
 export interface RouterBundle {
   readonly router: string;
   readonly routers: RouterConfig[];
   readonly links: ProtectedLinkConfig[];
   readonly policies: BackupPolicyConfig[];
+  /**
+   * What each segment of the policies does (which router, node or adjacency),
+   * resolved over the whole state: the way home of a backup probe mirrors the
+   * way out (dataplane/probe-return.ts), and the segments' routers are mostly
+   * not among this bundle's routers. Absent when no segment resolves.
+   */
+  readonly segment_steps?: Step[];
 }
 
 export interface StateLike {
   readonly routers: readonly RouterConfig[];
   readonly links: readonly ProtectedLinkConfig[];
   readonly policies: readonly BackupPolicyConfig[];
+  /** Steps known beyond these routers and links (a router's record, or what the Terraform provider resolved); later entries win. */
+  readonly segment_steps?: readonly Step[];
 }
 
 /** Strips engine-only fields (logicalId...) so bundles compare by content. */
@@ -53,12 +64,22 @@ export function bundleFor(state: StateLike, router: string): RouterBundle {
   const links = state.links.filter((l) => l.router_a === router || l.router_b === router).map((l) => pick(l, LINK_KEYS));
   const names = new Set([router, ...links.flatMap((l) => [l.router_a, l.router_b])]);
   const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+  const policies = state.policies.filter((p) => p.router === router).map((p) => pick(p, POLICY_KEYS)).sort(byName);
+  const steps = stepsOf(state, policies);
   return {
     router,
     routers: state.routers.filter((r) => names.has(r.name)).map((r) => pick(r, ROUTER_KEYS)).sort(byName),
     links: links.sort(byName),
-    policies: state.policies.filter((p) => p.router === router).map((p) => pick(p, POLICY_KEYS)).sort(byName),
+    policies,
+    ...(steps.length ? { segment_steps: steps } : {}),
   };
+}
+
+/** The steps of the policies' segments, by address: from the state's routers and links, else as carried. */
+function stepsOf(state: StateLike, policies: readonly BackupPolicyConfig[]): Step[] {
+  const known = new Map([...(state.segment_steps ?? []).map((s): [string, Step] => [s.sid, s]), ...segmentSteps(state.routers, state.links)]);
+  const sids = [...new Set(policies.flatMap((p) => p.segments.map(canonicalIpv6)))].sort();
+  return sids.flatMap((sid) => (known.has(sid) ? [pick(known.get(sid)!, ["sid", "kind", "router", "nodeSid", "back"])] : []));
 }
 
 /** Routers the state configures, by name. */

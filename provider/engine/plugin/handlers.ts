@@ -265,7 +265,8 @@ export function policyHandler(ctx: HandlerContext): ResourceHandler {
           path: [{ attribute: "link" }],
         }]);
       }
-      return { ...cur, policies: withClaimedPrefixes(cur.policies, policy) };
+      // The segments' routers are not in this router's bundle: their steps come from the whole network.
+      return { ...cur, policies: withClaimedPrefixes(cur.policies, policy), segment_steps: [...(cur.segment_steps ?? []), ...ctx.network.segmentSteps(policy.segments)] };
     }), resourceRef(type, policy.name));
     return { ...planned, id: policy.name };
   };

@@ -31,6 +31,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BackupPolicyConfig, ProtectedLinkConfig, ResourceType, RouterConfig } from "../../../model/schema";
 import { checkSemantics, type Entity } from "../../../model/network-rules";
+import { canonicalIpv6 } from "../../../model/ipv6";
+import { segmentSteps, type Step } from "../../dataplane/probe-return";
 import type { SchemaIssue } from "../../../model/issue";
 import { BackendError, type Diagnostic, type TfObject } from "../../plugin/backend";
 import { containsUnknown } from "../../plugin/values";
@@ -137,6 +139,14 @@ export class NetworkView {
   }
 
   /** This walk's plans over earlier walks' (at apply) over the records; `me` last, so pairs are reported on it. */
+  /** What each of `segments` does, over every router and link known at apply (for the way home of backup probes). */
+  segmentSteps(segments: readonly string[]): Step[] {
+    const known = [...this.everything("apply").values()].map((ks) => ks[ks.length - 1]!);
+    const configs = <T>(type: ResourceType) => known.filter((k) => k.type === type).map((k) => k.config as T);
+    const steps = segmentSteps(configs<RouterConfig>("srv6_router"), configs<ProtectedLinkConfig>("srv6_protected_link"));
+    return segments.map(canonicalIpv6).flatMap((sid) => (steps.has(sid) ? [steps.get(sid)!] : []));
+  }
+
   private everything(phase: Phase): Map<string, Known[]> {
     const earlier = this.earlier();
     const gone = (k: string) => this.going.has(k) || (phase === "apply" && earlier.going.has(k) && !this.planned.has(k));
