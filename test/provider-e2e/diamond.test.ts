@@ -61,6 +61,13 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
         assert.ok(bothDown, "r1 and r2 both see r1-r2 down within 15 s");
         assert.equal(await udpDelivered(lab, "h1", "h2"), 40, "h1 -> h2 during a silent failure of r1-r2");
         assert.equal(await udpDelivered(lab, "h2", "h1"), 40, "h2 -> h1 during the failure");
+        // The backups' probes come home the way they went, never over the dead link (r4 reaches r1 over r2):
+        // past three lost probes (about 4 s), the backups that carry the traffic still read ok.
+        await new Promise((r) => setTimeout(r, 4500));
+        const status = await ws.run(process.execPath, [SRV6, "status", "--json", "--stack", stackOut(ws)], {}, 60_000);
+        assert.equal(status.code, 0, describe(status));
+        const paths = (JSON.parse(status.stdout) as { backupPaths: { policy: string; health: string; reason?: string }[] }).backupPaths;
+        assert.ok(paths.length === 2 && paths.every((p) => p.health === "ok"), `both backups ok while r1-r2 is down: ${JSON.stringify(paths)}`);
       } finally {
         await lab.heal("r1", "r2");
       }
