@@ -33,7 +33,8 @@ export type TopologyProblemKind =
   | "address-reused"
   | "prefix-unreachable"
   | "too-many-segments"
-  | "too-many-links";
+  | "too-many-links"
+  | "uncovered";
 
 /** One whole-topology problem; `message` is complete and user-facing. */
 export interface TopologyProblem {

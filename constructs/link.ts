@@ -28,6 +28,7 @@ export interface ILink extends IConstruct {
   readonly interfaceB: string;
   readonly addressB: string;
   readonly metric: number;
+  readonly srlgs: readonly string[];
 }
 
 export interface LinkProps {
@@ -48,7 +49,17 @@ export interface LinkProps {
    * @default 10
    */
   readonly metric?: number;
+  /**
+   * Shared risk link groups: links that fail together (one fibre duct, one
+   * line card). Backups of a link protected with `protection: "srlg"` avoid
+   * every link sharing a group with it.
+   * @default []
+   */
+  readonly srlgs?: readonly string[];
 }
+
+/** A risk group's name: letters, digits, '.', '_' and '-', at most 63 characters. */
+const SRLG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 export class Link extends Construct implements ILink {
   readonly linkName: string;
@@ -60,6 +71,7 @@ export class Link extends Construct implements ILink {
   readonly interfaceB: string;
   readonly addressB: string;
   readonly metric: number;
+  readonly srlgs: readonly string[];
   private resourceInstance?: Srv6ProtectedLink;
 
   /** Use `ProtectedNetwork.addLink`. */
@@ -96,6 +108,14 @@ export class Link extends Construct implements ILink {
       this.addressB = parseAddress(subject, "addressB", props.addressB);
       if (this.addressA === this.addressB) throw new ConstructConfigError(subject, "addressB", props.addressB, "both ends have the same address");
       this.metric = metric;
+      const srlgs = props.srlgs ?? [];
+      if (!Array.isArray(srlgs)) throw new ConstructConfigError(subject, "srlgs", srlgs, "must be a list of risk group names");
+      for (const [i, g] of srlgs.entries()) {
+        if (typeof g !== "string" || !SRLG_PATTERN.test(g)) {
+          throw new ConstructConfigError(subject, `srlgs[${i}]`, g, "a risk group name is letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters");
+        }
+      }
+      this.srlgs = [...new Set(srlgs)];
       this.number = network.registerLink(this);
     } catch (err) {
       // A rejected declaration leaves nothing behind: the id can be used again.

@@ -166,7 +166,7 @@ export class ProtectedNetwork extends Construct {
       name: l.linkName, number: l.number,
       routerA: l.routerA.routerName, interfaceA: l.interfaceA, addressA: l.addressA,
       routerB: l.routerB.routerName, interfaceB: l.interfaceB, addressB: l.addressB,
-      metric: l.metric,
+      metric: l.metric, srlgs: l.srlgs,
     }));
     const protections = new Map<string, ResolvedProtection>();
     if (this.protectAllOptions !== undefined) {

@@ -2,6 +2,11 @@
 import { DEFAULTS, LIMITS } from "../model/schema";
 import { ConstructConfigError } from "./errors";
 import { backupProbeIntervalProblem, detectionTimeProblem } from "../model/network-rules";
+import type { ProtectionMode } from "./lib/ti-lfa";
+
+export type { ProtectionMode };
+export const PROTECTION_MODES: readonly ProtectionMode[] = ["link", "node", "srlg"];
+const DEFAULT_PROTECTION: ProtectionMode = "link";
 
 export interface ProtectionOptions {
   /**
@@ -26,6 +31,21 @@ export interface ProtectionOptions {
    * @default 1000
    */
   readonly backupProbeIntervalMs?: number;
+  /**
+   * What the backup paths avoid: `link` the protected link; `node` the
+   * neighbour router at its other end with all its links (traffic to that
+   * neighbour itself keeps link protection); `srlg` every link that shares
+   * a risk group (`srlgs` of addLink) with the protected one.
+   * @default "link"
+   */
+  readonly protection?: ProtectionMode;
+  /**
+   * With `node` or `srlg`, a destination that no path can reach around the
+   * failed elements (a cut vertex, a group that partitions the network) gets
+   * a link-protecting backup instead of failing synth.
+   * @default false
+   */
+  readonly allowPartialCoverage?: boolean;
 }
 
 export interface ResolvedProtection {
@@ -34,6 +54,8 @@ export interface ResolvedProtection {
   readonly holdDownMs: number;
   /** Only when set (on the link or the network): the provider applies the default. */
   readonly backupProbeIntervalMs?: number;
+  readonly protection: ProtectionMode;
+  readonly allowPartialCoverage: boolean;
 }
 
 /** Fills defaults (first `options`, then `fallback`, then the product defaults) and checks ranges. */
@@ -43,7 +65,15 @@ export function resolveProtection(subject: string, options: ProtectionOptions = 
     multiplier: options.multiplier ?? fallback.multiplier ?? DEFAULTS.multiplier,
     holdDownMs: options.holdDownMs ?? fallback.holdDownMs ?? DEFAULTS.hold_down_ms,
     backupProbeIntervalMs: options.backupProbeIntervalMs ?? fallback.backupProbeIntervalMs,
+    protection: options.protection ?? fallback.protection ?? DEFAULT_PROTECTION,
+    allowPartialCoverage: options.allowPartialCoverage ?? fallback.allowPartialCoverage ?? false,
   };
+  if (!PROTECTION_MODES.includes(resolved.protection)) {
+    throw new ConstructConfigError(subject, "protection", resolved.protection, `must be one of ${PROTECTION_MODES.map((m) => `"${m}"`).join(", ")}`);
+  }
+  if (typeof resolved.allowPartialCoverage !== "boolean") {
+    throw new ConstructConfigError(subject, "allowPartialCoverage", resolved.allowPartialCoverage, "must be true or false");
+  }
   checkInteger(subject, "probeIntervalMs", resolved.probeIntervalMs, LIMITS.probe_interval_ms);
   checkInteger(subject, "multiplier", resolved.multiplier, LIMITS.multiplier);
   checkInteger(subject, "holdDownMs", resolved.holdDownMs, LIMITS.hold_down_ms);

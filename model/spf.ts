@@ -39,6 +39,10 @@ export interface Graph {
 export interface SpfOptions {
   /** Compute as if the link with this id had failed. */
   readonly excludeLink?: string;
+  /** Compute as if these links had failed too (a shared risk link group). */
+  readonly excludeLinks?: readonly string[];
+  /** Compute as if these nodes had failed, with every link they end. */
+  readonly excludeNodes?: readonly string[];
 }
 
 /** A path through the graph, as nodes and as the links between consecutive nodes (not a kernel route). */
@@ -84,12 +88,19 @@ function adjacencies(graph: Graph, opts: SpfOptions): Map<string, Adjacency[]> {
     if (!Number.isSafeInteger(link.metric) || link.metric <= 0) {
       throw new GraphError(`link "${link.id}" has metric ${String(link.metric)}; a metric must be a positive integer`);
     }
-    if (link.id === opts.excludeLink) continue;
+    if (link.id === opts.excludeLink || opts.excludeLinks?.includes(link.id)) continue;
+    if (opts.excludeNodes?.includes(link.a) || opts.excludeNodes?.includes(link.b)) continue;
     result.get(link.a)!.push({ neighbour: link.b, link, order });
     result.get(link.b)!.push({ neighbour: link.a, link, order });
   }
   if (opts.excludeLink !== undefined && !ids.has(opts.excludeLink)) {
     throw new GraphError(`excludeLink "${opts.excludeLink}" is not a link of the graph`);
+  }
+  for (const id of opts.excludeLinks ?? []) {
+    if (!ids.has(id)) throw new GraphError(`excludeLinks: "${id}" is not a link of the graph`);
+  }
+  for (const node of opts.excludeNodes ?? []) {
+    if (!known.has(node)) throw new GraphError(`excluded node "${node}" is not a node of the graph`);
   }
   return result;
 }

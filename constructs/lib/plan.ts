@@ -11,7 +11,7 @@ import { LIMITS } from "../../model/schema";
 import { formatPrefix, parseIpv6, parseIpv6Prefix, prefixContains, prefixesOverlap, prefixOverlaps, sortedPrefixes, type Ipv6Prefix } from "../../model/ipv6";
 import type { TopologyProblem } from "../errors";
 import { shortestGraphPath, type Graph } from "../../model/spf";
-import { affectedDestinations, backupPath, type Segment } from "./ti-lfa";
+import { affectedDestinations, backupPath, failedElements, type ProtectionMode, type Segment } from "./ti-lfa";
 import * as layout from "../../model/sid-layout";
 import { backupPolicyName } from "./names";
 
@@ -38,6 +38,8 @@ export interface LinkSpec {
   readonly interfaceB: string;
   readonly addressB: string;
   readonly metric: number;
+  /** Shared risk link groups the link belongs to. */
+  readonly srlgs?: readonly string[];
 }
 
 export interface ProtectionSpec {
@@ -46,6 +48,10 @@ export interface ProtectionSpec {
   readonly multiplier: number;
   readonly holdDownMs: number;
   readonly backupProbeIntervalMs?: number;
+  /** @default "link" */
+  readonly protection?: ProtectionMode;
+  /** @default false */
+  readonly allowPartialCoverage?: boolean;
 }
 
 export interface NetworkSpec {
@@ -95,6 +101,8 @@ export interface BackupPolicyPlan {
   readonly path: Segment[];
   /** Routers the traffic crosses while the link is down, `router` first. */
   readonly via: string[];
+  /** What the backup avoids: the protection mode it meets (`link` where a node or SRLG backup was impossible and partial coverage allowed, or for traffic to the neighbour itself). */
+  readonly protects: ProtectionMode;
 }
 
 export interface NetworkPlan {
@@ -137,6 +145,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   const decapSidOf = (r: RouterSpec): string => r.decapSid ?? layout.decapSid(locators.get(r.name)!);
   const routerByName = new Map(spec.routers.map((r) => [r.name, r]));
   const linkNumber = (name: string): number => linkByName.get(name)!.number;
+  const srlgsOf = (name: string): readonly string[] => linkByName.get(name)?.srlgs ?? [];
   const sidOf = (s: Segment): string => {
     const router = routerByName.get(s.router)!;
     if (s.kind === "node") return nodeSidOf(router);
@@ -169,12 +178,25 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
       holdDownMs: protection.holdDownMs,
       ...(protection.backupProbeIntervalMs !== undefined ? { backupProbeIntervalMs: protection.backupProbeIntervalMs } : {}),
     });
+    const mode = protection.protection ?? "link";
     for (const plr of [link.routerA, link.routerB]) {
       const destinations = new Set(affectedDestinations(graph, plr, link.name));
       for (const owner of spec.routers) {
         if (!destinations.has(owner.name)) continue;
-        const backup = backupPath(graph, plr, link.name, owner.name);
-        // Not a bridge (checked above), so every destination stays reachable.
+        const failed = failedElements(graph, plr, link.name, owner.name, mode, srlgsOf);
+        let backup = backupPath(graph, plr, link.name, owner.name, failed);
+        // Traffic to the neighbour itself keeps link protection in node mode.
+        let protects: ProtectionMode = mode === "node" && failed.nodes.length === 0 ? "link" : mode;
+        if (backup === undefined && mode !== "link") {
+          if (!protection.allowPartialCoverage && owner.prefixes.length > 0) {
+            problem("uncovered", subject,
+              `${mode} protection: no path from ${plr} to ${owner.name} avoids ${describeFailed(failed)}, so the traffic from ${plr} to ${owner.name} cannot be protected in this mode. Add a path around them, protect this link with protection: "link", or set allowPartialCoverage: true to fall back to link protection for such pairs.`);
+            continue;
+          }
+          backup = backupPath(graph, plr, link.name, owner.name);
+          protects = "link";
+        }
+        // Not a bridge (checked above), so every destination stays reachable around the link itself.
         if (backup === undefined) throw new Error(`internal: no backup path from ${plr} to ${owner.name} around link ${link.name}`);
         if (backup.segments.length > LIMITS.segments.maxItems) {
           problem("too-many-segments", subject,
@@ -193,6 +215,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
           segments: backup.segments.map(sidOf),
           path: backup.segments,
           via: backup.postConvergence.nodes,
+          protects,
         });
       }
     }
@@ -211,6 +234,12 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   }));
   checkSids(spec, locators, routers, links, problem);
   return { problems, routers, links, policies };
+}
+
+function describeFailed(failed: { links: readonly string[]; nodes: readonly string[] }): string {
+  const nodes = failed.nodes.map((n) => `router "${n}"`);
+  const links = failed.links.map((l) => `link "${l}"`);
+  return [...nodes, ...links].join(", ");
 }
 
 type Report = (kind: TopologyProblem["kind"], subject: string, message: string) => void;

@@ -15,6 +15,13 @@
  *   node SID, so it also serves as the final node segment.
  * An SRv6 End.X SID is routed to its router like the node SID, so "node P,
  * then End.X of P" is written as just "End.X of P".
+ *
+ * What "down" takes away depends on the protection mode (failedElements):
+ * the link alone; with node protection the neighbour router and all its
+ * links (traffic to that neighbour itself keeps link protection: a dead
+ * router's own prefixes cannot be saved); with SRLG protection every link
+ * that shares a risk group with the protected one. The post-convergence path
+ * avoids all of them, and so does every stretch that follows it.
  */
 import { shortestGraphPath, type Graph, type GraphLink, type GraphPath } from "../../model/spf";
 
@@ -22,6 +29,31 @@ export type Segment =
   | { readonly kind: "node"; readonly router: string }
   | { readonly kind: "adjacency"; readonly router: string; readonly link: string }
   | { readonly kind: "decap"; readonly router: string };
+
+export type ProtectionMode = "link" | "node" | "srlg";
+
+/** What fails with the protected link in a mode: links by id, nodes by name. */
+export interface FailedElements {
+  readonly links: readonly string[];
+  readonly nodes: readonly string[];
+}
+
+/**
+ * The elements a backup from `plr` to `dst` must avoid when `linkId` is
+ * protected in `mode`. `srlgsOf` gives each link's risk groups.
+ */
+export function failedElements(graph: Graph, plr: string, linkId: string, dst: string, mode: ProtectionMode, srlgsOf: (link: string) => readonly string[] = () => []): FailedElements {
+  const link = graph.links.find((l) => l.id === linkId)!;
+  if (mode === "node") {
+    const neighbour = link.a === plr ? link.b : link.a;
+    return neighbour === dst ? { links: [linkId], nodes: [] } : { links: [linkId], nodes: [neighbour] };
+  }
+  if (mode === "srlg") {
+    const groups = new Set(srlgsOf(linkId));
+    return { links: graph.links.filter((l) => l.id === linkId || srlgsOf(l.id).some((g) => groups.has(g))).map((l) => l.id), nodes: [] };
+  }
+  return { links: [linkId], nodes: [] };
+}
 
 export interface BackupPath {
   /** The path traffic takes while the link is down. */
@@ -39,11 +71,12 @@ export function affectedDestinations(graph: Graph, plr: string, linkId: string):
 }
 
 /**
- * The backup segment list at `plr` towards `dst` when `linkId` fails, or
- * undefined when `dst` cannot be reached without the link.
+ * The backup segment list at `plr` towards `dst` when `linkId` fails (with
+ * `failed`, what fails along with it), or undefined when `dst` cannot be
+ * reached without them.
  */
-export function backupPath(graph: Graph, plr: string, linkId: string, dst: string): BackupPath | undefined {
-  const post = shortestGraphPath(graph, plr, dst, { excludeLink: linkId });
+export function backupPath(graph: Graph, plr: string, linkId: string, dst: string, failed: FailedElements = { links: [linkId], nodes: [] }): BackupPath | undefined {
+  const post = shortestGraphPath(graph, plr, dst, { excludeLinks: failed.links, excludeNodes: failed.nodes });
   if (post === undefined) return undefined;
   const { nodes, links } = post;
   const last = nodes.length - 1;
