@@ -168,6 +168,65 @@ test("declaration errors name the construct, the field and the value", () => {
   assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { holdDownMs: -1 }), "holdDownMs", -1);
   assertConfigError(() => net.protect(l12, { backupProbeIntervalMs: 50 }), "backupProbeIntervalMs", 50, /0 \(no backup probes\) or at least 100 ms/);
   assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { backupProbeIntervalMs: 60001 }), "backupProbeIntervalMs", 60001, /0 to 60000/);
+  assertConfigError(() => net.protect(l12, { protection: "nodes" as "node" }), "protection", "nodes", /link "r1-r2"/, /"link", "node", "srlg"/);
+  assertConfigError(() => new ProtectedNetwork(new TerraformStack(testApp(), "s"), "n", { allowPartialCoverage: "yes" as unknown as boolean }), "allowPartialCoverage", "yes");
+  assertConfigError(() => net.addLink("x8", { ...base, srlgs: ["duct 7"] }), "srlgs[0]", "duct 7", /link "x8"/, /risk group name/);
+  assertConfigError(() => net.addLink("x9", { ...base, srlgs: "duct-7" as unknown as string[] }), "srlgs", "duct-7", /list/);
+});
+
+test("node protection: a backup avoids the neighbour router; traffic to the neighbour keeps link protection; a cut vertex is uncovered", () => {
+  // Square r1-r2-r3-r4-r1 with a tail r5 behind r2 only: r2 is a cut vertex for r5.
+  const stack = new TerraformStack(testApp(), "v");
+  const net = new ProtectedNetwork(stack, "net", { protection: "node" });
+  const r = [1, 2, 3, 4, 5].map((i) => net.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
+  const link = (a: number, b: number, k: number, metric = 10) => net.addLink(`r${a}-r${b}`, {
+    routerA: r[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: r[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric,
+  });
+  const l12 = link(1, 2, 1);
+  link(2, 3, 2);
+  link(3, 4, 3, 15);
+  link(4, 1, 4, 15);
+  link(2, 5, 5);
+  net.protect(l12);
+  const plan = net.plan();
+  const at = (dst: string) => plan.policies.find((p) => p.router === "r1" && p.destination === dst);
+  assert.deepEqual(at("r3")?.via, ["r1", "r4", "r3"], "to r3 around r2");
+  assert.equal(at("r2")?.protects, "link", "to r2 itself: link protection");
+  assert.equal(at("r5"), undefined, "no backup to r5 avoids r2");
+  assertSynthProblem(stack, net, "uncovered", /link "r1-r2"/, /node protection: no path from r1 to r5 avoids router "r2"/, /allowPartialCoverage/);
+
+  const partial = new ProtectedNetwork(new TerraformStack(testApp(), "w"), "net", { protection: "node", allowPartialCoverage: true });
+  const q = [1, 2, 3, 4, 5].map((i) => partial.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
+  const qlink = (a: number, b: number, k: number, metric = 10) => partial.addLink(`r${a}-r${b}`, {
+    routerA: q[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: q[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric,
+  });
+  partial.protect(qlink(1, 2, 1));
+  qlink(2, 3, 2); qlink(3, 4, 3, 15); qlink(4, 1, 4, 15); qlink(2, 5, 5);
+  const fallback = partial.plan().policies.find((p) => p.router === "r1" && p.destination === "r5");
+  assert.equal(fallback?.protects, "link", "with allowPartialCoverage, r5 gets the link's own backup");
+  assert.deepEqual(partial.plan().problems, []);
+});
+
+test("SRLG protection: a backup avoids every link sharing a risk group with the protected one", () => {
+  // r1 reaches r2 directly; without r1-r2 the cheapest way is over r3, whose link to r2 shares duct-7 with r1-r2.
+  const make = (protection: "link" | "srlg") => {
+    const net = new ProtectedNetwork(new TerraformStack(testApp(), "v"), "net", { protection });
+    const r = [1, 2, 3, 4].map((i) => net.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
+    const link = (a: number, b: number, k: number, metric: number, srlgs: string[] = []) => net.addLink(`r${a}-r${b}`, {
+      routerA: r[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: r[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric, srlgs,
+    });
+    net.protect(link(1, 2, 1, 1, ["duct-7"]));
+    link(1, 3, 2, 1);
+    link(3, 2, 3, 1, ["duct-7", "card-1"]);
+    link(1, 4, 4, 2);
+    link(4, 2, 5, 2);
+    return net.plan();
+  };
+  const to = (plan: ReturnType<typeof make>) => plan.policies.find((p) => p.router === "r1" && p.destination === "r2");
+  assert.deepEqual(to(make("link"))?.via, ["r1", "r3", "r2"], "link protection may use r3-r2");
+  assert.deepEqual(to(make("srlg"))?.via, ["r1", "r4", "r2"], "SRLG protection avoids r3-r2 (duct-7)");
+  assert.equal(to(make("srlg"))?.protects, "srlg");
+  assert.deepEqual(make("srlg").problems, []);
 });
 
 test("backup probe interval: per link over the network default, emitted only when set", () => {
