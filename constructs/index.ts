@@ -7,7 +7,8 @@
 export { ProtectedNetwork, type ProtectedNetworkProps, type ProtectAllOptions } from "./protected-network";
 export { Router, type IRouter, type RouterProps } from "./router";
 export { Link, type ILink, type LinkProps, DEFAULT_METRIC } from "./link";
-export { type ProtectionOptions } from "./protection";
+export { type ProtectionOptions, type ProtectionMode } from "./protection";
+export { type LinkCoverage, type UncoveredPair } from "../model/coverage";
 export { ConstructConfigError, type TopologyProblem, type TopologyProblemKind } from "./errors";
 export { type NetworkPlan, type BackupPolicyPlan, type ProtectedLinkPlan, type RouterPlan } from "./lib/plan";
 export * as resources from "./resources";

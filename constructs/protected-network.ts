@@ -16,13 +16,15 @@
  * problems (bridge links, overlaps, SID collisions, reused interfaces,
  * unreachable prefixes) are reported together through node.addValidation.
  */
-import { Aspects, TerraformStack, Token, type IAspect } from "cdktf";
+import { Aspects, TerraformLocal, TerraformStack, Token, type IAspect } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { ConstructConfigError } from "./errors";
 import { Link, type ILink, type LinkProps } from "./link";
 import { Router, type IRouter, type RouterProps } from "./router";
 import { resolveProtection, type ProtectionOptions, type ResolvedProtection } from "./protection";
 import { graphOf, planNetwork, type NetworkPlan, type NetworkSpec } from "./lib/plan";
+import { coverageOf } from "./lib/coverage";
+import { coverageLocalName, type LinkCoverage } from "../model/coverage";
 import { shortestGraphPath } from "../model/spf";
 import { checkSemantics } from "../model/network-rules";
 import { formatIssue } from "../model/issue";
@@ -195,6 +197,16 @@ export class ProtectedNetwork extends Construct {
   }
 
   /**
+   * Per protected link and protection mode, the share of (link end,
+   * destination router) pairs whose traffic over the link has a backup, and
+   * why the others have none. Also emitted with the stack as the local
+   * `srv6_coverage_<network id>`, which `srv6 graph --coverage` reads.
+   */
+  coverage(): LinkCoverage[] {
+    return coverageOf(this.spec());
+  }
+
+  /**
    * The plan's own problems; when there are none, the whole-network rules
    * the CLI and the Terraform provider apply (model/network-rules.ts), on
    * the resources this network emits, so the three can never disagree.
@@ -234,7 +246,8 @@ export class ProtectedNetwork extends Construct {
   /** @internal Emits the low-level resources; runs once, when synthesis starts. */
   emitResources(): void {
     if (this.emitted !== undefined) return;
-    const plan = planNetwork(this.spec());
+    const spec = this.spec();
+    const plan = planNetwork(spec);
     this.emitted = plan;
     // Name the provider on resources only when it is an aliased one; the default needs no reference.
     const provider = this.provider.alias !== undefined ? this.provider : undefined;
@@ -301,6 +314,8 @@ export class ProtectedNetwork extends Construct {
       });
       resource.overrideLogicalId(p.name);
     }
+    // A local, not a resource: nothing is applied, the report travels with the stack.
+    new TerraformLocal(this, "Coverage", { network: this.node.path, links: coverageOf(spec) }).overrideLogicalId(coverageLocalName(this.node.id));
   }
 
   /** @internal Throws when resources were already emitted (declarations would be ignored). */

@@ -30,7 +30,9 @@ export type Segment =
   | { readonly kind: "adjacency"; readonly router: string; readonly link: string }
   | { readonly kind: "decap"; readonly router: string };
 
-export type ProtectionMode = "link" | "node" | "srlg";
+import type { ProtectionMode } from "../../model/coverage";
+
+export type { ProtectionMode };
 
 /** What fails with the protected link in a mode: links by id, nodes by name. */
 export interface FailedElements {

@@ -7,6 +7,7 @@ import { renderSvg } from "./svg";
 import { GraphInputError } from "./errors";
 
 export { GraphInputError } from "./errors";
+export { readCoverage, coverageRows } from "./coverage";
 export type { NetworkModel } from "./model";
 export type { BackupPath } from "./backup-paths";
 

@@ -10,7 +10,7 @@ import { scratchTree, shellSamples } from "./doc-samples";
 
 test("docs/graph.md samples run and write the pictures they name", async () => {
   const samples = shellSamples("docs/graph.md");
-  assert.equal(samples.length, 5, "samples found");
+  assert.equal(samples.length, 6, "samples found");
   const tree = scratchTree("graph-docs-");
   try {
     const outputs: string[] = [];
@@ -24,6 +24,8 @@ test("docs/graph.md samples run and write the pictures they name", async () => {
     }
     assert.equal(outputs[3], "r1 r1 > r3 > r4\nr2 r2 > r4 > r3 > r1\n", "the JSON sample prints the paths the page describes");
     assert.match(readFileSync(join(tree.dir, "diamond-r1-r2.svg"), "utf8"), /class="link protected" data-link="r1-r2"/);
+    const shown = readFileSync("docs/graph.md", "utf8").split("```text\n")[1]!.split("```")[0];
+    assert.equal(outputs[5], shown, "the coverage sample prints the report the page shows");
   } finally {
     tree.remove();
   }

@@ -15,7 +15,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
+import { ProtectedNetwork } from "../../constructs";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
 import { runCli, SRV6, REPO } from "../helpers/stack";
@@ -170,4 +171,42 @@ test("bad input exits 64 and names resource, field and value", async () => {
   const noTopo = await graph(["--stack", diamond, "--topology", join(work, "missing.json")]);
   assert.equal(noTopo.code, 64);
   assert.match(noTopo.stderr, /missing\.json/);
+});
+
+test("coverage: per protected link and mode, the pairs with a backup and why the others have none", async () => {
+  // Square r1-r2-r3-r4 with r5 behind r2 only: in node mode r2 is a cut vertex for r5.
+  const outdir = join(work, "coverage");
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, "cov");
+  const net = new ProtectedNetwork(stack, "net", { protection: "node", allowPartialCoverage: true });
+  const r = [1, 2, 3, 4, 5].map((i) => net.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
+  const link = (a: number, b: number, k: number, metric: number) => net.addLink(`r${a}-r${b}`, {
+    routerA: r[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: r[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric,
+  });
+  net.protect(link(1, 2, 1, 10));
+  link(2, 3, 2, 10); link(3, 4, 3, 15); link(4, 1, 4, 15); link(2, 5, 5, 10);
+  app.synth();
+  const res = await runCli([SRV6, "graph", "--coverage", "--stack", outdir, "--json"]);
+  assert.equal(res.code, 0, res.stderr);
+  const [report] = (JSON.parse(res.stdout) as { networks: { network: string; links: { link: string; mode: string; configured: boolean; pairs: number; covered: number; uncovered: { from: string; to: string; reason: string }[] }[] }[] }).networks;
+  const of = (mode: string) => report!.links.find((l) => l.link === "r1-r2" && l.mode === mode)!;
+  // r1 sends r2, r3, r5 over r1-r2; r2 sends r1 and r4.
+  assert.deepEqual([of("link").pairs, of("link").covered, of("link").configured], [5, 5, false]);
+  assert.deepEqual([of("node").pairs, of("node").covered, of("node").configured], [5, 4, true]);
+  assert.deepEqual(of("node").uncovered, [{ from: "r1", to: "r5", reason: "router r2 is a cut vertex: every path from r1 to r5 crosses it" }]);
+  const table = await runCli([SRV6, "graph", "--coverage", "--stack", outdir]);
+  assert.match(table.stdout, /r1-r2\s+node \*\s+4\/5\s+80 %\s+r1 -> r5: router r2 is a cut vertex/);
+
+  const meshReport = await runCli([SRV6, "graph", "--coverage", "--stack", mesh, "--json"]);
+  const meshLinks = (JSON.parse(meshReport.stdout) as { networks: { links: { link: string; mode: string; pairs: number; covered: number }[] }[] }).networks[0]!.links;
+  assert.ok(meshLinks.length === 18 && meshLinks.every((l) => l.pairs > 0 && l.covered === l.pairs), JSON.stringify(meshLinks));
+
+  const stackFile = join(outdir, "stacks/cov/cdk.tf.json");
+  const doc = JSON.parse(readFileSync(stackFile, "utf8")) as { locals?: unknown };
+  delete doc.locals;
+  const old = join(work, "no-coverage.tf.json");
+  writeFileSync(old, JSON.stringify(doc));
+  const missing = await runCli([SRV6, "graph", "--coverage", "--stack", old]);
+  assert.equal(missing.code, 64, missing.stderr);
+  assert.match(missing.stderr, /holds no coverage report/);
 });
