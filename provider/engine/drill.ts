@@ -16,6 +16,7 @@ import type { BackupPathStatus } from "./backup-status";
 import type { StateLike } from "./bundle";
 import type { Engine } from "./engine";
 import type { LinkEndStatus } from "./link-status";
+import { pause } from "../pause";
 
 /** The drill cannot start: nothing changed on any router. */
 export class DrillRefusedError extends Srv6Error {
@@ -67,14 +68,6 @@ export async function startDrill(conn: RouterConnection, ifindex: number, durati
 
 export async function stopDrill(conn: RouterConnection, ifindex: number): Promise<void> {
   await conn.run(["python3", mapsTool, "delete", MAP_NAMES.drills, drillKey(ifindex), "--missing-ok"]);
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 }
 
 interface EndView { link?: LinkEndStatus; paths: BackupPathStatus[] }

@@ -18,6 +18,7 @@ import { testApp } from "./helpers/app";
 import { KEY_MATERIAL_NOT_SHOWN } from "../../model/issue";
 import { PASTED_KEY, PASTED_KEY_BODY } from "../state/bad-input-table";
 import { ConstructConfigError, ProtectedNetwork, type Router, type RouterProps, type TopologyProblemKind } from "../../constructs";
+import { squareWithTail } from "./helpers/square-with-tail";
 
 function triangle(overrides: Partial<Record<"r1" | "r2" | "r3", Partial<RouterProps>>> = {}) {
   const stack = new TerraformStack(testApp(), "v");
@@ -175,33 +176,17 @@ test("declaration errors name the construct, the field and the value", () => {
 });
 
 test("node protection: a backup avoids the neighbour router; traffic to the neighbour keeps link protection; a cut vertex is uncovered", () => {
-  // Square r1-r2-r3-r4-r1 with a tail r5 behind r2 only: r2 is a cut vertex for r5.
   const stack = new TerraformStack(testApp(), "v");
-  const net = new ProtectedNetwork(stack, "net", { protection: "node" });
-  const r = [1, 2, 3, 4, 5].map((i) => net.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
-  const link = (a: number, b: number, k: number, metric = 10) => net.addLink(`r${a}-r${b}`, {
-    routerA: r[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: r[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric,
-  });
-  const l12 = link(1, 2, 1);
-  link(2, 3, 2);
-  link(3, 4, 3, 15);
-  link(4, 1, 4, 15);
-  link(2, 5, 5);
-  net.protect(l12);
+  const net = squareWithTail(stack, { protection: "node" });
   const plan = net.plan();
   const at = (dst: string) => plan.policies.find((p) => p.router === "r1" && p.destination === dst);
   assert.deepEqual(at("r3")?.via, ["r1", "r4", "r3"], "to r3 around r2");
+  assert.equal(at("r3")?.protects, "node");
   assert.equal(at("r2")?.protects, "link", "to r2 itself: link protection");
   assert.equal(at("r5"), undefined, "no backup to r5 avoids r2");
   assertSynthProblem(stack, net, "uncovered", /link "r1-r2"/, /node protection: no path from r1 to r5 avoids router "r2"/, /allowPartialCoverage/);
 
-  const partial = new ProtectedNetwork(new TerraformStack(testApp(), "w"), "net", { protection: "node", allowPartialCoverage: true });
-  const q = [1, 2, 3, 4, 5].map((i) => partial.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
-  const qlink = (a: number, b: number, k: number, metric = 10) => partial.addLink(`r${a}-r${b}`, {
-    routerA: q[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: q[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric,
-  });
-  partial.protect(qlink(1, 2, 1));
-  qlink(2, 3, 2); qlink(3, 4, 3, 15); qlink(4, 1, 4, 15); qlink(2, 5, 5);
+  const partial = squareWithTail(new TerraformStack(testApp(), "w"), { protection: "node", allowPartialCoverage: true });
   const fallback = partial.plan().policies.find((p) => p.router === "r1" && p.destination === "r5");
   assert.equal(fallback?.protects, "link", "with allowPartialCoverage, r5 gets the link's own backup");
   assert.deepEqual(partial.plan().problems, []);

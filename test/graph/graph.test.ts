@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import { ProtectedNetwork } from "../../constructs";
+import { squareWithTail } from "../constructs/helpers/square-with-tail";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
 import { runCli, SRV6, REPO } from "../helpers/stack";
@@ -177,14 +177,7 @@ test("coverage: per protected link and mode, the pairs with a backup and why the
   // Square r1-r2-r3-r4 with r5 behind r2 only: in node mode r2 is a cut vertex for r5.
   const outdir = join(work, "coverage");
   const app = new App({ outdir });
-  const stack = new TerraformStack(app, "cov");
-  const net = new ProtectedNetwork(stack, "net", { protection: "node", allowPartialCoverage: true });
-  const r = [1, 2, 3, 4, 5].map((i) => net.addRouter(`r${i}`, { host: `192.0.2.${i}`, locator: `fc00:0:${i}::/48`, prefixes: [`2001:db8:${i}::/64`] }));
-  const link = (a: number, b: number, k: number, metric: number) => net.addLink(`r${a}-r${b}`, {
-    routerA: r[a - 1]!, interfaceA: `eth${k}a`, addressA: `fd00:0:0:${k}::1`, routerB: r[b - 1]!, interfaceB: `eth${k}b`, addressB: `fd00:0:0:${k}::2`, metric,
-  });
-  net.protect(link(1, 2, 1, 10));
-  link(2, 3, 2, 10); link(3, 4, 3, 15); link(4, 1, 4, 15); link(2, 5, 5, 10);
+  squareWithTail(new TerraformStack(app, "cov"), { protection: "node", allowPartialCoverage: true });
   app.synth();
   const res = await runCli([SRV6, "graph", "--coverage", "--stack", outdir, "--json"]);
   assert.equal(res.code, 0, res.stderr);

@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-codes";
 import { openEngine, STACK_OPTIONS, STACK_USAGE } from "../engine-context";
 import type { LinkEndStatus } from "../../engine/link-status";
 import type { BackupPathStatus } from "../../engine/backup-status";
+import { pause } from "../../pause";
 
 const fmt = (v: number | undefined, unit = "") => (v === undefined ? "-" : `${v}${unit}`);
 
@@ -30,14 +31,6 @@ export function backupTable(paths: readonly BackupPathStatus[]): string {
 }
 
 /** Resolves after `ms`, or as soon as `stop` fires (Ctrl-C must not wait out an interval). */
-function pause(ms: number, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (stop.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    stop.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
-}
-
 export const statusCommand: Command = {
   path: ["status"],
   summary: "per protected link end: liveness, last probe age, failovers, packets rerouted; per backup path: health and RTT (--watch: live until Ctrl-C)",
