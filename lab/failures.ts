@@ -5,7 +5,10 @@
  *   directions from one map write, so both directions stop in the same
  *   instant; carrier stays up and nothing changes in either router;
  * - one way: only what FROM sends is dropped;
- * - carrier: both wire ports go down, both ends see NO-CARRIER.
+ * - carrier: both wire ports go down, both ends see NO-CARRIER;
+ * - a group (all links of a router, or any set of links: a shared risk
+ *   group): every member silently, both ways, in one instant (one write of
+ *   the wire's group word). One group failure at a time.
  * Frames are dropped after they left the sender, so the sender's qdisc and
  * tc egress programs still see them leave, as with a real cut.
  */
@@ -13,8 +16,8 @@ import { run } from "./system/run";
 import { readPlan } from "./state";
 import { installBaseRoutes } from "./routing/install";
 import { LabStateError } from "./errors";
-import { hasCarrier, readWire, setCarrier, setCut, type WirePortFrames } from "./wire/wire";
-import { CUT_BOTH, CUT_FROM_A, CUT_FROM_B } from "./wire/ports";
+import { groupCutOn, hasCarrier, readWire, setCarrier, setCut, setGroupCut, type WirePortFrames } from "./wire/wire";
+import { CUT_BOTH, CUT_FROM_A, CUT_FROM_B, CUT_IN_GROUP } from "./wire/ports";
 import type { LabPlan } from "./topology/addressing";
 
 export interface FailOptions {
@@ -64,6 +67,45 @@ export async function labHeal(lab: string | undefined, a: string, b: string): Pr
     const host = plan.hosts.find((h) => h.name === end.node);
     if (host) await run(["ip", "-n", host.netns, "-6", "route", "replace", "default", "via", host.gateway, "dev", host.interface]);
   }
+}
+
+/** The links of the lab that end at `node` (a router or a host), by index. */
+function linksOf(plan: LabPlan, node: string): number[] {
+  if (!plan.routers.some((r) => r.name === node) && !plan.hosts.some((h) => h.name === node)) throw new LabStateError(`lab '${plan.name}' has no node ${node}`);
+  return plan.links.flatMap((l, i) => (l.a.node === node || l.b.node === node ? [i] : []));
+}
+
+/**
+ * Fails every link in `pairs` ([a, b] each) silently, both ways, in one
+ * instant: each is marked a member of the group, then one write cuts them all.
+ */
+export async function labFailLinks(lab: string | undefined, pairs: readonly (readonly [string, string])[]): Promise<number[]> {
+  const plan = readPlan(lab);
+  return failGroup(plan, [...new Set(pairs.map(([a, b]) => findLink(plan, a, b)))]);
+}
+
+/** Fails every link of `node` at once, as its crash does when its links stay up through a switch. */
+export async function labFailNode(lab: string | undefined, node: string): Promise<number[]> {
+  const plan = readPlan(lab);
+  return failGroup(plan, linksOf(plan, node));
+}
+
+async function failGroup(plan: LabPlan, links: readonly number[]): Promise<number[]> {
+  if (links.length === 0) throw new LabStateError("no link to fail");
+  if (await groupCutOn(plan.name)) throw new LabStateError(`lab '${plan.name}' already has a group of links failed: heal it first (srv6 lab heal-group)`);
+  const wire = await readWire(plan);
+  // Members first (no effect until the group word is written), then the one write that cuts them all.
+  for (const i of links) await setCut(plan.name, i, (wire[i]!.cut & CUT_BOTH) | CUT_IN_GROUP);
+  await setGroupCut(plan.name, true);
+  return [...links];
+}
+
+/** Heals the group failure: every member at once, then each member is healed entirely (marks and any cut of its own). */
+export async function labHealGroup(lab: string | undefined): Promise<void> {
+  const plan = readPlan(lab);
+  const wire = await readWire(plan);
+  await setGroupCut(plan.name, false);
+  for (const [i, w] of wire.entries()) if (w.inGroup) await setCut(plan.name, i, 0);
 }
 
 export interface LinkState {

@@ -37,3 +37,5 @@ export function wireLinks(plan: LabPlan): WireLink[] {
 export const CUT_FROM_A = 1;
 export const CUT_FROM_B = 2;
 export const CUT_BOTH = CUT_FROM_A | CUT_FROM_B;
+/** Bit 2: a member of the group that `wire_group` cuts in one write (wire.bpf.c). */
+export const CUT_IN_GROUP = 4;

@@ -6,7 +6,11 @@
  * middle" of a link: the routers' namespaces are untouched, carrier stays
  * up on both ends, and a failure is one write of the link's word in
  * `wire_cuts`, read by both directions' packets, so both directions die in
- * the same instant, as a real cut does.
+ * the same instant, as a real cut does. Several links (all of a router's,
+ * or a shared risk group) fail in one instant the same way: each is marked a
+ * member of the group first (bit 2, no effect by itself), then one write of
+ * `wire_group` cuts every member at once, as a router's crash or a duct's
+ * cut does.
  *
  * Port ifindexes are chosen by the lab (lab/wire/ports.ts): link k has its
  * ports at WIRE_FIRST_IFINDEX + 2k (side a) and + 2k + 1 (side b), so the
@@ -30,6 +34,16 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } wire_cuts SEC(".maps");
+
+#define WIRE_CUT_IN_GROUP (1U << 2)
+
+/* Entry 0: nonzero while the group's members are cut (both directions). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} wire_group SEC(".maps");
 
 /*
  * Times are CLOCK_MONOTONIC (bpf_ktime_get_ns), the clock the lab's traffic
@@ -59,7 +73,7 @@ int wire(struct __sk_buff *skb)
 	__u32 port = skb->ingress_ifindex - WIRE_FIRST_IFINDEX;
 	__u32 link = port / 2;
 	__u32 side = port & 1;
-	__u32 *cut;
+	__u32 *cut, *group, zero_key = 0;
 	__u64 before;
 	struct wire_counters *c;
 
@@ -76,7 +90,8 @@ int wire(struct __sk_buff *skb)
 	}
 	before = bpf_ktime_get_ns();
 	cut = bpf_map_lookup_elem(&wire_cuts, &link);
-	if (cut && (*cut & (1U << side))) {
+	group = bpf_map_lookup_elem(&wire_group, &zero_key);
+	if (cut && ((*cut & (1U << side)) || ((*cut & WIRE_CUT_IN_GROUP) && group && *group))) {
 		__u64 after = bpf_ktime_get_ns();
 
 		if (c->first_dropped_ns <= c->last_passed_ns)

@@ -15,7 +15,7 @@ import { run } from "../system/run";
 import { stateDir, wireNetnsName } from "../system/names";
 import { LabStateError } from "../errors";
 import type { LabPlan } from "../topology/addressing";
-import { wireLinks, type WireLink } from "./ports";
+import { CUT_BOTH, CUT_IN_GROUP, wireLinks, type WireLink } from "./ports";
 
 /** dist/lab/wire/wire.bpf.o, built by lab/wire/Makefile next to this file's compiled form. */
 export const WIRE_OBJECT = resolve(__dirname, "wire.bpf.o");
@@ -28,7 +28,7 @@ function bpffsDir(lab: string): string {
   return join(bpffsHolder(lab), "bpffs");
 }
 
-const pinned = (lab: string, name: "prog" | "wire_cuts" | "wire_counters"): string =>
+const pinned = (lab: string, name: "prog" | "wire_cuts" | "wire_counters" | "wire_group"): string =>
   name === "prog" ? join(bpffsDir(lab), "wire") : join(bpffsDir(lab), "maps", name);
 
 /** Runs argv in the wire's network namespace but this machine's mount namespace (where the pins are). */
@@ -87,6 +87,17 @@ export async function setCut(lab: string, link: number, bits: number): Promise<v
   await run(["bpftool", "map", "update", "pinned", pinned(lab, "wire_cuts"), "key", ...u32Bytes(link), "value", ...u32Bytes(bits)]);
 }
 
+/** Cuts (or heals) every link marked CUT_IN_GROUP with one write: several links fail in the same instant. */
+export async function setGroupCut(lab: string, on: boolean): Promise<void> {
+  await run(["bpftool", "map", "update", "pinned", pinned(lab, "wire_group"), "key", ...u32Bytes(0), "value", ...u32Bytes(on ? 1 : 0)]);
+}
+
+/** Whether the group cut is on. */
+export async function groupCutOn(lab: string): Promise<boolean> {
+  const out = await run(["bpftool", "-j", "map", "lookup", "pinned", pinned(lab, "wire_group"), "key", ...u32Bytes(0)]);
+  return ((JSON.parse(out.stdout) as { formatted?: { value?: number } }).formatted?.value ?? 0) !== 0;
+}
+
 /** Carrier loss on both ends at once: both wire ports of the link down (or up again). */
 export async function setCarrier(plan: LabPlan, link: number, up: boolean): Promise<void> {
   const w = wireLinks(plan)[link]!;
@@ -96,7 +107,10 @@ export async function setCarrier(plan: LabPlan, link: number, up: boolean): Prom
 }
 
 export interface WireLinkState {
+  /** The directions the wire drops now (CUT_FROM_A | CUT_FROM_B bits). */
   readonly cut: number;
+  /** Marked a member of the group cut. */
+  readonly inGroup: boolean;
   /** False when a wire port is down: the routers see no carrier. */
   readonly carrier: boolean;
   /** Frames sent by side a and by side b: passed on, dropped by a cut. */
@@ -116,13 +130,16 @@ export interface WirePortFrames {
 
 /** What the wire holds for every link of the plan, read in three commands. */
 export async function readWire(plan: LabPlan): Promise<WireLinkState[]> {
-  const [cuts, counters, down] = await Promise.all([dumpMap(plan.name, "wire_cuts"), dumpMap(plan.name, "wire_counters"), portsDown(plan.name)]);
+  const [cuts, counters, down, group] = await Promise.all([dumpMap(plan.name, "wire_cuts"), dumpMap(plan.name, "wire_counters"), portsDown(plan.name), groupCutOn(plan.name)]);
+  // What the wire drops: a link's own bits, and both directions of a group member while the group is cut.
+  const effective = (word: number) => (word & CUT_BOTH) | (group && word & CUT_IN_GROUP ? CUT_BOTH : 0);
   const count = (port: number): WirePortFrames => {
     const v = counters.get(port) as { passed?: number; dropped?: number; last_passed_ns?: number; first_dropped_ns?: number } | undefined;
     return { passed: v?.passed ?? 0, dropped: v?.dropped ?? 0, lastPassedNs: v?.last_passed_ns ?? 0, firstDroppedNs: v?.first_dropped_ns ?? 0 };
   };
   return wireLinks(plan).map((w: WireLink) => ({
-    cut: (cuts.get(w.index) as number | undefined) ?? 0,
+    cut: effective((cuts.get(w.index) as number | undefined) ?? 0),
+    inGroup: (((cuts.get(w.index) as number | undefined) ?? 0) & CUT_IN_GROUP) !== 0,
     carrier: !down.has(w.a.name) && !down.has(w.b.name),
     fromA: count(2 * w.index),
     fromB: count(2 * w.index + 1),

@@ -23,7 +23,7 @@ test("a command group's --help lists only its verbs (exit 0); the group alone ex
   const lab = await srv6("lab", "--help");
   assert.equal(lab.code, 0, lab.stderr);
   const lines = lab.stdout.trim().split("\n").slice(1);
-  assert.deepEqual(lines.map((l) => l.trim().split(/\s+/).slice(0, 3).join(" ")), ["srv6 lab up", "srv6 lab down", "srv6 lab status", "srv6 lab inventory", "srv6 lab exec", "srv6 lab fail", "srv6 lab heal", "srv6 lab reboot"]);
+  assert.deepEqual(lines.map((l) => l.trim().split(/\s+/).slice(0, 3).join(" ")), ["srv6 lab up", "srv6 lab down", "srv6 lab status", "srv6 lab inventory", "srv6 lab exec", "srv6 lab fail", "srv6 lab fail-node", "srv6 lab fail-links", "srv6 lab heal", "srv6 lab heal-group", "srv6 lab reboot"]);
   const bare = await srv6("lab");
   assert.equal(bare.code, 64);
   assert.equal(bare.stdout, lab.stdout);

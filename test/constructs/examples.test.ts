@@ -19,6 +19,7 @@ import { planLab } from "../../lab/topology/addressing";
 import type { Inventory } from "../../lab/inventory";
 import { repoRoot } from "./helpers/snapshot";
 import { resourcesOf, synthJson, type SynthesizedStack } from "./helpers/synth";
+import { NodeStack } from "../../examples/node/main";
 
 const ROOT = repoRoot();
 
@@ -55,6 +56,12 @@ test("mesh example models examples/lab/mesh.json exactly", () => {
   const stack = new MeshStack(testApp(), "mesh", { inventory: false });
   assertMatchesLab(stack.network, "mesh.json");
   assertConnectionsMatchLab(synthJson(stack), "mesh.json");
+});
+
+test("node example models examples/lab/node.json exactly", () => {
+  const stack = new NodeStack(testApp(), "node", { inventory: false });
+  assertMatchesLab(stack.network, "node.json");
+  assertConnectionsMatchLab(synthJson(stack), "node.json");
 });
 
 test("connection settings come from the inventory named by SRV6_INVENTORY", () => {

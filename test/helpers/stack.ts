@@ -37,7 +37,7 @@ export interface TestStack {
 }
 
 /** Synthesizes examples/<example>/main.ts with the lab's connection settings. */
-export async function synthExample(example: "diamond" | "mesh", lab: TestLab): Promise<TestStack> {
+export async function synthExample(example: "diamond" | "mesh" | "node", lab: TestLab): Promise<TestStack> {
   const work = mkdtempSync(join(tmpdir(), `s6stack-${example}-`));
   const env = { SRV6_INVENTORY: join(lab.inventory.stateDir, "inventory.json") };
   const synth = await runCli([process.execPath, join(REPO, "dist/examples", example, "main.js")], { cwd: work, env });

@@ -7,8 +7,9 @@ import { labExecCommand } from "./exec";
 import { labFailCommand } from "./fail";
 import { labHealCommand } from "./heal";
 import { labRebootCommand } from "./reboot";
+import { labFailLinksCommand, labFailNodeCommand, labHealGroupCommand } from "./fail-group";
 
 /** The `srv6 lab ...` verbs. */
 export const labCommands: readonly Command[] = [
-  labUpCommand, labDownCommand, labStatusCommand, labInventoryCommand, labExecCommand, labFailCommand, labHealCommand, labRebootCommand,
+  labUpCommand, labDownCommand, labStatusCommand, labInventoryCommand, labExecCommand, labFailCommand, labFailNodeCommand, labFailLinksCommand, labHealCommand, labHealGroupCommand, labRebootCommand,
 ];
