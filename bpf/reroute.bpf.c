@@ -131,7 +131,13 @@ int srv6p_reroute_in(struct __sk_buff *skb)
 		return BPF_DROP;
 	}
 	__sync_fetch_and_add(&st->packets_rerouted, 1);
-	return BPF_OK;
+	/*
+	 * Route the encapsulated packet as input: a list may start with this
+	 * router's own End.X (TI-LFA, where even the first hop must be forced),
+	 * and only the input path runs a local SID; with BPF_OK the packet would
+	 * be forwarded on the original route's input towards the SID's address.
+	 */
+	return BPF_LWT_REROUTE;
 }
 
 SEC("lwt_xmit")

@@ -13,7 +13,8 @@ import { synthExample } from "../helpers/stack";
 import { linkStatus, waitFor } from "../helpers/dataplane";
 import { startStream } from "./stream";
 import { sleep } from "./counters";
-import { labFailNode, labHealGroup } from "../../lab/failures";
+import { labFailNode, labHealGroup, linkStates } from "../../lab/failures";
+import { readPlan } from "../../lab/state";
 import { NodeStack } from "../../examples/node/main";
 
 const viaOf = (protection: "link" | "node", router: string, destination: string) =>
@@ -38,6 +39,9 @@ test("node failure: r2 crashes with its links up; h1 <-> h3 arrive over backups 
       await sleep(1000);
       const cut = await labFailNode(lab.name, "r2");
       assert.equal(cut.length, 3, "r2's three links cut at once");
+      const states = (await linkStates(readPlan(lab.name))).map((l) => `${l.endpoints.map((e) => e.split(":")[0]).join("-")} ${l.state}`);
+      assert.deepEqual(states.filter((s) => s.includes("r2")).sort(), ["r1-r2 silent", "r2-r3 silent", "r2-r4 silent"], "the wire shows r2's links cut");
+      assert.ok(states.filter((s) => !s.includes("r2")).every((s) => s.endsWith(" up")), `every other link up: ${states.join(", ")}`);
       try {
         assert.equal((await waitFor(() => linkStatus(lab, "r1", "eth1"), (s) => s.state!.down, 5_000)).state!.down, true, "r1 declares r1-r2 down");
         assert.equal((await waitFor(() => linkStatus(lab, "r3", "eth1"), (s) => s.state!.down, 5_000)).state!.down, true, "r3 declares r2-r3 down");
@@ -55,6 +59,7 @@ test("node failure: r2 crashes with its links up; h1 <-> h3 arrive over backups 
       } finally {
         await labHealGroup(lab.name);
       }
+      assert.ok((await linkStates(readPlan(lab.name))).every((l) => l.state === "up"), "heal-group brings every link back");
       await waitFor(() => linkStatus(lab, "r1", "eth1"), (s) => !s.state!.down, 15_000, 100);
       const again = await (await startStream(lab, "h1", "h3", { rate: 500, seconds: 1, port: 42003 })).done;
       assert.ok(again.received >= again.sent - 5, `h1->h3 delivered after the heal (${again.received}/${again.sent})`);
