@@ -7,14 +7,19 @@
  *
  * Rules:
  * - Dijkstra on link metrics; links are undirected and symmetric.
- * - One path per destination (no ECMP).
- * - Among equal-cost paths from a source, the one whose sequence of node
+ * - Routers split traffic over every equal-cost path (ECMP), as a real IGP
+ *   and the lab's base routes do: `equalCostNextHops` and `equalCostPaths`
+ *   give all of them, and a backup segment is only trusted when every one of
+ *   them avoids the failed elements.
+ * - Where one path must be named (the post-convergence path a backup
+ *   encodes, the primary link a protected prefix is pinned to), among
+ *   equal-cost paths from a source, the one whose sequence of node
  *   names, read from the source, is lexicographically smallest (node by node,
  *   plain JavaScript string comparison) wins. Between parallel links joining
  *   the same two nodes, the lower metric wins, then the link listed first in
  *   `graph.links` (declaration order, so ids may be named freely).
  *
- * This tie-break is destination-based: the chosen path from any node on the
+ * The tie-break is destination-based: the chosen path from any node on the
  * chosen path onward is that node's own chosen path. So hop-by-hop forwarding
  * with `nextHop` delivers packets along `shortestPath` exactly, which is what
  * a segment "go to node X" means on the pre-failure routing.
@@ -170,9 +175,7 @@ export function shortestGraphPath(graph: Graph, src: string, dst: string, opts: 
  */
 function bestStep(out: Adjacency[], remaining: number, toDst: Map<string, number>): Adjacency {
   let best: Adjacency | undefined;
-  for (const adj of out) {
-    const beyond = toDst.get(adj.neighbour);
-    if (beyond === undefined || adj.link.metric + beyond !== remaining) continue;
+  for (const adj of onShortestPath(out, remaining, toDst)) {
     if (best === undefined || precedes(adj, best)) best = adj;
   }
   // Unreachable by construction: a node with a finite distance has a neighbour one link closer.
@@ -205,4 +208,53 @@ export function nextHopLink(graph: Graph, src: string, dst: string, opts: SpfOpt
 export function pathCost(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): number | undefined {
   requireNode(graph, src, "source");
   return distancesTo(graph, dst, opts).get(src);
+}
+
+/** The links out of `src` that start a shortest path to `dst` (every ECMP branch), cheapest-named first; empty when `src === dst` or unreachable. */
+export function equalCostNextHops(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): GraphLink[] {
+  requireNode(graph, src, "source");
+  requireNode(graph, dst, "destination");
+  const adj = adjacencies(graph, opts);
+  const toDst = dijkstra(adj, dst);
+  if (src === dst || !toDst.has(src)) return [];
+  return onShortestPath(adj.get(src)!, toDst.get(src)!, toDst).sort((x, y) => (precedes(x, y) ? -1 : 1)).map((a) => a.link);
+}
+
+/** Every node and link on some shortest path from `src` to `dst`: where ECMP forwarding can take a packet. */
+export interface EqualCostPaths {
+  readonly cost: number;
+  /** Nodes on some shortest path, `src` and `dst` included. */
+  readonly nodes: ReadonlySet<string>;
+  /** Ids of the links on some shortest path. */
+  readonly links: ReadonlySet<string>;
+}
+
+/** The union of all shortest paths from `src` to `dst`, or undefined when `dst` is unreachable. */
+export function equalCostPaths(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): EqualCostPaths | undefined {
+  requireNode(graph, src, "source");
+  requireNode(graph, dst, "destination");
+  const adj = adjacencies(graph, opts);
+  const toDst = dijkstra(adj, dst);
+  if (!toDst.has(src)) return undefined;
+  const nodes = new Set([src]);
+  const links = new Set<string>();
+  const queue = [src];
+  while (queue.length > 0) {
+    const here = queue.pop()!;
+    for (const step of onShortestPath(adj.get(here)!, toDst.get(here)!, toDst)) {
+      links.add(step.link.id);
+      if (!nodes.has(step.neighbour)) {
+        nodes.add(step.neighbour);
+        queue.push(step.neighbour);
+      }
+    }
+  }
+  return { cost: toDst.get(src)!, nodes, links };
+}
+
+function onShortestPath(out: Adjacency[], remaining: number, toDst: Map<string, number>): Adjacency[] {
+  return out.filter((a) => {
+    const beyond = toDst.get(a.neighbour);
+    return beyond !== undefined && a.link.metric + beyond === remaining;
+  });
 }

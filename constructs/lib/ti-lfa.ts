@@ -6,9 +6,11 @@
  * the pre-failure shortest paths. The backup therefore follows the
  * post-convergence path (shortest path without the link), written as a list
  * of segments each of which, followed on the PRE-failure routing from where
- * the previous one left the packet, stays on that path:
- * - a node segment to the farthest node P of the path such that the
- *   pre-failure shortest path from here to P is exactly the path's stretch;
+ * the previous one left the packet, avoids everything that failed:
+ * - a node segment to the farthest node P of the path such that EVERY
+ *   pre-failure equal-cost path from here to P avoids the failed links and
+ *   routers (routers hash flows over all of them, so one bad branch loses a
+ *   share of the traffic: the P/Q-space rule with ECMP);
  * - where no node segment makes progress, an adjacency segment (End.X) that
  *   crosses the path's next link explicitly;
  * - the last segment is the destination's decap SID, which is routed like its
@@ -23,7 +25,7 @@
  * that shares a risk group with the protected one. The post-convergence path
  * avoids all of them, and so does every stretch that follows it.
  */
-import { shortestGraphPath, type Graph, type GraphLink, type GraphPath } from "../../model/spf";
+import { equalCostPaths, shortestGraphPath, type Graph, type GraphPath } from "../../model/spf";
 
 export type Segment =
   | { readonly kind: "node"; readonly router: string }
@@ -85,7 +87,7 @@ export function backupPath(graph: Graph, plr: string, linkId: string, dst: strin
   const segments: Segment[] = [];
   let i = 0;
   while (i < last) {
-    const reach = farthestOnPreFailurePath(graph, nodes, links, i);
+    const reach = farthestOnPreFailurePath(graph, nodes, failed, i);
     if (reach === last) {
       segments.push({ kind: "decap", router: nodes[last]! });
       return { postConvergence: post, segments };
@@ -107,20 +109,19 @@ export function backupPath(graph: Graph, plr: string, linkId: string, dst: strin
 }
 
 /**
- * The largest j > i such that the pre-failure shortest path from nodes[i]
- * to nodes[j] is exactly the stretch nodes[i..j] over links[i..j-1];
- * i when there is none. (Such a path never crosses the failed link, since
- * the post-convergence path does not.)
+ * The largest j > i such that every pre-failure shortest path from nodes[i]
+ * to nodes[j] avoids the failed links and routers; i when there is none.
+ * Such a j is always reached at the post-convergence cost: a cheaper
+ * surviving path would have been the post-convergence path.
  */
-function farthestOnPreFailurePath(graph: Graph, nodes: string[], links: GraphLink[], i: number): number {
+function farthestOnPreFailurePath(graph: Graph, nodes: string[], failed: FailedElements, i: number): number {
   for (let j = nodes.length - 1; j > i; j--) {
-    const pre = shortestGraphPath(graph, nodes[i]!, nodes[j]!);
-    if (pre !== undefined && sameStretch(pre, links, i, j)) return j;
+    const pre = equalCostPaths(graph, nodes[i]!, nodes[j]!);
+    if (pre !== undefined && avoids(pre, failed)) return j;
   }
   return i;
 }
 
-function sameStretch(pre: GraphPath, links: GraphLink[], i: number, j: number): boolean {
-  if (pre.links.length !== j - i) return false;
-  return pre.links.every((link, k) => link.id === links[i + k]!.id);
+function avoids(paths: { nodes: ReadonlySet<string>; links: ReadonlySet<string> }, failed: FailedElements): boolean {
+  return !failed.links.some((l) => paths.links.has(l)) && !failed.nodes.some((n) => paths.nodes.has(n));
 }

@@ -3,13 +3,14 @@
  * on hundreds of seeded random connected topologies (parallel links and
  * equal-cost ties included), protect every non-bridge link, synthesize, and
  * for every emitted srv6_backup_policy forward a packet hop by hop:
- * - each router forwards on the PRE-failure routing (nextHopLink), as every
- *   router but the point of local repair still does;
+ * - each router forwards on the PRE-failure routing, as every router but the
+ *   point of local repair still does, over EVERY equal-cost next hop (an
+ *   oracle of the test's own, helpers/ecmp-walk.ts, not model/spf.ts);
  * - a SID is decoded from its address alone (locator, then the 16-bit
  *   function: 1 node, 2 decap, 0x1000+k End.X over link k);
  * - the packet must never cross the protected link, must end at the
- *   destination router (where the policy's prefixes lie) on its decap SID (the last segment), and must
- *   follow exactly the post-convergence shortest path.
+ *   destination router (where the policy's prefixes lie) on its decap SID (the last segment), and every
+ *   branch must cost exactly the post-convergence shortest path.
  * Also: a policy exists for exactly the (link end, destination router)
  * pairs whose traffic crosses the link, holding every prefix behind that
  * router (the walk holds for each of them), every End.X used is declared on
@@ -21,7 +22,8 @@ import assert from "node:assert/strict";
 import { TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
 import { ProtectedNetwork, type Router } from "../../constructs";
-import { nextHopLink, shortestPath, shortestGraphPath, type Graph } from "../../model/spf";
+import { nextHopLink, shortestGraphPath, type Graph } from "../../model/spf";
+import { Distances, walkEveryBranch, type WalkStep } from "./helpers/ecmp-walk";
 import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
 import { randomConnectedGraph, seededRng, type Rng } from "./helpers/random";
 import { resourcesOf, synthJson } from "./helpers/synth";
@@ -95,6 +97,7 @@ test(`backup paths avoid the protected link and reach the destination on ${CASES
   let prefixesChecked = 0;
   let linksProtected = 0;
   let maxSegments = 0;
+  let splitByEcmp = 0;
   for (let n = 0; n < CASES; n++) {
     const seed = FIRST_SEED + n;
     const { stack, c } = buildStack(seededRng(seed));
@@ -105,6 +108,7 @@ test(`backup paths avoid the protected link and reach the destination on ${CASES
     const routerResources = resourcesOf(json, "srv6_router");
     const linkById = new Map(c.graph.links.map((l) => [l.id, l]));
     const linkByNumber = new Map([...c.numbers].map(([id, k]) => [k, linkById.get(id)!]));
+    const pre = new Distances(c.graph);
 
     // protectAll({ skipBridges: true }): exactly the non-bridge links.
     const expectedProtected = c.graph.links.filter((l) => shortestGraphPath(c.graph, l.a, l.b, { excludeLink: l.id }) !== undefined).map((l) => l.id).sort();
@@ -140,39 +144,31 @@ test(`backup paths avoid the protected link and reach the destination on ${CASES
       const label = `${where} policy ${String(p.name)} segments ${segments.join(",")}`;
       maxSegments = Math.max(maxSegments, segments.length);
       assert.ok(segments.length >= 1 && segments.length <= 6, `${label}: 1 to 6 segments`);
-      const walked = [plr];
-      let here = plr;
-      const forwardTo = (target: string): void => {
-        while (here !== target) {
-          const hop = nextHopLink(c.graph, here, target)!;
-          assert.notEqual(hop.id, failed.id, `${label}: ${here} forwards towards ${target} over the failed link`);
-          here = hop.a === here ? hop.b : hop.a;
-          walked.push(here);
-          assert.ok(walked.length <= 4 * c.graph.nodes.length, `${label}: forwarding loop`);
-        }
-      };
-      segments.forEach((sid, i) => {
+      const steps: WalkStep[] = segments.map((sid, i) => {
         const d = decode(c, sid);
-        forwardTo(d.router);
-        if (d.kind === "decap") {
+        if (d.kind !== "adjacency") {
+          if (d.kind === "node") return d;
           assert.equal(i, segments.length - 1, `${label}: decap SID only as the last segment`);
           assert.equal(d.router, destination, `${label}: last segment decapsulates at the prefix's router`);
-        } else if (d.kind === "adjacency") {
-          const link = linkByNumber.get(d.linkNumber)!;
-          assert.ok(link.a === here || link.b === here, `${label}: End.X of link ${link.id} is on ${here}`);
-          assert.notEqual(link.id, failed.id, `${label}: End.X over the failed link`);
-          const declared = (routerResources[here]!.adjacency_sids as { sid: string }[]).map((a) => a.sid);
-          assert.ok(declared.includes(sid), `${label}: End.X ${sid} declared in srv6_router ${here}`);
-          here = link.a === here ? link.b : link.a;
-          walked.push(here);
+          return d;
         }
+        const link = linkByNumber.get(d.linkNumber)!;
+        assert.notEqual(link.id, failed.id, `${label}: End.X over the failed link`);
+        const declared = (routerResources[d.router]!.adjacency_sids as { sid: string }[]).map((a) => a.sid);
+        assert.ok(declared.includes(sid), `${label}: End.X ${sid} declared in srv6_router ${d.router}`);
+        return { kind: "adjacency", router: d.router, link: link.id };
       });
       assert.equal(decode(c, segments[segments.length - 1]!).kind, "decap", `${label}: ends with a decap SID`);
-      assert.equal(here, destination, `${label}: packet ends at ${destination}`);
-      assert.deepEqual(walked, shortestPath(c.graph, plr, destination, { excludeLink: failed.id }), `${label}: follows the post-convergence path`);
+      const lost = { links: new Set([failed.id]), nodes: new Set<string>() };
+      const w = walkEveryBranch(c.graph, pre, plr, steps, lost);
+      assert.deepEqual(w.violations, [], label);
+      assert.deepEqual([...w.arrivals], [destination], `${label}: every branch ends at ${destination}`);
+      assert.deepEqual([...w.costs], [new Distances(c.graph, lost).between(plr, destination)], `${label}: every branch at the post-convergence cost`);
+      if (w.splits > 0) splitByEcmp++;
       policiesChecked++;
     }
   }
+  assert.ok(splitByEcmp >= 100, `backups that ECMP splits on the way: ${splitByEcmp}`);
   assert.ok(prefixesChecked >= 1000, `checked ${policiesChecked} policies (${prefixesChecked} prefixes) on ${linksProtected} protected links (max ${maxSegments} segments)`);
-  console.log(`# property: ${CASES} topologies, ${linksProtected} protected links, ${policiesChecked} backup policies for ${prefixesChecked} prefixes, longest list ${maxSegments} segments`);
+  console.log(`# property: ${CASES} topologies, ${linksProtected} protected links, ${policiesChecked} backup policies for ${prefixesChecked} prefixes, longest list ${maxSegments} segments, ${splitByEcmp} split by ECMP on the way`);
 });

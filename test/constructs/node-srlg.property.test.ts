@@ -7,9 +7,11 @@
  *   the neighbour router and all its links (traffic to the neighbour itself
  *   keeps link protection), SRLG mode every link sharing a group;
  * - the packet is forwarded hop by hop on the PRE-failure routing for each
- *   segment (every router but the point of local repair still routes so)
- *   and must never cross a failed link or enter a failed router, must end at
- *   the destination and follow the post-failure shortest path;
+ *   segment (every router but the point of local repair still routes so),
+ *   on EVERY equal-cost branch, by an oracle of the test's own
+ *   (helpers/ecmp-walk.ts, not model/spf.ts); no branch may cross a failed
+ *   link or enter a failed router, each must end at the destination at the
+ *   post-failure shortest cost;
  * - a pair without a backup in its mode is reported "uncovered" exactly when
  *   no path around the failed elements exists; with allowPartialCoverage it
  *   gets a link-protecting backup instead.
@@ -21,14 +23,15 @@ import { TerraformStack } from "cdktf";
 import { testApp } from "./helpers/app";
 import { ProtectedNetwork, type Router } from "../../constructs";
 import type { NetworkPlan } from "../../constructs/lib/plan";
-import { nextHopLink, shortestGraphPath, shortestPath, type Graph } from "../../model/spf";
+import { nextHopLink, shortestGraphPath, type Graph } from "../../model/spf";
+import { Distances, walkEveryBranch } from "./helpers/ecmp-walk";
 import { randomConnectedGraph, randomInt, seededRng, type Rng } from "./helpers/random";
 
 const FIRST_SEED = Number(process.env.PROPERTY_SEED ?? 5000);
 const CASES = Number(process.env.PROPERTY_CASES ?? 300);
 const GROUPS = ["duct-1", "duct-2", "card-7"];
 
-type Mode = "node" | "srlg";
+type Mode = "link" | "node" | "srlg";
 
 interface Case {
   readonly graph: Graph;
@@ -68,6 +71,7 @@ function planOf(c: Case, mode: Mode, allowPartialCoverage: boolean): NetworkPlan
 /** What fails with `link` in `mode`, seen from `plr` towards `dst`: computed here, not by the product. */
 function failure(c: Case, mode: Mode, linkId: string, plr: string, dst: string): { links: Set<string>; nodes: Set<string> } {
   const link = c.graph.links.find((l) => l.id === linkId)!;
+  if (mode === "link") return { links: new Set([linkId]), nodes: new Set() };
   if (mode === "node") {
     const neighbour = link.a === plr ? link.b : link.a;
     if (neighbour === dst) return { links: new Set([linkId]), nodes: new Set() };
@@ -78,14 +82,15 @@ function failure(c: Case, mode: Mode, linkId: string, plr: string, dst: string):
 }
 
 test(`node and SRLG backups avoid every failed element on ${CASES} random topologies (seeded from ${FIRST_SEED})`, () => {
-  const counts = { node: { checked: 0, uncovered: 0, fallback: 0 }, srlg: { checked: 0, uncovered: 0, fallback: 0 } };
+  const counts = { link: { checked: 0, uncovered: 0, fallback: 0 }, node: { checked: 0, uncovered: 0, fallback: 0 }, srlg: { checked: 0, uncovered: 0, fallback: 0 } };
   let widerThanLink = 0;
+  let multiBranch = 0;
   for (let n = 0; n < CASES; n++) {
     const seed = FIRST_SEED + n;
     const c = randomCase(seededRng(seed));
     const protectedLinks = c.graph.links.filter((l) => shortestGraphPath(c.graph, l.a, l.b, { excludeLink: l.id }) !== undefined);
-    for (const mode of ["node", "srlg"] as const) {
-      for (const partial of [false, true]) {
+    for (const mode of ["link", "node", "srlg"] as const) {
+      for (const partial of mode === "link" ? [false] : [false, true]) {
         const plan = planOf(c, mode, partial);
         const where = `seed ${seed} mode ${mode}${partial ? " (partial coverage)" : ""} graph ${JSON.stringify(c.graph)} srlgs ${JSON.stringify([...c.srlgs])}`;
         const uncovered = plan.problems.filter((p) => p.kind === "uncovered");
@@ -96,15 +101,19 @@ test(`node and SRLG backups avoid every failed element on ${CASES} random topolo
               if (dst === plr || nextHopLink(c.graph, plr, dst)?.id !== l.id) continue;
               const label = `${where} link ${l.id} at ${plr} to ${dst}`;
               const failed = failure(c, mode, l.id, plr, dst);
-              const post = shortestPath(c.graph, plr, dst, { excludeLinks: [...failed.links], excludeNodes: [...failed.nodes] });
+              const pre = new Distances(c.graph);
+              const postCost = new Distances(c.graph, failed).between(plr, dst);
               const policy = plan.policies.find((p) => p.link === l.id && p.router === plr && p.destination === dst);
               const reported = uncovered.some((p) => p.subject === `link "${l.id}"` && p.message.includes(`from ${plr} to ${dst} avoids`));
-              if (post === undefined) {
+              if (postCost === Infinity) {
                 // No path around the failed elements: uncovered, or the link's own backup when allowed.
                 if (partial) {
                   assert.ok(policy && policy.protects === "link", `${label}: falls back to link protection`);
                   assert.ok(!reported, `${label}: not reported with partial coverage`);
-                  assert.deepEqual(policy.via, shortestPath(c.graph, plr, dst, { excludeLink: l.id }), `${label}: the link's own post-convergence path`);
+                  const linkOnly = { links: new Set([l.id]), nodes: new Set<string>() };
+                  const w = walkEveryBranch(c.graph, pre, plr, policy.path, linkOnly);
+                  assert.deepEqual(w.violations, [], `${label}: the fallback avoids the link on every branch`);
+                  assert.deepEqual([...w.costs], [new Distances(c.graph, linkOnly).between(plr, dst)], `${label}: at the link's post-convergence cost`);
                   counts[mode].fallback++;
                 } else {
                   assert.ok(reported && !policy, `${label}: reported uncovered, no policy`);
@@ -116,27 +125,13 @@ test(`node and SRLG backups avoid every failed element on ${CASES} random topolo
               assert.ok(!reported, `${label}: covered, not reported`);
               assert.equal(policy.protects, mode === "node" && failed.nodes.size === 0 ? "link" : mode, `${label}: protects`);
               if (failed.links.size > 1) widerThanLink++;
-              // Forward the packet segment by segment on the pre-failure routing.
-              const walked = [plr];
-              let here = plr;
-              const step = (hop: { id: string; a: string; b: string }) => {
-                assert.ok(!failed.links.has(hop.id), `${label}: crosses failed link ${hop.id} at ${here} (segments ${JSON.stringify(policy.path)})`);
-                here = hop.a === here ? hop.b : hop.a;
-                assert.ok(!failed.nodes.has(here), `${label}: enters failed router ${here}`);
-                walked.push(here);
-                assert.ok(walked.length <= 4 * c.graph.nodes.length, `${label}: forwarding loop`);
-              };
-              for (const s of policy.path) {
-                while (here !== s.router) step(nextHopLink(c.graph, here, s.router)!);
-                if (s.kind === "adjacency") {
-                  const link = c.graph.links.find((x) => x.id === s.link)!;
-                  assert.ok(link.a === here || link.b === here, `${label}: End.X of ${link.id} is on ${here}`);
-                  step(link);
-                }
-              }
+              // Forward the packet segment by segment on the pre-failure routing, on every ECMP branch.
+              const w = walkEveryBranch(c.graph, pre, plr, policy.path, failed);
+              assert.deepEqual(w.violations, [], `${label}: segments ${JSON.stringify(policy.path)}`);
               assert.equal(policy.path[policy.path.length - 1]!.kind, "decap", `${label}: ends with a decap segment`);
-              assert.equal(here, dst, `${label}: arrives at ${dst}`);
-              assert.deepEqual(walked, post, `${label}: follows the post-failure shortest path`);
+              assert.deepEqual([...w.arrivals], [dst], `${label}: every branch arrives at ${dst}`);
+              assert.deepEqual([...w.costs], [postCost], `${label}: every branch at the post-failure shortest cost`);
+              if (w.splits > 0) multiBranch++;
               counts[mode].checked++;
             }
           }
@@ -144,7 +139,9 @@ test(`node and SRLG backups avoid every failed element on ${CASES} random topolo
       }
     }
   }
-  for (const mode of ["node", "srlg"] as const) assert.ok(counts[mode].checked >= 1000, `${mode}: ${JSON.stringify(counts[mode])}`);
+  assert.equal(counts.link.uncovered + counts.link.fallback, 0, "link protection of a non-bridge link always has a backup");
+  for (const mode of ["link", "node", "srlg"] as const) assert.ok(counts[mode].checked >= 1000, `${mode}: ${JSON.stringify(counts[mode])}`);
   assert.ok(counts.node.uncovered > 0 && counts.srlg.uncovered > 0 && widerThanLink > 0, `the cases include uncovered pairs and wider failures: ${JSON.stringify(counts)}`);
-  console.log(`# property (node, srlg): ${CASES} topologies; backups checked ${JSON.stringify(counts)}; ${widerThanLink} avoid more than the link`);
+  assert.ok(multiBranch >= 200, `the cases include backups that ECMP splits: ${multiBranch}`);
+  console.log(`# property (link, node, srlg): ${CASES} topologies; backups checked ${JSON.stringify(counts)}; ${widerThanLink} avoid more than the link; ${multiBranch} split by ECMP on the way`);
 });

@@ -5,7 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Graph, GraphError, nextHop, shortestPath, shortestGraphPath } from "../../model/spf";
+import { Graph, GraphError, equalCostNextHops, equalCostPaths, nextHop, shortestPath, shortestGraphPath } from "../../model/spf";
+import { backupPath } from "../../constructs/lib/ti-lfa";
 import { randomConnectedGraph, seededRng } from "./helpers/random";
 
 function bruteForce(graph: Graph, src: string, dst: string, excludeLink?: string): string[] | undefined {
@@ -101,4 +102,55 @@ test("matches brute force and hop-by-hop forwarding on 300 random graphs (seeded
     }
   }
   assert.ok(pairs > 3000, `checked ${pairs} pairs`);
+});
+
+test("ECMP: every equal-cost next hop and the union of all shortest paths match brute force on 300 random graphs (seeded)", () => {
+  const rng = seededRng(77);
+  let splits = 0;
+  for (let n = 0; n < 300; n++) {
+    const graph = randomConnectedGraph(rng, { minNodes: 2, maxNodes: 8, extraLinkRatio: 1.3, maxMetric: 3, parallelLinks: true });
+    for (const src of graph.nodes) {
+      for (const dst of graph.nodes) {
+        // Brute force: every simple path at the minimum cost.
+        const paths: { cost: number; links: string[]; nodes: string[] }[] = [];
+        const visit = (nodes: string[], links: string[], cost: number): void => {
+          const here = nodes[nodes.length - 1]!;
+          if (here === dst) return void paths.push({ cost, links: [...links], nodes: [...nodes] });
+          for (const l of graph.links) {
+            const next = l.a === here ? l.b : l.b === here ? l.a : undefined;
+            if (next === undefined || nodes.includes(next)) continue;
+            visit([...nodes, next], [...links, l.id], cost + l.metric);
+          }
+        };
+        visit([src], [], 0);
+        const min = Math.min(...paths.map((p) => p.cost));
+        const best = paths.filter((p) => p.cost === min);
+        const ecmp = equalCostPaths(graph, src, dst)!;
+        assert.equal(ecmp.cost, min);
+        assert.deepEqual([...ecmp.links].sort(), [...new Set(best.flatMap((p) => p.links))].sort(), `${src}->${dst} links ${JSON.stringify(graph)}`);
+        assert.deepEqual([...ecmp.nodes].sort(), [...new Set(best.flatMap((p) => p.nodes))].sort(), `${src}->${dst} nodes`);
+        const first = equalCostNextHops(graph, src, dst).map((l) => l.id).sort();
+        assert.deepEqual(first, [...new Set(best.filter((p) => p.links.length > 0).map((p) => p.links[0]!))].sort(), `${src}->${dst} next hops`);
+        if (first.length > 1) splits++;
+      }
+    }
+  }
+  assert.ok(splits > 500, `random graphs with ties: ${splits} ECMP splits`);
+});
+
+test("ECMP: a node segment is only used where every equal-cost path avoids the protected link", () => {
+  // r2 -> r1 around r1-r2: r5 reaches r1 over r1-r5, r4 and r2 at equal cost (25), and the branch via r2
+  // crosses the failed link, so the backup leaves r5 over its End.X to r1 instead of a node segment to r5.
+  const graph: Graph = {
+    nodes: ["r1", "r2", "r4", "r5"],
+    links: [
+      { id: "r1-r2", a: "r1", b: "r2", metric: 10 }, { id: "r1-r4", a: "r1", b: "r4", metric: 15 },
+      { id: "r2-r5", a: "r2", b: "r5", metric: 15 }, { id: "r4-r5", a: "r4", b: "r5", metric: 10 },
+      { id: "r1-r5", a: "r1", b: "r5", metric: 25 },
+    ],
+  };
+  assert.deepEqual(equalCostNextHops(graph, "r5", "r1").map((l) => l.id), ["r1-r5", "r2-r5", "r4-r5"], "three equal-cost branches, by neighbour name");
+  const backup = backupPath(graph, "r2", "r1-r2", "r1")!;
+  assert.deepEqual(backup.postConvergence.nodes, ["r2", "r5", "r1"]);
+  assert.deepEqual(backup.segments, [{ kind: "adjacency", router: "r5", link: "r1-r5" }, { kind: "decap", router: "r1" }]);
 });
