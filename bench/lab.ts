@@ -5,6 +5,7 @@
  * stderr.
  */
 import { labDown, labExec, labFail, labHeal, labUp, nodeArgv, readInventory, type Inventory } from "../lab";
+import { labFailNode, labHealGroup } from "../lab/failures";
 import { BenchError } from "./errors";
 
 export interface ExecResult {
@@ -53,5 +54,15 @@ export class BenchLab {
 
   heal(a: string, b: string): Promise<void> {
     return labHeal(this.name, a, b);
+  }
+
+  /** A router's crash with its links up: every link of `node` cut silently, both ways, in one instant (one group at a time). Resolves to the links' indexes. */
+  failNode(node: string): Promise<number[]> {
+    return labFailNode(this.name, node);
+  }
+
+  /** Heals the group failure (all its links at once); a no-op when no group is failed. */
+  healGroup(): Promise<void> {
+    return labHealGroup(this.name);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- failover`: detection time and traffic-loss window of
- * silent link failures, and false failovers under CPU load, for our eBPF
+ * silent link failures (or, with --failure node, of a router's crash: every
+ * link of it cut at once), and false failovers under CPU load, for our eBPF
  * dataplane and for FRR's bfdd + OSPFv3, in the same lab and run.
  */
 import type { Benchmark, BenchIO } from "../benchmark";
@@ -9,7 +10,8 @@ import { BenchError } from "../errors";
 import { Cleanup } from "../cleanup";
 import { buildMeter } from "../../lab/meter/build";
 import { TrafficMeter } from "../../lab/meter/meter";
-import { parseFailoverOptions, FAILOVER_USAGE, type FailoverOptions } from "./options";
+import { failedNodeProblem, failureKind, parseFailoverOptions, FAILOVER_USAGE, type FailoverOptions } from "./options";
+import { failureLabel } from "./inject";
 import { measureFailures } from "./measure";
 import { loadPhase } from "./load";
 import { formatTable, summarizeRun, writeResults, type RunResult } from "./report";
@@ -21,7 +23,7 @@ const METER_PORT = 47_999;
 
 export const failoverBenchmark: Benchmark = {
   name: "failover",
-  summary: "silent link failures: detection and loss windows, false failovers under CPU load (ours vs FRR bfdd)",
+  summary: "silent link (or node) failures: detection and loss windows, false failovers under CPU load (ours vs FRR bfdd)",
   usage: FAILOVER_USAGE,
   run: (args, io) => runFailover(parseFailoverOptions(args), io),
 };
@@ -51,7 +53,14 @@ async function runFailover(opts: FailoverOptions, io: BenchIO): Promise<number> 
     log(`failover: bringing up lab '${opts.labName}' from ${opts.topology} (mgmt ${opts.mgmtSubnet})`);
     const lab = await BenchLab.up(opts.topology, opts.labName, opts.mgmtSubnet);
     cleanup.add(`lab ${opts.labName}`, () => lab.down());
+    const kind = failureKind(opts.failure);
+    const node = opts.node;
+    if (node !== undefined) {
+      const problem = failedNodeProblem(node, lab.inventory);
+      if (problem) throw new BenchError(problem);
+    }
     const link = protectedLink(lab, opts.linkA, opts.linkB);
+    const failure = failureLabel(kind, link, node);
     const src = lab.inventory.hosts[opts.from];
     const dst = lab.inventory.hosts[opts.to];
     if (!src || !dst) throw new BenchError(`--stream: lab has no host '${!src ? opts.from : opts.to}'`);
@@ -85,22 +94,22 @@ async function runFailover(opts: FailoverOptions, io: BenchIO): Promise<number> 
     for (const setting of opts.settings) {
       const label = `${setting.system} ${setting.intervalMs} ms x ${setting.multiplier}`;
       log(`failover: ${label}: installing`);
-      const system = createSystem(setting, { lab, link, destinationPrefix: dst.prefix, meterBinary });
+      const system = createSystem(setting, { lab, link, destinationPrefix: dst.prefix, meterBinary, failure: kind });
       const forgetUninstall = cleanup.add(`${label} uninstall`, () => system.uninstall());
       try {
         await system.install(log);
-        log(`failover: ${label}: ${opts.failures} silent failures of ${link.a}-${link.b}`);
-        const { records, unprovokedFailovers } = await measureFailures({ lab, system, meter, reverse, link, ratePps: opts.ratePps, reverseRatePps, failures: opts.failures, progress: log });
+        log(`failover: ${label}: ${opts.failures} failures (${kind === "node" ? `${failure}: all its links at once, detected on ${link.a}-${link.b}` : `${failure}, silent`})`);
+        const { records, unprovokedFailovers } = await measureFailures({ lab, system, meter, reverse, link, ratePps: opts.ratePps, reverseRatePps, failures: opts.failures, kind, node, progress: log });
         await system.waitHealthy(60_000);
         const load = await loadPhase(system, meter, opts.loadSeconds, log, cleanup);
-        const run = summarizeRun(setting, records, load, opts.loadSeconds, unprovokedFailovers);
+        const run = summarizeRun(setting, failure, records, load, opts.loadSeconds, unprovokedFailovers);
         if (run.problems.length) failed = true;
         runs.push(run);
         details.push({ ...run, records, load });
       } catch (err) {
         failed = true;
         log(`failover: ${label}: FAILED: ${(err as Error).message}`);
-        details.push({ ...setting, error: (err as Error).message });
+        details.push({ ...setting, failure, error: (err as Error).message });
       } finally {
         forgetUninstall();
         const problems = await system.uninstall();

@@ -1,7 +1,9 @@
 /**
- * Silent failures, one after another, on the protected link while the
- * meter streams across it: inject, wait for the stream to come back (by the
- * backup path), read the detection time, heal, wait for the primary path.
+ * Failures, one after another, while the meter streams across the protected
+ * link: inject (the link silently or by carrier loss, or every link of the
+ * link's far-end router at once), wait for the stream to come back (by the
+ * backup path), read the detection time on the protected link, heal, wait
+ * for the primary path.
  */
 import type { BenchLab } from "../lab";
 import type { TrafficMeter } from "../../lab/meter/meter";
@@ -11,7 +13,7 @@ import type { GapEvent } from "../../lab/meter/events";
 import type { FailoverSystem, ProtectedLink } from "./system";
 import { sleep } from "./frr/daemons";
 import { BenchError, BenchTimeoutError } from "../errors";
-import { healSilent, injectFailure, type FailureKind } from "./inject";
+import { healFailure, injectFailure, type FailureKind } from "./inject";
 
 export interface FailureRecord {
   readonly index: number;
@@ -38,7 +40,7 @@ export interface FailureRecord {
   readonly lostPackets: number;
   readonly lossByCountMs: number;
   readonly gaps: number;
-  /** Loss window of the stream link.b -> link.a (link.b's protection), when that stream runs. */
+  /** Loss window of the reverse stream (link.b's protection; with a node failure, that of the router beyond the failed one), when that stream runs. */
   readonly reverseLossMs?: number;
   readonly reverseLostPackets?: number;
   /** Packets lost while traffic went back to the primary path after the heal. */
@@ -62,6 +64,8 @@ export interface MeasureContext {
   readonly recoverTimeoutMs?: number;
   /** @default "silent" */
   readonly kind?: FailureKind;
+  /** With kind "node": the router whose links all fail. @default link.b */
+  readonly node?: string;
 }
 
 
@@ -74,6 +78,7 @@ export interface MeasureResult {
 export async function measureFailures(ctx: MeasureContext): Promise<MeasureResult> {
   const records: FailureRecord[] = [];
   const { lab, system, meter, link } = ctx;
+  const kind = ctx.kind ?? "silent";
   const meters = [meter, ...(ctx.reverse ? [ctx.reverse] : [])];
   let unprovoked = 0;
   for (let i = 1; i <= ctx.failures; i++) {
@@ -96,7 +101,7 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
     }
     meter.assertAlive();
     const injectStartNs = monoNowNs();
-    await injectFailure(lab, link, ctx.kind ?? "silent");
+    await injectFailure(lab, link, kind, ctx.node ?? link.b);
     const injectEndNs = monoNowNs();
     let problem: string | undefined;
     for (const m of meters) {
@@ -114,7 +119,7 @@ export async function measureFailures(ctx: MeasureContext): Promise<MeasureResul
     await sleep(250);
     const healStartNs = monoNowNs();
     const detectedAtNs = await system.detectedAt(injectStartNs - 1e6);
-    await healSilent(lab, link);
+    await healFailure(lab, link, kind);
     let window;
     try {
       window = lossWindow(meter.events, injectStartNs - 1e6, healStartNs, ctx.ratePps);

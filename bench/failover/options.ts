@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { BenchUsageError } from "../benchmark";
 import { BFD_LIMITS } from "./frr/config";
 import type { Setting, SystemName } from "./system";
+import type { FailureKind } from "./inject";
 
 export interface FailoverOptions {
   readonly quick: boolean;
@@ -19,11 +20,24 @@ export interface FailoverOptions {
   readonly linkB: string;
   readonly from: string;
   readonly to: string;
+  /** What fails: the protected link (silently), or a whole router, every link of it at once. */
+  readonly failure: FailureMode;
+  /** With failure "node": the router that crashes, the protected link's far end (linkB). */
+  readonly node?: string;
 }
+
+export type FailureMode = "link" | "node";
+const FAILURE_MODES: readonly FailureMode[] = ["link", "node"];
+
+/** Defaults of each failure mode: the topology, the protected link and the stream; a node failure crashes the link's far end. */
+export const FAILURE_DEFAULTS: Readonly<Record<FailureMode, { topology: string; link: [string, string]; stream: [string, string] }>> = {
+  link: { topology: "examples/lab/diamond.json", link: ["r1", "r2"], stream: ["h1", "h2"] },
+  node: { topology: "examples/lab/node.json", link: ["r1", "r2"], stream: ["h1", "h3"] },
+};
 
 export const FAILOVER_USAGE =
   "[--quick] [--json] [--systems srv6-protect,frr-bfd] [--failures N] [--load-seconds S] [--rate PPS] " +
-  "[--topology FILE] [--lab NAME] [--mgmt-subnet 198.18.X.0/24] [--link A,B] [--stream H1,H2]";
+  "[--topology FILE] [--lab NAME] [--mgmt-subnet 198.18.X.0/24] [--link A,B] [--stream H1,H2] [--failure link|node] [--node NAME]";
 
 const SYSTEMS: readonly SystemName[] = ["srv6-protect", "frr-bfd"];
 
@@ -77,6 +91,8 @@ export function parseFailoverOptions(args: string[]): FailoverOptions {
         "mgmt-subnet": { type: "string" },
         link: { type: "string" },
         stream: { type: "string" },
+        failure: { type: "string" },
+        node: { type: "string" },
       },
     });
   } catch (err) {
@@ -95,8 +111,12 @@ export function parseFailoverOptions(args: string[]): FailoverOptions {
   if (!/^[a-z][a-z0-9]{0,7}$/.test(labName)) throw new BenchUsageError(`--lab: '${labName}' is not 1-8 lowercase letters/digits starting with a letter`);
   const mgmtSubnet = v["mgmt-subnet"] ?? "198.18.231.0/24";
   if (!/^198\.18\.\d{1,3}\.0\/24$/.test(mgmtSubnet)) throw new BenchUsageError(`--mgmt-subnet: '${mgmtSubnet}' is not 198.18.X.0/24`);
-  const [linkA, linkB] = pair("--link", v.link, ["r1", "r2"]);
-  const [from, to] = pair("--stream", v.stream, ["h1", "h2"]);
+  const failure = (v.failure ?? "link") as FailureMode;
+  if (!FAILURE_MODES.includes(failure)) throw new BenchUsageError(`--failure: '${v.failure}' is not one of ${FAILURE_MODES.join(", ")}`);
+  const defaults = FAILURE_DEFAULTS[failure];
+  const [linkA, linkB] = pair("--link", v.link, defaults.link);
+  const [from, to] = pair("--stream", v.stream, defaults.stream);
+  const node = failedNode(v.node, failure, linkA, linkB);
   return {
     quick,
     json: v.json === true,
@@ -104,12 +124,44 @@ export function parseFailoverOptions(args: string[]): FailoverOptions {
     failures: positiveInt("--failures", v.failures, quick ? 5 : 20, 1000),
     loadSeconds: positiveInt("--load-seconds", v["load-seconds"], quick ? 30 : 300, 3600),
     ratePps: positiveInt("--rate", v.rate, 10_000, 100_000),
-    topology: v.topology ?? "examples/lab/diamond.json",
+    topology: v.topology ?? defaults.topology,
     labName,
     mgmtSubnet,
     linkA,
     linkB,
     from,
     to,
+    failure,
+    ...(node === undefined ? {} : { node }),
   };
+}
+
+/**
+ * The router a node failure crashes: named by --node or the protected
+ * link's far end. It must be that far end: detection (and the false
+ * failovers) are read on the protected link, which only its crash fails.
+ * Whether the lab has it is checked once the lab is up (failedNodeProblem).
+ */
+function failedNode(v: string | undefined, failure: FailureMode, linkA: string, linkB: string): string | undefined {
+  if (failure !== "node") {
+    if (v !== undefined) throw new BenchUsageError(`--node: '${v}' is for --failure node only (the failure is 'link')`);
+    return undefined;
+  }
+  const node = v ?? linkB;
+  if (!/^[a-z][a-z0-9]*$/.test(node)) throw new BenchUsageError(`--node: '${node}' is not a node name`);
+  if (node !== linkB) {
+    throw new BenchUsageError(`--node: '${node}' is not the far end of the protected link ${linkA}-${linkB}; the failure is detected on that link (pass --link ${linkA},${node}, or --node ${linkB})`);
+  }
+  return node;
+}
+
+/** Why `node` cannot be the crashed router of this lab, or undefined: it must be one of its routers. */
+export function failedNodeProblem(node: string, inventory: { readonly lab: string; readonly routers: Readonly<Record<string, unknown>> }): string | undefined {
+  if (Object.hasOwn(inventory.routers, node)) return undefined;
+  return `--node: lab '${inventory.lab}' has no router '${node}' (routers: ${Object.keys(inventory.routers).join(", ")})`;
+}
+
+/** The inject.ts kind of a failure mode: a link failure is a silent one. */
+export function failureKind(mode: FailureMode): FailureKind {
+  return mode === "node" ? "node" : "silent";
 }

@@ -11,14 +11,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 /** One failure of one run, as the results file keeps it (details[].records[]). */
 interface PlotRecord { readonly index: number; readonly lossMs?: number; readonly problem?: string }
-interface PlotDetail { readonly system?: string; readonly intervalMs?: number; readonly multiplier?: number; readonly records?: readonly PlotRecord[] }
+interface PlotDetail { readonly system?: string; readonly intervalMs?: number; readonly multiplier?: number; readonly failure?: string; readonly records?: readonly PlotRecord[] }
 export interface FailoverResultsDoc { readonly details?: readonly PlotDetail[] }
 
 export interface PlotSeries { readonly label: string; readonly points: readonly { x: number; y: number }[]; readonly median: number }
 
-const WIDTH = 760;
 const HEIGHT = 420;
+/** `right` is the legend's column: at least 220 px, wider for long labels (about 7 px a character at 12 px); the picture grows with it. */
 const MARGIN = { left: 70, right: 220, top: 40, bottom: 50 };
+const PLOT_WIDTH = 470;
+const legendWidth = (series: readonly PlotSeries[]) => Math.max(MARGIN.right, 66 + 7 * Math.max(0, ...series.map((s) => s.label.length)));
 /** Distinct on white and for the common colour-vision deficiencies (Okabe-Ito). */
 const COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"];
 
@@ -28,8 +30,13 @@ export function seriesOf(doc: FailoverResultsDoc): PlotSeries[] {
     const points = d.records!
       .filter((r) => !r.problem && typeof r.lossMs === "number" && Number.isFinite(r.lossMs) && r.lossMs > 0)
       .map((r) => ({ x: r.index, y: r.lossMs! }));
-    return { label: `${d.system} ${d.intervalMs} ms x ${d.multiplier}`, points, median: median(points.map((p) => p.y)) };
+    return { label: seriesLabel(d), points, median: median(points.map((p) => p.y)) };
   });
+}
+
+/** "srv6-protect 1 ms x 3", and what failed when the run says so (results before the node case do not): "srv6-protect 1 ms x 3, node r2". */
+export function seriesLabel(d: Pick<PlotDetail, "system" | "intervalMs" | "multiplier" | "failure">): string {
+  return `${d.system} ${d.intervalMs} ms x ${d.multiplier}${d.failure ? `, ${d.failure}` : ""}`;
 }
 
 function median(xs: number[]): number {
@@ -70,12 +77,13 @@ function niceStep(raw: number): number {
 export function plotSvg(series: readonly PlotSeries[], title = "Loss window per failure"): string {
   const all = series.flatMap((s) => s.points.map((p) => p.y));
   const maxX = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.x)));
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const plotW = PLOT_WIDTH;
+  const width = MARGIN.left + plotW + legendWidth(series);
   const x = (i: number) => MARGIN.left + (maxX === 1 ? plotW / 2 : (plotW * (i - 1)) / (maxX - 1));
   const y = yAxis(all.length ? all : [1]);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
-  out.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${width}" height="${HEIGHT}" fill="white"/>`);
   out.push(`<text x="${MARGIN.left}" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`);
   // Axes and grid.
   const bottom = HEIGHT - MARGIN.bottom;

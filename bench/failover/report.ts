@@ -1,7 +1,8 @@
 /**
  * The failover benchmark's results: one run per setting, in the shape the
- * issue fixes (`{"runs": [...]}`), plus a table for people. The results
- * file under bench/results/ also keeps every failure's record.
+ * issue fixes (`{"runs": [...]}`), plus a table for people. Every run says
+ * what it failed (`failure`), so link and node runs can share one report.
+ * The results file under bench/results/ also keeps every failure's record.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -14,12 +15,14 @@ export interface RunResult {
   readonly system: Setting["system"];
   readonly intervalMs: number;
   readonly multiplier: number;
+  /** What every failure of the run was (inject.ts failureLabel): "link r1-r2" (silent), "carrier r1-r2", "node r2". */
+  readonly failure: string;
   /** Failures injected; failures whose detection or loss could not be measured are in `problems`. */
   readonly failures: number;
   readonly detectMs: Summary | null;
   /** Loss window of the forward stream (link.a's protection). */
   readonly lossMs: Summary | null;
-  /** Loss window of the reverse stream (link.b's protection). */
+  /** Loss window of the reverse stream (link.b's protection; with a node failure, the router's beyond it). */
   readonly reverseLossMs: Summary | null;
   /** Lost packets / rate: the loss window without sender or receiver timing noise. */
   readonly lossByCountMs: Summary | null;
@@ -35,7 +38,7 @@ export interface RunResult {
 }
 
 export function summarizeRun(
-  setting: Setting, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number,
+  setting: Setting, failure: string, records: readonly FailureRecord[], load: LoadResult | undefined, loadSeconds: number,
   unprovokedFailovers = 0,
 ): RunResult {
   const finite = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
@@ -44,6 +47,7 @@ export function summarizeRun(
     system: setting.system,
     intervalMs: setting.intervalMs,
     multiplier: setting.multiplier,
+    failure,
     failures: records.length,
     detectMs: orNull(finite(records.map((r) => r.problem ? undefined : r.detectMs))),
     lossMs: orNull(finite(records.map((r) => r.problem ? undefined : r.lossMs))),
@@ -60,11 +64,12 @@ export function summarizeRun(
 }
 
 export function formatTable(runs: readonly RunResult[]): string {
-  const header = ["system", "timers", "fails", "detect med/p95/max ms", "loss a->b med/p95/max ms", "loss b->a med/p95/max ms", "loss by count med ms", "false failovers (load s)"];
+  const header = ["system", "timers", "failure", "fails", "detect med/p95/max ms", "loss a->b med/p95/max ms", "loss b->a med/p95/max ms", "loss by count med ms", "false failovers (load s)"];
   const s = (x: Summary | null) => (x ? `${x.median.toFixed(2)} / ${x.p95.toFixed(2)} / ${x.max.toFixed(2)}` : "-");
   const rows = runs.map((r) => [
     r.system,
     `${r.intervalMs} ms x ${r.multiplier}`,
+    r.failure,
     `${r.failures - r.problems.length}/${r.failures}`,
     s(r.detectMs),
     s(r.lossMs),

@@ -3,6 +3,7 @@ import type { BenchLab } from "../lab";
 import { FrrBfdSystem } from "./frr/system";
 import { Srv6ProtectSystem } from "./srv6/system";
 import type { FailoverSystem, ProtectedLink, Setting } from "./system";
+import type { FailureKind } from "./inject";
 
 export interface SystemContext {
   readonly lab: BenchLab;
@@ -10,6 +11,8 @@ export interface SystemContext {
   /** Prefix of the metered stream's receiver. */
   readonly destinationPrefix: string;
   readonly meterBinary: string;
+  /** What the run fails; srv6-protect deploys the example made for it. @default "silent" */
+  readonly failure?: FailureKind;
 }
 
 export function createSystem(setting: Setting, ctx: SystemContext): FailoverSystem {

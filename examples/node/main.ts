@@ -30,6 +30,12 @@ export interface NodeStackProps {
   readonly inventory?: string | false;
   /** @default "node" */
   readonly protection?: ProtectionMode;
+  /** @default 1 (a dead r2 shows within a few milliseconds at r1 and r3) */
+  readonly probeIntervalMs?: number;
+  /** @default 3 */
+  readonly multiplier?: number;
+  /** @default 300 */
+  readonly holdDownMs?: number;
 }
 
 export class NodeStack extends TerraformStack {
@@ -39,8 +45,9 @@ export class NodeStack extends TerraformStack {
     super(scope, id);
     const names = ["r1", "r2", "r3", "r4", "r5"];
     const ssh = labConnections({ lab: "node", inventory: props.inventory, mgmtSubnet: "198.18.3.0/24", routers: names.map((name) => ({ name })) });
-    // Fast probes on both protected links: a dead r2 shows within a few milliseconds at r1 and r3.
-    const net = new ProtectedNetwork(this, "node", { protection: props.protection ?? "node", probeIntervalMs: 1, multiplier: 3, holdDownMs: 300 });
+    const net = new ProtectedNetwork(this, "node", {
+      protection: props.protection ?? "node", probeIntervalMs: props.probeIntervalMs ?? 1, multiplier: props.multiplier ?? 3, holdDownMs: props.holdDownMs ?? 300,
+    });
     this.network = net;
     const prefixes: Record<string, string[]> = { r1: ["2001:db8:1::/64"], r3: ["2001:db8:3::/64"] };
     const r = Object.fromEntries(names.map((n, i) => [n, net.addRouter(n, { ...ssh[n]!, locator: `fc00:0:${i + 1}::/48`, prefixes: prefixes[n] ?? [] })]));

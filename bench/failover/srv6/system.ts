@@ -1,9 +1,11 @@
 /**
  * srv6-protect as a FailoverSystem, installed the way an operator installs
- * it: the diamond's constructs (examples/diamond, with the setting's timers)
- * synthesized into a stack, then `srv6 apply` over SSH; `srv6 destroy`
- * removes it. It protects r1-r2 from both ends (h2's prefix on r1, h1's on
- * r2), as the constructs compute it.
+ * it: an example's constructs (with the setting's timers) synthesized into a
+ * stack, then `srv6 apply` over SSH; `srv6 destroy` removes it. For link
+ * failures examples/diamond: r1-r2 protected from both ends (h2's prefix on
+ * r1, h1's on r2); for a node failure examples/node: node protection of
+ * r1-r2 and r2-r3 around r2 (srv6/stacks.ts). Healthy means every end of
+ * every link the stack protects is up and has heard probes.
  *
  * Detection is read from the pinned link_state map on the upstream router
  * (the engine's own map reader): last_failover_ns is bpf_ktime_get_ns(), the
@@ -14,8 +16,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
-import { DiamondStack } from "../../../examples/diamond/main";
 import { PACKAGE_ROOT } from "../../../provider/engine/router-scripts";
 import { decodeStatus, statusArgv, type LinkStatus, type MapDump } from "../../../provider/dataplane/status";
 import { BenchError, BenchTimeoutError } from "../../errors";
@@ -23,6 +23,7 @@ import { expectExit, timedRun } from "../../apply/process";
 import type { FailoverSystem, Setting } from "../system";
 import type { SystemContext } from "../systems";
 import { sleep } from "../frr/daemons";
+import { exampleFor, exampleProblem, synthExample } from "./stacks";
 
 /** Hold-down before traffic returns to a healed link. */
 export const HOLD_DOWN_MS = 300;
@@ -33,8 +34,12 @@ export class Srv6ProtectSystem implements FailoverSystem {
   private workDir?: string;
   private installed = false;
   private readonly ifindex = new Map<string, number>();
+  /** Link ends waitHealthy checks: the protected link's until install() knows the stack's. */
+  private ends: readonly (readonly [string, string])[];
 
-  constructor(readonly setting: Setting, private readonly ctx: SystemContext) {}
+  constructor(readonly setting: Setting, private readonly ctx: SystemContext) {
+    this.ends = [[ctx.link.a, ctx.link.aIf], [ctx.link.b, ctx.link.bIf]];
+  }
 
   private get link() {
     return this.ctx.link;
@@ -45,22 +50,18 @@ export class Srv6ProtectSystem implements FailoverSystem {
   }
 
   async install(progress: (line: string) => void): Promise<void> {
-    const { a, aIf, b, bIf } = this.link;
+    const kind = this.ctx.failure ?? "silent";
     const inv = this.ctx.lab.inventory;
-    if (!(a === "r1" && b === "r2" && aIf === "eth1" && bIf === "eth1" && inv.hosts.h1 && inv.hosts.h2 && inv.routers.r3 && inv.routers.r4)) {
-      throw new BenchError(`srv6-protect: the benchmark deploys examples/diamond, protecting r1:eth1-r2:eth1 only (got ${a}:${aIf}-${b}:${bIf})`);
-    }
+    const problem = exampleProblem(kind, this.link, inv);
+    if (problem) throw new BenchError(problem);
     this.workDir = mkdtempSync(join(tmpdir(), "srv6-bench-failover-"));
-    const app = new App({ outdir: join(this.workDir, "cdktf.out") });
-    new DiamondStack(app, "diamond", {
-      inventory: join(inv.stateDir, "inventory.json"),
+    this.ends = synthExample(kind, join(this.workDir, "cdktf.out"), join(inv.stateDir, "inventory.json"), {
       probeIntervalMs: this.setting.intervalMs, multiplier: this.setting.multiplier, holdDownMs: HOLD_DOWN_MS,
     });
-    app.synth();
     const argv = this.srv6("apply");
     const r = expectExit(await timedRun(argv, { timeoutMs: 300_000 }), argv, "srv6 apply");
     this.installed = true;
-    progress(`srv6-protect: examples/diamond applied by srv6 apply in ${(r.ms / 1000).toFixed(2)} s (probes ${this.setting.intervalMs} ms x ${this.setting.multiplier}, hold-down ${HOLD_DOWN_MS} ms); waiting for probes`);
+    progress(`srv6-protect: examples/${exampleFor(kind).name} applied by srv6 apply in ${(r.ms / 1000).toFixed(2)} s (probes ${this.setting.intervalMs} ms x ${this.setting.multiplier}, hold-down ${HOLD_DOWN_MS} ms, protected ends ${this.ends.map((e) => e.join(":")).join(", ")}); waiting for probes`);
     await this.waitHealthy(30_000);
   }
 
@@ -82,7 +83,7 @@ export class Srv6ProtectSystem implements FailoverSystem {
     let last = "";
     while (Date.now() < deadline) {
       last = "";
-      for (const [node, ifname] of [[this.link.a, this.link.aIf], [this.link.b, this.link.bIf]] as const) {
+      for (const [node, ifname] of this.ends) {
         const st = (await this.linkStatus(node, ifname)).state!;
         if (st.down) last ||= `${node}:${ifname} is down`;
         else if (st.probesSeen === 0n) last ||= `${node}:${ifname} has seen no probe yet`;
