@@ -66,3 +66,9 @@ export class StepError extends Srv6ProtectError {
     super(parts.join("; "), ctx);
   }
 }
+
+/** FRR (the lab's IGP, or a benchmark's baseline) failed to start, stop or converge on a router. */
+export class LabFrrError extends StepError {
+  override name = "LabFrrError";
+  override readonly kind: string = "lab-frr";
+}

@@ -15,6 +15,7 @@ import { waitForPort } from "./system/wait-port";
 import { stateDir } from "./system/names";
 import { resetRouter } from "./nodes/reset";
 import { startRouter } from "./nodes/router";
+import { startLabIgp } from "./routing/frr/igp";
 import { runHooks, type HookResult } from "./nodes/boot-hooks";
 import { LabStateError } from "./errors";
 import { readyTimeoutMsFor } from "./up";
@@ -86,6 +87,11 @@ export async function labReboot(lab: string | undefined, node: string, opts: Reb
   // The hooks run while sshd starts, as `local` does beside sshd at boot.
   const [hooks, sshReadyMs] = await Promise.all([runHooks(pid, join(dir, "boot"), opts.hookTimeoutMs ?? 60_000, progress), ready]);
   progress(`accepts SSH ${sshReadyMs} ms after boot started`);
+  if (plan.routing === "ospf6") {
+    // As a router's init starts its routing daemons; the IGP re-forms its adjacencies on its own.
+    await startLabIgp(r, pid);
+    progress("FRR started (zebra, staticd, ospf6d)");
+  }
   return { lab: plan.name, node, killedProcesses, killMs, resetMs, bootStartedAtMs, sshReadyMs, pid, hooks, ...reset };
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { loadTopology } from "./topology/load";
 import { planLab, type LabPlan } from "./topology/addressing";
 import { installBaseRoutes } from "./routing/install";
+import { startLabIgp, waitIgpConverged } from "./routing/frr/igp";
 import { createRouter, startRouter, type RouterFiles } from "./nodes/router";
 import { createHost, configureHost } from "./nodes/host";
 import { generateKey } from "./nodes/identity";
@@ -16,12 +17,15 @@ import { labDown } from "./down";
 import { LabStateError } from "./errors";
 import type { Inventory } from "./inventory";
 import { connectionDefaults } from "../model/schema";
+import type { LabRouting } from "./topology/schema";
 
 export interface UpOptions {
   /** Overrides the topology's name (tests use unique names). */
   readonly name?: string;
   /** Overrides the topology's management /24. */
   readonly mgmtSubnet?: string;
+  /** Overrides the topology's `routing`. */
+  readonly routing?: LabRouting;
   /** Called with one line per step. */
   readonly progress?: (line: string) => void;
   /**
@@ -91,7 +95,7 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
   await createLinks(plan);
   await Promise.all(plan.hosts.map((h) => configureHost(h)));
 
-  progress("installing base routes (static shortest paths)");
+  if (plan.routing !== "ospf6") progress("installing base routes (static, over every equal-cost path)");
   await Promise.all(plan.routers.map((r) => installBaseRoutes(plan, r)));
   // What a reboot puts back (lab/reboot.ts): every interface exists now.
   await Promise.all(plan.routers.map((r) => saveSysctls(r, files.get(r.name)!.dir)));
@@ -107,6 +111,12 @@ async function build(plan: LabPlan, dir: string, progress: (line: string) => voi
   progress("all routers accept SSH");
   // Only now: every router's mount namespace exists, and the wire's bpffs must not be in any of them.
   await attachWire(plan);
+  if (plan.routing === "ospf6") {
+    progress("starting FRR (zebra, ospf6d) on every router");
+    for (const r of plan.routers) await startLabIgp(r, pids.get(r.name)!);
+    await waitIgpConverged(plan, pids);
+    progress("OSPFv3 converged: every router has a route to every locator and host");
+  }
 
   const inventory: Inventory = {
     lab: plan.name,

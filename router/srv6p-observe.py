@@ -216,15 +216,16 @@ def fib_lookup(dump, addresses):
 
 
 def interface_addresses():
-    """Each global IPv6 address of this router and its interface: how the
-    controller tells which router a next hop is."""
+    """Each global and link-local IPv6 address of this router and its
+    interface: how the controller tells which router a next hop is (an IGP
+    such as OSPFv3 routes via the neighbour's link-local address)."""
     r = run(["ip", "-6", "-j", "addr", "show"])
     out = {}
     if r["code"] != 0:
         return out
     for link in json.loads(r["stdout"] or "[]"):
         for a in link.get("addr_info", []):
-            if a.get("family") == "inet6" and a.get("scope") == "global":
+            if a.get("family") == "inet6" and a.get("scope") in ("global", "link"):
                 out[a.get("local")] = link.get("ifname")
     return out
 

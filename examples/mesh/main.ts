@@ -20,7 +20,7 @@
  */
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ProtectedNetwork, type Link, type Router } from "../../constructs";
+import { ProtectedNetwork, type Link, type ProtectionMode, type Router } from "../../constructs";
 import { labConnections } from "../../lab/connections";
 
 /** Router-router links in the lab file's order: link k uses fd00:0:0:k::/64. */
@@ -55,6 +55,15 @@ export interface LabStackProps {
    * @default env SRV6_INVENTORY, else /run/srv6-lab/mesh/inventory.json if present
    */
   readonly inventory?: string | false;
+  /** @default "link" */
+  readonly protection?: ProtectionMode;
+  /** @default false */
+  readonly allowPartialCoverage?: boolean;
+  /**
+   * Shared risk link groups by link name (`"r1-r2": ["duct-7"]`).
+   * @default none
+   */
+  readonly srlgs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export class MeshStack extends TerraformStack {
@@ -69,7 +78,7 @@ export class MeshStack extends TerraformStack {
       mgmtSubnet: "198.18.1.0/24",
       routers: names.map((name) => ({ name, user: name === "r5" ? "srv6ops" : undefined })),
     });
-    const net = new ProtectedNetwork(this, "mesh");
+    const net = new ProtectedNetwork(this, "mesh", { protection: props.protection, allowPartialCoverage: props.allowPartialCoverage });
     this.network = net;
 
     const routers = new Map<string, Router>();
@@ -88,6 +97,7 @@ export class MeshStack extends TerraformStack {
         routerA: routers.get(a)!, interfaceA: ifa, addressA: `fd00:0:0:${k}::1`,
         routerB: routers.get(b)!, interfaceB: ifb, addressB: `fd00:0:0:${k}::2`,
         metric,
+        srlgs: [...(props.srlgs?.[`${a}-${b}`] ?? [])],
       })] as const;
     }));
 

@@ -1,15 +1,20 @@
 /**
  * The lab's stand-in for a converged IGP: static routes to every locator and
- * host prefix along the shortest paths of model/spf.ts, the same
- * function the backup-path computation assumes routers follow.
+ * host prefix over every equal-cost next hop of model/spf.ts (ECMP, as an
+ * IGP installs them), the routing the backup computation assumes.
  */
-import { nextHopLink, type Graph } from "../../model/spf";
+import { equalCostNextHops, type Graph } from "../../model/spf";
 import type { LabPlan, PlannedRouter } from "../topology/addressing";
+
+export interface BaseNexthop {
+  readonly via: string;
+  readonly dev: string;
+}
 
 export interface BaseRoute {
   readonly prefix: string;
-  readonly via: string;
-  readonly dev: string;
+  /** One per equal-cost branch, in the order model/spf ranks them. */
+  readonly nexthops: readonly BaseNexthop[];
 }
 
 export function routerGraph(plan: LabPlan): Graph {
@@ -31,16 +36,25 @@ export function baseRoutes(plan: LabPlan, r: PlannedRouter, graph = routerGraph(
   const routes: BaseRoute[] = [];
   for (const d of destinations) {
     if (d.router === r.name) continue;
-    const link = nextHopLink(graph, r.name, d.router);
-    if (!link) throw new Error(`lab: no path from ${r.name} to ${d.router}`);
-    const planned = plan.links[Number(link.id.slice(4))]!;
-    const [mine, theirs] = planned.a.node === r.name ? [planned.a, planned.b] : [planned.b, planned.a];
-    routes.push({ prefix: d.prefix, via: theirs.address, dev: mine.ifname });
+    const links = equalCostNextHops(graph, r.name, d.router);
+    if (links.length === 0) throw new Error(`lab: no path from ${r.name} to ${d.router}`);
+    routes.push({
+      prefix: d.prefix,
+      nexthops: links.map((link) => {
+        const planned = plan.links[Number(link.id.slice(4))]!;
+        const [mine, theirs] = planned.a.node === r.name ? [planned.a, planned.b] : [planned.b, planned.a];
+        return { via: theirs.address, dev: mine.ifname };
+      }),
+    });
   }
   return routes;
 }
 
-/** `ip -6 -batch` lines installing the routes (idempotent: replace). */
+/** `ip -6 -batch` lines installing the routes (idempotent: replace), multipath where there is more than one branch. */
 export function baseRouteBatch(routes: readonly BaseRoute[]): string {
-  return routes.map((rt) => `route replace ${rt.prefix} via ${rt.via} dev ${rt.dev} proto static\n`).join("");
+  return routes.map((rt) => {
+    const [only, ...more] = rt.nexthops;
+    if (more.length === 0) return `route replace ${rt.prefix} via ${only!.via} dev ${only!.dev} proto static\n`;
+    return `route replace ${rt.prefix} proto static ${rt.nexthops.map((n) => `nexthop via ${n.via} dev ${n.dev}`).join(" ")}\n`;
+  }).join("");
 }

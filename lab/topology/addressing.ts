@@ -8,7 +8,7 @@
  *   namespace is .1 on the lab's management bridge;
  * - a router's loopback is its locator ::1.
  */
-import type { TopologyFile } from "./schema";
+import type { LabRouting, TopologyFile } from "./schema";
 import type { TopologyLink } from "../../model/topology";
 import { loopbackAddress } from "../../model/sid-layout";
 import { addressInPrefix, formatIpv6, parseIpv6Prefix, subnet, formatPrefix } from "../../model/ipv6";
@@ -64,6 +64,8 @@ export interface LabPlan {
   readonly mgmtSubnet: string;
   readonly mgmtGateway: string;
   readonly bridge: string;
+  /** Plans written before routing was a choice routed statically. */
+  readonly routing?: LabRouting;
   readonly routers: PlannedRouter[];
   readonly hosts: PlannedHost[];
   readonly links: PlannedLink[];
@@ -74,7 +76,7 @@ export function mgmtAddress(mgmtSubnet: string, routerIndex: number): string {
   return `${mgmtSubnet.split("/")[0]!.split(".").slice(0, 3).join(".")}.${10 + routerIndex}`;
 }
 
-export function planLab(topo: TopologyFile, overrides: { name?: string; mgmtSubnet?: string } = {}): LabPlan {
+export function planLab(topo: TopologyFile, overrides: { name?: string; mgmtSubnet?: string; routing?: LabRouting } = {}): LabPlan {
   const name = overrides.name ?? topo.name;
   const mgmtSubnet = overrides.mgmtSubnet ?? topo.mgmtSubnet ?? DEFAULT_MGMT_SUBNET;
   const mgmtBase = mgmtSubnet.split("/")[0]!.split(".").slice(0, 3).join(".");
@@ -126,5 +128,5 @@ export function planLab(topo: TopologyFile, overrides: { name?: string; mgmtSubn
       links.push({ a: { node: an, ifname: ai, address: an === host ? hostAddr : gateway }, b: { node: bn, ifname: bi, address: bn === host ? hostAddr : gateway }, metric, subnet: formatPrefix(net), betweenRouters: false });
     }
   }
-  return { name, description: topo.description, mgmtSubnet, mgmtGateway: `${mgmtBase}.1`, bridge: bridgeName(name), routers, hosts, links };
+  return { name, description: topo.description, mgmtSubnet, mgmtGateway: `${mgmtBase}.1`, bridge: bridgeName(name), routing: overrides.routing ?? topo.routing ?? "static", routers, hosts, links };
 }

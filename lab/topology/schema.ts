@@ -8,9 +8,18 @@ export interface TopologyFile {
   name: string;
   description?: string;
   mgmtSubnet?: string;
+  routing?: LabRouting;
   nodes: Record<string, TopologyNode>;
   links: TopologyLink[];
 }
+
+/**
+ * How the lab's routers route between each other: `static`, kernel routes
+ * over every equal-cost next hop (what a converged IGP installs); `ospf6`,
+ * FRR's OSPFv3 on every router link, so the routing is a real IGP's.
+ */
+export type LabRouting = "static" | "ospf6";
+export const LAB_ROUTINGS: readonly LabRouting[] = ["static", "ospf6"];
 
 /** A node of a topology file (`nodes.<name>`). */
 export interface TopologyNode {
@@ -42,6 +51,7 @@ export const topologySchema: JSONSchemaType<TopologyFile> = {
     name: { type: "string", pattern: LAB_NAME_PATTERN, description: "Lab name: 1 to 8 lower-case letters or digits, starting with a letter. Prefixes every namespace (s6-<name>-<node>)." },
     description: { type: "string", nullable: true, maxLength: 1000, description: "Free text shown by `srv6 lab status`." },
     mgmtSubnet: { type: "string", nullable: true, pattern: "^198\\.1[89]\\.[0-9]{1,3}\\.0/24$", description: "IPv4 /24 for management (inside 198.18.0.0/15, the benchmarking range). Default 198.18.0.0/24. The root namespace takes .1, the i-th router .(10+i)." },
+    routing: { type: "string", nullable: true, enum: ["static", "ospf6"], description: "Base routing between routers. static (default): kernel routes over every equal-cost next hop (ECMP), as a converged IGP installs them; ospf6: FRR's zebra and ospf6d on every router, OSPFv3 point-to-point on every router link with the link's metric as cost, each router's locator and host subnets advertised as intra-area prefixes." },
     nodes: {
       type: "object",
       description: "Nodes by name.",

@@ -31,7 +31,7 @@ export interface RouterFib {
    */
   readonly sids: ReadonlyMap<string, KernelRoute>;
   readonly lookup: ReadonlyMap<string, readonly KernelRoute[] | "local">;
-  /** Global addresses of this router's interfaces. */
+  /** Global and link-local addresses of this router's interfaces (an IGP's next hop is often the neighbour's link-local). */
   readonly addresses: ReadonlyMap<string, string>;
 }
 
@@ -92,7 +92,16 @@ export function walkBackup(
   const crossings: FibCrossing[] = [];
   const problems = new Set<string>();
   const owner = new Map<string, string>();
-  for (const f of fibs.values()) for (const a of f.addresses.keys()) owner.set(canonicalIpv6(a), f.router);
+  // A link-local address is only unique on its link; one that two routers hold (fe80::1 set by hand) names neither.
+  const shared = new Set<string>();
+  for (const f of fibs.values()) {
+    for (const a of f.addresses.keys()) {
+      const key = canonicalIpv6(a);
+      const prior = owner.get(key);
+      if (prior !== undefined && prior !== f.router) shared.add(key);
+      owner.set(key, f.router);
+    }
+  }
   const crosses = (router: string, dev: string | undefined) =>
     (router === link.router_a && dev === link.interface_a) || (router === link.router_b && dev === link.interface_b);
   const segments = policy.segments.map(canonicalIpv6);
@@ -119,6 +128,7 @@ export function walkBackup(
       if (crosses(at.router, dev)) { crossings.push({ router: at.router, segmentIndex: at.index, segment, nexthop: via ?? "(direct)", dev: dev ?? "?" }); return; }
       const next = via ? owner.get(canonicalIpv6(via)) : undefined;
       if (!via) { problems.add(`${at.router} sends segment ${at.index + 1} (${segment}) out of ${dev} with no gateway: cannot tell the next router`); return; }
+      if (shared.has(canonicalIpv6(via))) { problems.add(`${at.router}: next hop ${via} (dev ${dev}) for segment ${at.index + 1} is an address several observed routers hold: cannot tell the next router`); return; }
       if (!next) { problems.add(`${at.router}: next hop ${via} (dev ${dev}) for segment ${at.index + 1} is no observed router's address`); return; }
       queue.push({ router: next, index, hops: at.hops + 1 });
     };

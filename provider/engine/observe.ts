@@ -84,7 +84,7 @@ export interface Observation {
   readonly lock: unknown;
   /** For each requested FIB address: the routes it is forwarded by, or "local". */
   readonly fib: Map<string, KernelRoute[] | "local">;
-  /** Global interface addresses of the router, with their interface. */
+  /** Global and link-local interface addresses of the router, with their interface. */
   readonly addresses: Map<string, string>;
 }
 

@@ -1,172 +1,214 @@
 /*
  * End to end on the lab: the backup paths the constructs compute hold on the
- * real kernel FIBs of the lab's routers (before any deploy: only the lab's
- * base routing, which stands in for the converged IGP).
+ * real kernel FIBs of the lab's routers, on every equal-cost branch (before
+ * any deploy: only the lab's base routing, which stands in for the IGP).
  *
- *   diamond                         mesh (3x3 grid, two diagonals)
+ *   diamond                         mesh (3x3 grid, two diagonals: ties everywhere)
  *        h1            h2           h1 r1 - r2 - r3 h3
  *        r1 --10-- r2 --10-- r4        |  \  |    |
  *         \                 /          r4 - r5 - r6
  *          +--20-- r3 --20-+           |    |  \ |
  *                                   h7 r7 - r8 - r9 h9
  *
- * For each example app (synthesized with the lab's inventory):
- * 1. every router's kernel route to every other router's locator and to every
- *    host goes over exactly the link model/spf.ts predicts;
- * 2. every srv6_backup_policy, for each of its prefixes: the prefix's route at its router really
- *    leaves over the protected link, and walking the segment list with
- *    `ip -6 route get SID` on each router in turn (End.X: over the declared
- *    interface to the declared next hop) never uses the protected link and
- *    ends, on the post-convergence path, at the router the prefix is
- *    attached to.
+ * Routed two ways:
+ * - `static`: the lab's multipath kernel routes;
+ * - `ospf6`: FRR's OSPFv3 on every router, so the FIBs come from a real
+ *   IGP's SPF and ECMP, not from model/spf.ts (the independent oracle).
+ * For each lab and each protection mode (link; node and SRLG on the mesh):
+ * 1. every router's route to every other router's node SID and to every host
+ *    splits over exactly the equal-cost next hops model/spf.ts predicts (on
+ *    the OSPF lab: over some of them, never another path);
+ * 2. every backup policy is walked on the FIBs read from the kernel, over
+ *    every branch (End.X: over the declared interface): no branch crosses a
+ *    failed link (the protected one; in srlg mode every link of its group)
+ *    or enters a failed router (node mode: the neighbour), and every branch
+ *    ends at the destination;
+ * 3. on the OSPF lab, `srv6 plan` (the product's own FIB walk, via OSPF's
+ *    link-local next hops) finds nothing wrong with any backup.
  * Labs are named a5xxxxxx and always torn down (test/helpers/lab.ts).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { TerraformStack } from "cdktf";
-import { testApp } from "./helpers/app";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { App } from "cdktf";
 import { withLab, uniqueLabName, type TestLab } from "../helpers/lab";
+import { lookup, ownerOf, readLabFibs, type LabFibs } from "../helpers/fib-dump";
+import { runCli, SRV6 } from "../helpers/stack";
 import { DiamondStack } from "../../examples/diamond/main";
 import { MeshStack } from "../../examples/mesh/main";
-import type { ProtectedNetwork } from "../../constructs";
-import { graphOf } from "../../constructs/lib/plan";
-import { nextHopLink, shortestPath } from "../../model/spf";
-import { parseIpv6, parseIpv6Prefix, prefixContains } from "../../model/ipv6";
+import type { ProtectedNetwork, ProtectionMode } from "../../constructs";
+import { graphOf, type NetworkPlan } from "../../constructs/lib/plan";
+import { equalCostNextHops } from "../../model/spf";
+import type { LabRouting } from "../../lab/topology/schema";
 import { repoRoot } from "./helpers/snapshot";
-import { resourcesOf, synthJson } from "./helpers/synth";
 
-interface RouteAnswer {
-  readonly gateway?: string;
-  readonly dev: string;
+/** Two ducts on the mesh, each with a protected link and another one. */
+const MESH_SRLGS: Record<string, string[]> = { "r1-r2": ["duct-a"], "r4-r5": ["duct-a"], "r5-r8": ["duct-b"], "r6-r9": ["duct-b"] };
+
+interface Variant {
+  readonly mode: ProtectionMode;
+  readonly build: (app: App, inventory: string) => ProtectedNetwork;
+  readonly srlgs: Record<string, string[]>;
 }
 
-/** `ip -6 route get` for every address on one router, in one exec. */
-async function routeGets(lab: TestLab, router: string, addresses: readonly string[]): Promise<Map<string, RouteAnswer>> {
-  const unique = [...new Set(addresses)];
-  const r = await lab.exec(router, ["ip", "-j", "-6", "-batch", "-"], { input: unique.map((a) => `route get ${a}\n`).join("") });
-  assert.equal(r.code, 0, `${router}: ip route get failed: ${r.stderr}`);
-  const lines = r.stdout.split("\n").filter((l) => l.trim() !== "");
-  assert.equal(lines.length, unique.length, `${router}: one answer per query\n${r.stdout}`);
-  return new Map(unique.map((a, i) => {
-    const [answer] = JSON.parse(lines[i]!) as RouteAnswer[];
-    return [a, answer!];
-  }));
+const DIAMOND: Variant[] = [{ mode: "link", srlgs: {}, build: (app, inventory) => new DiamondStack(app, "diamond", { inventory }).network }];
+const MESH: Variant[] = (["link", "node", "srlg"] as const).map((mode) => ({
+  mode,
+  srlgs: mode === "srlg" ? MESH_SRLGS : {},
+  build: (app: App, inventory: string) => new MeshStack(app, "mesh", { inventory, protection: mode, srlgs: mode === "srlg" ? MESH_SRLGS : {} }).network,
+}));
+
+/**
+ * 1. The kernel's equal-cost branches against model/spf's, for every router
+ * and destination: equal on the static lab (it installs ours); on the OSPF
+ * lab every branch FRR installs is one our SPF predicts, and FRR may install
+ * fewer (ospf6d 8.4 keeps one parent per vertex in its SPF tree beyond the
+ * first hop), which a backup checked against all branches survives too.
+ */
+function checkEcmpSets(lab: TestLab, fibs: LabFibs, network: ProtectedNetwork, plan: NetworkPlan, routing: LabRouting): { routes: number; split: number; fewer: number } {
+  const inv = lab.inventory;
+  const graph = graphOf(network.spec());
+  const ifOn = new Map(network.links.flatMap((l) => [[`${l.linkName}|${l.routerA.routerName}`, l.interfaceA], [`${l.linkName}|${l.routerB.routerName}`, l.interfaceB]]));
+  let routes = 0;
+  let split = 0;
+  let fewer = 0;
+  for (const router of Object.keys(inv.routers)) {
+    const targets = [
+      ...plan.routers.filter((r) => r.name !== router).map((r) => ({ dst: r.name, address: r.nodeSid })),
+      ...Object.values(inv.hosts).filter((h) => h.router !== router).map((h) => ({ dst: h.router, address: h.address })),
+    ];
+    for (const t of targets) {
+      const kernel = lookup(fibs, router, t.address).branches.map((b) => b.dev).sort();
+      const predicted = equalCostNextHops(graph, router, t.dst).map((l) => ifOn.get(`${l.id}|${router}`)!).sort();
+      const label = `${router} -> ${t.address} (${t.dst}): the kernel splits over ${kernel.join(",") || "nothing"}, SPF predicts ${predicted.join(",")}`;
+      if (routing === "static") assert.deepEqual(kernel, predicted, label);
+      else assert.ok(kernel.length > 0 && kernel.every((dev) => predicted.includes(dev)), label);
+      routes++;
+      if (kernel.length > 1) split++;
+      if (kernel.length < predicted.length) fewer++;
+    }
+  }
+  return { routes, split, fewer };
 }
 
-async function checkOnLab(labFile: string, build: (inventoryFile: string) => { stack: TerraformStack; network: ProtectedNetwork }): Promise<{ routes: number; policies: number; hops: number }> {
+/** 2. Every backup, on every branch of the real FIBs, avoids what fails in its mode and arrives. */
+function walkBackups(lab: TestLab, fibs: LabFibs, network: ProtectedNetwork, plan: NetworkPlan, variant: Variant): { policies: number; branchesSplit: number; hops: number } {
+  const inv = lab.inventory;
+  const linkByName = new Map(network.links.map((l) => [l.linkName, l]));
+  const endsOf = (name: string) => {
+    const l = linkByName.get(name)!;
+    return [`${l.routerA.routerName}|${l.interfaceA}`, `${l.routerB.routerName}|${l.interfaceB}`];
+  };
+  const adjacency = new Map(plan.routers.flatMap((r) => r.adjacencySids.map((a) => [a.sid, { router: r.name, ...a }])));
+  let hops = 0;
+  let branchesSplit = 0;
+  for (const p of plan.policies) {
+    const l = linkByName.get(p.link)!;
+    const neighbour = l.routerA.routerName === p.router ? l.routerB.routerName : l.routerA.routerName;
+    // What fails, recomputed here from the mode the variant asked for.
+    const failedNodes = new Set<string>();
+    const failedEnds = new Set(endsOf(p.link));
+    if (variant.mode === "node" && p.destination !== neighbour) failedNodes.add(neighbour);
+    if (variant.mode === "srlg") {
+      const groups = new Set(variant.srlgs[p.link] ?? []);
+      for (const other of network.links) if ((variant.srlgs[other.linkName] ?? []).some((g) => groups.has(g))) endsOf(other.linkName).forEach((e) => failedEnds.add(e));
+    }
+    const expected: ProtectionMode = variant.mode === "node" && p.destination === neighbour ? "link" : variant.mode;
+    const label = `${variant.mode}: policy ${p.name} (${p.router} -> ${p.destination}, path ${JSON.stringify(p.path)})`;
+    assert.equal(p.protects, expected, `${label}: protects`);
+    const host = Object.values(inv.hosts).find((h) => h.router === p.destination)!;
+    const before = lookup(fibs, p.router, host.address).branches;
+    assert.ok(before.some((b) => failedEnds.has(`${p.router}|${b.dev}`)), `${label}: without failure ${p.router} can send ${host.address} over the protected link`);
+
+    const violations = new Set<string>();
+    const arrivals = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (here: string, i: number, depth: number): void => {
+      if (seen.has(`${here}|${i}`)) return;
+      seen.add(`${here}|${i}`);
+      if (depth > 64) { violations.add(`forwarding loop near ${here}`); return; }
+      if (i === p.segments.length) { arrivals.add(here); return; }
+      const sid = p.segments[i]!;
+      const owner = ownerOf(inv, sid);
+      const cross = (dev: string, next: string): void => {
+        if (failedEnds.has(`${here}|${dev}`)) violations.add(`${here} forwards segment ${i + 1} (${sid}) over a failed link (dev ${dev})`);
+        else if (failedNodes.has(next)) violations.add(`${here} forwards segment ${i + 1} (${sid}) into failed router ${next}`);
+        else { hops++; visit(next, owner === here ? i + 1 : i, depth + 1); }
+      };
+      if (here !== owner) {
+        const { branches } = lookup(fibs, here, sid);
+        if (branches.length === 0) violations.add(`${here} has no route to segment ${i + 1} (${sid})`);
+        if (branches.length > 1) branchesSplit++;
+        for (const b of branches) cross(b.dev, b.next);
+        return;
+      }
+      const adj = adjacency.get(sid);
+      if (adj) {
+        const ifc = inv.routers[here]!.interfaces[adj.interface]!;
+        assert.equal(adj.nexthop, ifc.peerAddress, `${label}: End.X ${sid} next hop is the neighbour's address`);
+        return cross(adj.interface, ifc.peer);
+      }
+      const decap = plan.routers.find((r) => r.name === here)!.decapSid === sid;
+      if (decap && i !== p.segments.length - 1) violations.add(`${here} decapsulates before the last segment`);
+      visit(here, i + 1, depth + 1);
+    };
+    visit(p.router, 0, 0);
+    assert.deepEqual([...violations], [], label);
+    assert.deepEqual([...arrivals], [p.destination], `${label}: every branch ends at ${p.destination}`);
+    assert.equal(p.segments[p.segments.length - 1], plan.routers.find((r) => r.name === p.destination)!.decapSid, `${label}: last segment is the destination's decap SID`);
+  }
+  return { policies: plan.policies.length, branchesSplit, hops };
+}
+
+async function checkOnLab(labFile: string, routing: LabRouting, variants: readonly Variant[]): Promise<string[]> {
   return withLab(join(repoRoot(), "examples", "lab", labFile), async (lab) => {
-    const inv = lab.inventory;
-    const { stack, network } = build(join(inv.stateDir, "inventory.json"));
-    const json = synthJson(stack);
-    const routers = resourcesOf(json, "srv6_router");
-    for (const [name, r] of Object.entries(inv.routers)) {
-      assert.equal(routers[name]!.host, r.host, `${name}: connection settings come from the lab's inventory`);
-      assert.equal(routers[name]!.host_key_sha256, r.hostKeySha256);
-    }
-    const graph = graphOf(network.spec());
-    const linkById = new Map(network.links.map((l) => [l.linkName, l]));
-    const ownerOf = (address: string): string => {
-      const value = parseIpv6(address);
-      const owner = Object.entries(inv.routers).find(([, r]) => prefixContains(parseIpv6Prefix(r.locator), value));
-      assert.ok(owner, `${address} lies in a router's locator`);
-      return owner[0];
-    };
-    /** The router a route answer on `router` forwards to, checked against the inventory's addressing. */
-    const neighbourVia = (router: string, answer: RouteAnswer, what: string): string => {
-      const ifc = inv.routers[router]!.interfaces[answer.dev];
-      assert.ok(ifc, `${router}: route to ${what} leaves over ${answer.dev}, a lab interface`);
-      assert.equal(answer.gateway, ifc.peerAddress, `${router}: route to ${what} goes via the neighbour's address on ${answer.dev}`);
-      return ifc.peer;
-    };
-
-    // 1. Kernel FIB == SPF prediction, for every router and destination.
-    let routes = 0;
-    for (const router of Object.keys(inv.routers)) {
-      const targets = [
-        ...Object.entries(inv.routers).filter(([n]) => n !== router).map(([n, r]) => ({ dst: n, address: r.loopback })),
-        ...Object.values(inv.hosts).filter((h) => h.router !== router).map((h) => ({ dst: h.router, address: h.address })),
-      ];
-      const answers = await routeGets(lab, router, targets.map((t) => t.address));
-      for (const t of targets) {
-        const predicted = nextHopLink(graph, router, t.dst)!;
-        const mine = predicted.a === router ? linkById.get(predicted.id)!.interfaceA : linkById.get(predicted.id)!.interfaceB;
-        assert.equal(answers.get(t.address)!.dev, mine, `${router} -> ${t.address} (${t.dst}): kernel uses ${answers.get(t.address)!.dev}, SPF predicts ${mine} (link ${predicted.id})`);
-        routes++;
-      }
-    }
-
-    // 2. Every backup policy walked on the real FIBs.
-    const policies = Object.values(resourcesOf(json, "srv6_backup_policy"));
-    const unref = (s: unknown): string => String(s).replace(/^\$\{srv6_[a-z_]+\.([a-z0-9_-]+)\.name\}$/, "$1");
-    const sidsByRouter = new Map<string, string[]>();
-    for (const name of Object.keys(inv.routers)) sidsByRouter.set(name, []);
-    for (const p of policies) for (const sid of p.segments as string[]) for (const r of Object.keys(inv.routers)) sidsByRouter.get(r)!.push(sid);
-    const fib = new Map<string, Map<string, RouteAnswer>>();
-    for (const [router, sids] of sidsByRouter) {
-      const own = sids.filter((s) => ownerOf(s) !== router);
-      const hostAddresses = Object.values(inv.hosts).map((h) => h.address);
-      fib.set(router, await routeGets(lab, router, [...own, ...hostAddresses]));
-    }
-    let hops = 0;
-    for (const p of policies) {
-      // Every prefix of the policy lies behind its destination: the same walk must hold for each.
-      for (const prefix of p.prefixes as string[]) {
-        const plr = unref(p.router);
-        const failed = linkById.get(unref(p.link))!;
-        const failedEnd = new Set([`${failed.routerA.routerName}|${failed.interfaceA}`, `${failed.routerB.routerName}|${failed.interfaceB}`]);
-        const host = Object.values(inv.hosts).find((h) => h.prefix === prefix)!;
-        const label = `policy ${String(p.name)} (${plr} -> ${prefix}, segments ${(p.segments as string[]).join(",")})`;
-        const before = fib.get(plr)!.get(host.address)!;
-        assert.ok(failedEnd.has(`${plr}|${before.dev}`), `${label}: without failure ${plr} sends ${host.address} over the protected link (dev ${before.dev})`);
-
-        const walked = [plr];
-        let here = plr;
-        const step = (next: string, dev: string): void => {
-          assert.ok(!failedEnd.has(`${here}|${dev}`), `${label}: ${here} would forward over the protected link (${dev})`);
-          here = next;
-          walked.push(here);
-          hops++;
-          assert.ok(walked.length < 50, `${label}: forwarding loop ${walked.join(" ")}`);
-        };
-        for (const sid of p.segments as string[]) {
-          const owner = ownerOf(sid);
-          while (here !== owner) {
-            const answer = fib.get(here)!.get(sid)!;
-            step(neighbourVia(here, answer, sid), answer.dev);
-          }
-          const adjacency = (routers[owner]!.adjacency_sids as { sid: string; interface: string; nexthop: string }[]).find((a) => a.sid === sid);
-          if (adjacency !== undefined) {
-            const ifc = inv.routers[owner]!.interfaces[adjacency.interface];
-            assert.ok(ifc, `${label}: End.X ${sid} uses ${owner}:${adjacency.interface}, a lab interface`);
-            assert.equal(adjacency.nexthop, ifc.peerAddress, `${label}: End.X ${sid} next hop is the neighbour's address`);
-            step(ifc.peer, adjacency.interface);
-          }
+    const inventory = join(lab.inventory.stateDir, "inventory.json");
+    const fibs = await readLabFibs(lab);
+    const lines: string[] = [];
+    for (const v of variants) {
+      const outdir = mkdtempSync(join(tmpdir(), "a5-labfib-"));
+      try {
+        const app = new App({ outdir });
+        const network = v.build(app, inventory);
+        const plan = network.plan();
+        assert.deepEqual(plan.problems, [], `${labFile} ${v.mode}: synth problems`);
+        const ecmp = checkEcmpSets(lab, fibs, network, plan, routing);
+        const walked = walkBackups(lab, fibs, network, plan, v);
+        assert.ok(walked.policies > 0, `${labFile} ${v.mode}: policies to walk`);
+        let planned = "";
+        if (routing === "ospf6") {
+          app.synth();
+          const r = await runCli([SRV6, "plan", "--stack", outdir, "--inventory", inventory, "--json"]);
+          assert.equal(r.code, 0, `${v.mode}: srv6 plan on the OSPF lab: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+          const out = JSON.parse(r.stdout) as { changes: number; routers: { router: string; backupFib?: unknown[]; error?: unknown }[] };
+          assert.deepEqual(out.routers.filter((x) => x.backupFib || x.error), [], `${v.mode}: srv6 plan's FIB walk finds nothing wrong`);
+          assert.ok(out.changes > 0, "a first plan has changes");
+          planned = ", srv6 plan clean";
         }
-        assert.equal(here, host.router, `${label}: ends at ${host.router}, where ${prefix} is attached`);
-        const last = (p.segments as string[])[(p.segments as string[]).length - 1]!;
-        assert.equal(last, routers[host.router]!.decap_sid, `${label}: last segment is ${host.router}'s decap SID`);
-        assert.deepEqual(walked, shortestPath(graph, plr, host.router, { excludeLink: failed.linkName }), `${label}: follows the post-convergence path`);
+        const agree = routing === "static" ? "as SPF predicts" : `on SPF's shortest paths (${ecmp.fewer} with fewer branches than SPF's)`;
+        lines.push(`${labFile} (${routing}) ${v.mode}: ${ecmp.routes} routes ${agree} (${ecmp.split} split by ECMP), ${walked.policies} backups walked on every branch (${walked.branchesSplit} splits, ${walked.hops} hops)${planned}`);
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
       }
     }
-    return { routes, policies: policies.length, hops };
-  }, { name: uniqueLabName("a5") });
+    return lines;
+  }, { name: uniqueLabName("a5"), routing });
 }
 
 test("diamond: backup paths hold on the lab's real FIBs", { timeout: 120_000 }, async () => {
-  const r = await checkOnLab("diamond.json", (inventory) => {
-    const stack = new DiamondStack(testApp(), "diamond", { inventory });
-    return { stack, network: stack.network };
-  });
-  assert.equal(r.policies, 2, "r1 -> h2 and r2 -> h1");
-  console.log(`# diamond: ${r.routes} kernel routes match SPF, ${r.policies} policies walked (${r.hops} hops)`);
+  for (const line of await checkOnLab("diamond.json", "static", DIAMOND)) console.log(`# ${line}`);
 });
 
-test("mesh: backup paths hold on the lab's real FIBs", { timeout: 180_000 }, async () => {
-  const r = await checkOnLab("mesh.json", (inventory) => {
-    const stack = new MeshStack(testApp(), "mesh", { inventory });
-    return { stack, network: stack.network };
-  });
-  assert.ok(r.policies >= 10);
-  console.log(`# mesh: ${r.routes} kernel routes match SPF, ${r.policies} policies walked (${r.hops} hops)`);
+test("mesh, static ECMP routes: link, node and SRLG backups hold on every branch of the real FIBs", { timeout: 180_000 }, async () => {
+  const lines = await checkOnLab("mesh.json", "static", MESH);
+  assert.equal(lines.length, 3);
+  for (const line of lines) console.log(`# ${line}`);
+});
+
+test("mesh routed by FRR OSPFv3 with ECMP: FRR routes only on our SPF's shortest paths, and every link, node and SRLG backup avoids its failed elements on every branch", { timeout: 240_000 }, async () => {
+  const lines = await checkOnLab("mesh.json", "ospf6", MESH);
+  assert.equal(lines.length, 3);
+  for (const line of lines) console.log(`# ${line}`);
 });

@@ -69,3 +69,13 @@ test("fib walk: before the first apply, the routers' SIDs come from the desired 
   const w = walkBackup(policy, link, withSids);
   assert.deepEqual([w.crossings, w.problems], [[], []]);
 });
+
+test("fib walk: an IGP's link-local next hops name the neighbour; one that two routers hold is reported, not guessed", () => {
+  // OSPFv3 routes via the neighbour's fe80:: address on the link.
+  const ll = fibs(via("fe80::3", "eth2"), via("fe80::4", "eth2"));
+  (ll.get("r3")!.addresses as Map<string, string>).set("fe80::3", "eth1");
+  (ll.get("r4")!.addresses as Map<string, string>).set("fe80::4", "eth1");
+  assert.deepEqual([walkBackup(policy, link, ll).crossings, walkBackup(policy, link, ll).problems], [[], []]);
+  (ll.get("r2")!.addresses as Map<string, string>).set("fe80::3", "eth2");
+  assert.match(walkBackup(policy, link, ll).problems.join(), /r1: next hop fe80::3 \(dev eth2\) for segment 1 is an address several observed routers hold/);
+});

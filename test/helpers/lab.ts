@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { labUp, labDown, labExec, labFail, labHeal, type Inventory, type FailOptions } from "../../lab";
 import type { RunResult } from "../../lab/system/run";
+import type { LabRouting } from "../../lab/topology/schema";
 
 export interface TestLab {
   readonly name: string;
@@ -47,12 +48,12 @@ export function uniqueLabName(prefix = "t"): string {
   return `${prefix}${randomBytes(4).toString("hex")}`.slice(0, 8);
 }
 
-export async function withLab<T>(topologyFile: string, fn: (lab: TestLab) => Promise<T>, opts: { name?: string } = {}): Promise<T> {
+export async function withLab<T>(topologyFile: string, fn: (lab: TestLab) => Promise<T>, opts: { name?: string; routing?: LabRouting } = {}): Promise<T> {
   hookExit();
   const name = opts.name ?? uniqueLabName();
   live.add(name);
   try {
-    const inventory = await labUp(topologyFile, { name, mgmtSubnet: freeMgmtSubnet() });
+    const inventory = await labUp(topologyFile, { name, mgmtSubnet: freeMgmtSubnet(), routing: opts.routing });
     const lab: TestLab = {
       name,
       inventory,

@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTopology, TopologyError } from "../../lab";
 import { planLab } from "../../lab/topology/addressing";
-import { baseRoutes } from "../../lab/routing/base-routes";
+import { baseRouteBatch, baseRoutes } from "../../lab/routing/base-routes";
+import { labIgp, locatorInterfaceBatch } from "../../lab/routing/frr/igp";
 
 const diamond = (): Record<string, any> => JSON.parse(readFileSync("examples/lab/diamond.json", "utf8"));
 
@@ -70,7 +71,7 @@ test("a bad topology file: `srv6 lab up` exits 64, names the field, creates noth
 test("base routes follow shortest paths (diamond: r1 reaches r4 over r2, r3 over the direct link)", () => {
   const plan = planLab(parseTopology(readFileSync("examples/lab/diamond.json", "utf8")));
   const r1 = plan.routers.find((r) => r.name === "r1")!;
-  const routes = Object.fromEntries(baseRoutes(plan, r1).map((r) => [r.prefix, `${r.dev} via ${r.via}`]));
+  const routes = Object.fromEntries(baseRoutes(plan, r1).map((r) => [r.prefix, r.nexthops.map((n) => `${n.dev} via ${n.via}`).join(" + ")]));
   assert.deepEqual(routes, {
     "fc00:0:2::/48": "eth1 via fd00:0:0:1::2",
     "fc00:0:3::/48": "eth2 via fd00:0:0:3::2",
@@ -86,4 +87,43 @@ test("the mesh example is valid and every router routes every prefix", () => {
     const attachedHosts = plan.hosts.filter((h) => h.router === r.name).length;
     assert.equal(baseRoutes(plan, r).length, plan.routers.length - 1 + plan.hosts.length - attachedHosts, `routes of ${r.name}`);
   }
+});
+
+test("base routes split over every equal-cost next hop (mesh: r1 reaches r5 directly, via r2 and via r4, all at 25)", () => {
+  const plan = planLab(parseTopology(readFileSync("examples/lab/mesh.json", "utf8")));
+  const r1 = plan.routers.find((r) => r.name === "r1")!;
+  const toR5 = baseRoutes(plan, r1).find((r) => r.prefix === "fc00:0:5::/48")!;
+  assert.deepEqual(toR5.nexthops.map((n) => n.dev).sort(), ["eth1", "eth2", "eth3"]);
+  assert.match(baseRouteBatch([toR5]), /^route replace fc00:0:5::\/48 proto static nexthop via \S+ dev eth\d nexthop via \S+ dev eth\d nexthop via \S+ dev eth\d\n$/);
+  const toR2 = baseRoutes(plan, r1).find((r) => r.prefix === "fc00:0:2::/48")!;
+  assert.equal(baseRouteBatch([toR2]), "route replace fc00:0:2::/48 via fd00:0:0:1::2 dev eth1 proto static\n", "one branch: a plain route");
+});
+
+test("routing: static by default, ospf6 on request, anything else named", () => {
+  const topo = parseTopology(readFileSync("examples/lab/diamond.json", "utf8"));
+  assert.equal(planLab(topo).routing, "static");
+  assert.equal(planLab({ ...topo, routing: "ospf6" }).routing, "ospf6");
+  const dir = mkdtempSync(join(tmpdir(), "topo-routing-"));
+  writeFileSync(join(dir, "t.json"), JSON.stringify({ ...topo, name: "badrt", routing: "isis" }));
+  const r = spawnSync("bin/srv6", ["lab", "up", join(dir, "t.json")], { encoding: "utf8" });
+  assert.equal(r.status, 64, r.stderr);
+  assert.match(r.stderr, /routing: .*static.*ospf6.*\(got "isis"\)/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("ospf6 routing: OSPFv3 point-to-point on router links at the link's metric; locator and host subnets as passive intra-area prefixes", () => {
+  const plan = planLab({ ...parseTopology(readFileSync("examples/lab/diamond.json", "utf8")), routing: "ospf6" });
+  const r1 = plan.routers.find((r) => r.name === "r1")!;
+  const igp = labIgp(r1);
+  assert.deepEqual([...igp.configs.keys()], ["zebra", "ospf6d"]);
+  const ospf = igp.configs.get("ospf6d")!;
+  assert.match(ospf, /interface eth1\n ipv6 ospf6 area 0\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 cost 10\n/);
+  assert.match(ospf, /interface eth2\n[^!]* ipv6 ospf6 cost 20\n/);
+  assert.match(ospf, /interface loc0\n ipv6 ospf6 area 0\n ipv6 ospf6 passive\n/);
+  assert.match(ospf, /interface eth3\n ipv6 ospf6 area 0\n ipv6 ospf6 passive\n/, "the host link is advertised, no adjacency");
+  assert.doesNotMatch(ospf, /redistribute/, "intra-area prefixes only");
+  assert.match(ospf, / ospf6 router-id 10\.255\.0\.1\n/);
+  assert.equal(locatorInterfaceBatch(r1, true), "link add loc0 type veth peer name loc0p\nlink set loc0p up\nlink set loc0 up\naddr replace fc00:0:1:ffff:ffff:ffff:ffff:ffff/48 dev loc0\n");
+  const clash = { ...r1, interfaces: [...r1.interfaces, { ...r1.interfaces[0]!, name: "loc0" }] };
+  assert.throws(() => locatorInterfaceBatch(clash, true), /router r1: interface loc0 is the name an OSPF-routed lab gives the locator's interface/);
 });
