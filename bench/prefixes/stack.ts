@@ -66,11 +66,13 @@ export async function routeExtraPrefixes(exec: Exec, routers: readonly string[],
     return r.stdout;
   };
   for (const r of routers) {
-    const [route] = JSON.parse(await must(r, ["ip", "-6", "-j", "route", "show", h2.prefix])) as { gateway?: string; dev: string }[];
+    const [route] = JSON.parse(await must(r, ["ip", "-6", "-j", "route", "show", h2.prefix])) as { gateway?: string; dev?: string; nexthops?: { gateway: string; dev: string }[] }[];
     if (!route) throw new Error(`${r}: no route to ${h2.prefix}`);
-    // r4 has h2's /64 attached: its next hop is h2 itself.
-    const via = route.gateway ?? h2.address;
-    await must(r, ["ip", "-6", "route", "replace", EXTRA_AGGREGATE, "via", via, "dev", route.dev, "proto", "static"]);
+    // r4 has h2's /64 attached: its next hop is h2 itself. Equal-cost branches are copied as they are.
+    const nexthops = route.nexthops?.length ? route.nexthops.map((n) => ({ via: n.gateway, dev: n.dev })) : [{ via: route.gateway ?? h2.address, dev: route.dev! }];
+    const [only, ...more] = nexthops;
+    const to = more.length === 0 ? ["via", only!.via, "dev", only!.dev] : nexthops.flatMap((n) => ["nexthop", "via", n.via, "dev", n.dev]);
+    await must(r, ["ip", "-6", "route", "replace", EXTRA_AGGREGATE, "proto", "static", ...to]);
   }
   await must("h2", ["ip", "-6", "route", "replace", "local", EXTRA_AGGREGATE, "dev", "lo"]);
 }

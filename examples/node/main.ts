@@ -36,6 +36,11 @@ export interface NodeStackProps {
   readonly multiplier?: number;
   /** @default 300 */
   readonly holdDownMs?: number;
+  /**
+   * Shared risk link groups by link name (`"r1-r2": ["duct-7"]`).
+   * @default none
+   */
+  readonly srlgs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export class NodeStack extends TerraformStack {
@@ -55,6 +60,7 @@ export class NodeStack extends TerraformStack {
     // Declaration order = the lab's link order (link k is fd00:0:0:k::/64).
     const link = (k: number, a: string, ifa: string, b: string, ifb: string, metric: number) => net.addLink(`${a}-${b}`, {
       routerA: r[a]!, interfaceA: ifa, addressA: `fd00:0:0:${k}::1`, routerB: r[b]!, interfaceB: ifb, addressB: `fd00:0:0:${k}::2`, metric,
+      srlgs: [...(props.srlgs?.[`${a}-${b}`] ?? [])],
     });
     const r1r2 = link(1, "r1", "eth1", "r2", "eth1", 10);
     const r2r3 = link(2, "r2", "eth2", "r3", "eth1", 10);

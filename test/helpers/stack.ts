@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { App } from "cdktf";
 import type { TestLab } from "./lab";
 
 export const REPO = join(__dirname, "../../..");
@@ -34,6 +35,20 @@ export interface TestStack {
   readonly dir: string;
   srv6(args: readonly string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
   cleanup(): void;
+}
+
+/** Synthesizes the stack(s) `build` adds to a fresh app (in this process: a test may pass props the example's own main does not). */
+export function synthStack(build: (app: App) => void): TestStack {
+  const work = mkdtempSync(join(tmpdir(), "s6stack-"));
+  const dir = join(work, "cdktf.out");
+  const app = new App({ outdir: dir });
+  build(app);
+  app.synth();
+  return {
+    dir,
+    srv6: (args, o) => runCli([SRV6, ...args, "--stack", dir], o),
+    cleanup: () => rmSync(work, { recursive: true, force: true }),
+  };
 }
 
 /** Synthesizes examples/<example>/main.ts with the lab's connection settings. */
