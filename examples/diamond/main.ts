@@ -35,6 +35,8 @@ export interface LabStackProps {
   readonly multiplier?: number;
   /** @default 1000 */
   readonly holdDownMs?: number;
+  /** Backup probes' interval; 0 turns them off. @default the provider's (1000) */
+  readonly backupProbeIntervalMs?: number;
   /**
    * More prefixes behind r4, beside h2's: `extraPrefixesBehindR4(n)`, the
    * /64s of 2001:db8:100::/48 and up (the prefix-scale benchmark and test).
@@ -60,7 +62,7 @@ export class DiamondStack extends TerraformStack {
       routers: [{ name: "r1" }, { name: "r2" }, { name: "r3" }, { name: "r4", user: "srv6ops" }],
     });
     const net = new ProtectedNetwork(this, "diamond", {
-      probeIntervalMs: props.probeIntervalMs, multiplier: props.multiplier, holdDownMs: props.holdDownMs,
+      probeIntervalMs: props.probeIntervalMs, multiplier: props.multiplier, holdDownMs: props.holdDownMs, backupProbeIntervalMs: props.backupProbeIntervalMs,
     });
     this.network = net;
 

@@ -14,7 +14,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withLab, uniqueLabName } from "../helpers/lab";
-import { installDataplane, diamondDesiredState, linkStatus, waitFor } from "../helpers/dataplane";
+import { linkStatus, waitFor } from "../helpers/dataplane";
+import { applyDiamond } from "../helpers/applied-diamond";
 
 const HOLD_DOWN_MS = 200;
 const FLAP_SECONDS = 1;
@@ -43,7 +44,7 @@ sys.exit(nft.wait() or print(flaps))
 
 test("flapping link: path changes bounded by the hold-down, not by the flaps", { timeout: 180_000 }, async (t) => {
   await withLab("examples/lab/diamond.json", async (lab) => {
-    const dp = await installDataplane(lab, diamondDesiredState(lab.inventory, { intervalMs: 1, multiplier: 3, holdDownMs: HOLD_DOWN_MS }));
+    const dp = await applyDiamond(lab, { intervalMs: 1, multiplier: 3, holdDownMs: HOLD_DOWN_MS });
     try {
       const before = await waitFor(() => linkStatus(lab, "r1", "eth1"), (s) => s.state!.probesSeen > 200n, 10_000);
       assert.equal(before.state!.failovers, 0n, "no failover before the flapping");

@@ -18,14 +18,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withLab, uniqueLabName } from "../helpers/lab";
-import { installDataplane, diamondDesiredState, linkStatus, dataplaneStatus, waitFor } from "../helpers/dataplane";
+import { linkStatus, dataplaneStatus, waitFor } from "../helpers/dataplane";
+import { applyDiamond } from "../helpers/applied-diamond";
 import { ROUTE_PROTOCOL } from "../../provider/dataplane/constants";
 import { sleep } from "./counters";
 
 test("probes that came back by another path do not keep a dead link up", { timeout: 180_000 }, async () => {
   await withLab("examples/lab/diamond.json", async (lab) => {
-    const desired = diamondDesiredState(lab.inventory, { intervalMs: 2, multiplier: 3, holdDownMs: 200 });
-    const dp = await installDataplane(lab, desired);
+    const dp = await applyDiamond(lab, { intervalMs: 2, multiplier: 3, holdDownMs: 200 });
+    const desired = dp.desired;
     const inv = lab.inventory;
     const sidOf = (r: string, f: "node_sid" | "decap_sid") => desired.routers.find((x) => x.name === r)![f];
     const link = desired.links[0]!;

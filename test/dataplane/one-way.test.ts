@@ -16,13 +16,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withLab, uniqueLabName } from "../helpers/lab";
-import { installDataplane, diamondDesiredState, linkStatus, waitFor } from "../helpers/dataplane";
+import { linkStatus, waitFor } from "../helpers/dataplane";
+import { applyDiamond } from "../helpers/applied-diamond";
 import { startStream } from "./stream";
 import { sleep } from "./counters";
 
 test("one-way failure: the end whose traffic dies fails over, and so does the other (its probes cannot return)", { timeout: 180_000 }, async () => {
   await withLab("examples/lab/diamond.json", async (lab) => {
-    const dp = await installDataplane(lab, diamondDesiredState(lab.inventory, { intervalMs: 2, multiplier: 3, holdDownMs: 300 }));
+    const dp = await applyDiamond(lab, { intervalMs: 2, multiplier: 3, holdDownMs: 300 });
     try {
       await waitFor(() => linkStatus(lab, "r1", "eth1"), (s) => s.state!.probesSeen > 50n, 10_000);
       await waitFor(() => linkStatus(lab, "r2", "eth1"), (s) => s.state!.probesSeen > 50n, 10_000);

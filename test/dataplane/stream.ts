@@ -4,6 +4,7 @@
  * between consecutive arrivals (the loss window). Python stdlib on the hosts.
  */
 import type { LabLike } from "../helpers/dataplane";
+import { readyPath, waitReady } from "../helpers/ready-file";
 
 const RECEIVER = `import json,socket,struct,sys,time
 s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)
@@ -12,7 +13,7 @@ s.settimeout(0.05)
 end=time.monotonic()+float(sys.argv[2])
 final=int(sys.argv[3])
 n=0;first=None;last=None;prev=None;gap=0.0;gap_after=None
-print("ready",flush=True)
+open(sys.argv[4],"w").close()
 while time.monotonic()<end and last!=final:
     try:
         d=s.recv(64)
@@ -62,9 +63,9 @@ export async function startStream(lab: LabLike, from: string, to: string, opts: 
   const count = Math.round(opts.rate * opts.seconds);
   // The receiver stops at the last datagram, or at a deadline generous enough
   // for a sender slowed down by a loaded machine.
-  const receiving = lab.exec(to, ["python3", "-c", RECEIVER, String(opts.port), String(opts.seconds + 8), String(count - 1)], { timeoutMs: (opts.seconds + 15) * 1000 });
-  // The receiver prints "ready" at once; give it a moment to bind before sending.
-  await new Promise((r) => setTimeout(r, 400));
+  const ready = readyPath(`stream-${opts.port}`);
+  const receiving = lab.exec(to, ["python3", "-c", RECEIVER, String(opts.port), String(opts.seconds + 8), String(count - 1), ready], { timeoutMs: (opts.seconds + 15) * 1000 });
+  await waitReady(ready, receiving);
   const sending = lab.exec(from, ["python3", "-c", SENDER, dst, String(opts.port), String(opts.rate), String(count)], { timeoutMs: (opts.seconds + 10) * 1000 });
   const done = (async () => {
     const [s, r] = await Promise.all([sending, receiving]);

@@ -62,8 +62,10 @@ test("apply from empty, protected traffic survives a silent failure, plan empty,
 
       await lab.heal("r1", "r2");
       await new Promise((r) => setTimeout(r, 2000)); // hold-down is 1000 ms in the example
-      const healed = (JSON.parse((await stack.srv6(["status", "--json"])).stdout) as { links: { router: string; state: string }[] }).links;
-      assert.ok(healed.every((l) => l.state === "up"), `both ends back up after the hold-down: ${JSON.stringify(healed)}`);
+      const after = await stack.srv6(["status", "--json"]);
+      assert.equal(after.code, 0, `status after the heal: ${after.stdout}${after.stderr}`);
+      const healed = (JSON.parse(after.stdout) as { links: { router: string; state: string }[] }).links;
+      assert.deepEqual(healed.map((l) => `${l.router} ${l.state}`).sort(), ["r1 up", "r2 up"], `both ends back up after the hold-down: ${JSON.stringify(healed)}`);
 
       const destroy = await stack.srv6(["destroy", "--json"]);
       assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);

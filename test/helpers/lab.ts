@@ -52,6 +52,8 @@ export async function withLab<T>(topologyFile: string, fn: (lab: TestLab) => Pro
   hookExit();
   const name = opts.name ?? uniqueLabName();
   live.add(name);
+  let result: T | undefined;
+  let failure: unknown;
   try {
     const inventory = await labUp(topologyFile, { name, mgmtSubnet: freeMgmtSubnet(), routing: opts.routing });
     const lab: TestLab = {
@@ -66,9 +68,17 @@ export async function withLab<T>(topologyFile: string, fn: (lab: TestLab) => Pro
       fail: (a, b, o) => labFail(name, a, b, o),
       heal: (a, b) => labHeal(name, a, b),
     };
-    return await fn(lab);
-  } finally {
-    await labDown(name);
-    live.delete(name);
+    result = await fn(lab);
+  } catch (err) {
+    failure = err;
   }
+  // A lab that does not come down cleanly leaks into the next test: that is a failure too, never ignored.
+  const down = await labDown(name);
+  live.delete(name);
+  if (failure !== undefined) {
+    if (down.errors.length && failure instanceof Error) failure.message += `\n(and lab ${name} did not come down cleanly: ${down.errors.join("; ")})`;
+    throw failure;
+  }
+  if (down.errors.length) throw new Error(`lab ${name} did not come down cleanly: ${down.errors.join("; ")}`);
+  return result as T;
 }

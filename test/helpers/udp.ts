@@ -1,12 +1,14 @@
 /**
  * One-shot UDP reachability between lab hosts: a receiver counts datagrams for
- * a while, a sender sends a burst. Python's stdlib only, as on any host.
+ * a while once it is bound, a sender sends a burst. Python's stdlib only, as on any host.
  */
 import type { TestLab } from "./lab";
+import { readyPath, waitReady } from "./ready-file";
 
 const RECEIVER = `import socket,sys,time
 s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)
 s.bind(("::",int(sys.argv[1])))
+open(sys.argv[3],"w").close()
 s.settimeout(0.2)
 n=0
 end=time.time()+float(sys.argv[2])
@@ -28,8 +30,9 @@ for i in range(int(sys.argv[3])):
 /** How many of `count` datagrams sent from `from` reach `to`. */
 export async function udpDelivered(lab: TestLab, from: string, to: string, count = 40, port = 40000): Promise<number> {
   const dst = lab.inventory.hosts[to]!.address;
-  const receiving = lab.exec(to, ["python3", "-c", RECEIVER, String(port), "1.5"]);
-  await new Promise((r) => setTimeout(r, 300));
+  const ready = readyPath(`udp-${port}`);
+  const receiving = lab.exec(to, ["python3", "-c", RECEIVER, String(port), "1.5", ready]);
+  await waitReady(ready, receiving);
   const sent = await lab.exec(from, ["python3", "-c", SENDER, dst, String(port), String(count)]);
   if (sent.code !== 0) throw new Error(`udp sender on ${from} failed: ${sent.stderr}`);
   const received = await receiving;

@@ -16,7 +16,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeMgmtSubnet, uniqueLabName } from "../helpers/lab";
@@ -122,10 +122,16 @@ test("lab down cleans up after a crash (no state directory, processes still runn
   const name = uniqueLabName("cr");
   const up = await sh([SRV6, "lab", "up", "examples/lab/diamond.json", "--name", name, "--mgmt-subnet", freeMgmtSubnet()]);
   assert.equal(up.code, 0, up.stderr);
+  const pids = Object.values(JSON.parse(readFileSync(`/run/srv6-lab/${name}/pids.json`, "utf8")) as Record<string, number>);
+  assert.equal(pids.length, 4, "one sshd per router");
+  assert.ok(pids.every((pid) => existsSync(`/proc/${pid}`)), "the routers' sshds run");
   // Simulate a crashed controller that lost its records.
   await sh(["rm", "-rf", `/run/srv6-lab/${name}`]);
   const down = await sh([SRV6, "lab", "down", name]);
   assert.equal(down.code, 0, down.stderr);
+  // Found by namespace, not by the lost records: every process of the lab is gone.
+  const alive = pids.filter((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z "));
+  assert.deepEqual(alive, [], "no router process survives lab down");
   const left = readdirSync("/run/netns").filter((n) => n.startsWith(`s6-${name}-`));
   assert.deepEqual(left, []);
   const links = await sh(["ip", "-o", "link", "show"]);

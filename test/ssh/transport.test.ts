@@ -468,7 +468,7 @@ test("pool: a lost connection is replaced on next use", async () => {
   }
 });
 
-test("jump host: an unreachable router behind it times out as a connect timeout", async () => {
+test("jump host: an unreachable router behind it fails within the connect timeout, as a connect timeout or a connection error naming the router", async () => {
   const viaJump = opts({
     router: "ghost",
     host: "10.203.255.254",
@@ -477,7 +477,9 @@ test("jump host: an unreachable router behind it times out as a connect timeout"
     jump: { host: fx.main.host, port: fx.main.port, user: "root", privateKeyFile: fx.clientKey, hostKey: { knownHostsFile: knownHosts } },
   });
   const started = Date.now();
-  await assert.rejects(RouterConnection.open(viaJump), (e: unknown) => (e instanceof SshTimeoutError && e.phase === "connect") || e instanceof SshConnectionError);
+  // Which of the two depends on the jump host's kernel (no answer: timeout; no route: refused at once).
+  await assert.rejects(RouterConnection.open(viaJump), (e: unknown) =>
+    ((e instanceof SshTimeoutError && e.phase === "connect") || e instanceof SshConnectionError) && (e as { router?: string }).router === "ghost");
   assert.ok(Date.now() - started < 4000, `gave up in ${Date.now() - started} ms`);
 });
 
