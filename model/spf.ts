@@ -145,16 +145,23 @@ function dijkstra(adj: Map<string, Adjacency[]>, origin: string): Map<string, nu
   return settled;
 }
 
+/** The adjacencies and every node's distance to `dst`, or undefined when `src` cannot reach it. */
+function towards(graph: Graph, src: string, dst: string, opts: SpfOptions): { adj: Map<string, Adjacency[]>; toDst: Map<string, number> } | undefined {
+  requireNode(graph, src, "source");
+  requireNode(graph, dst, "destination");
+  const adj = adjacencies(graph, opts);
+  const toDst = dijkstra(adj, dst);
+  return toDst.has(src) ? { adj, toDst } : undefined;
+}
+
 /**
  * The chosen shortest path from `src` to `dst` with its links, or undefined
  * when `dst` is unreachable. `src === dst` gives `{ nodes: [src], links: [] }`.
  */
 export function shortestGraphPath(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): GraphPath | undefined {
-  requireNode(graph, src, "source");
-  requireNode(graph, dst, "destination");
-  const adj = adjacencies(graph, opts);
-  const toDst = dijkstra(adj, dst);
-  if (!toDst.has(src)) return undefined;
+  const found = towards(graph, src, dst, opts);
+  if (!found) return undefined;
+  const { adj, toDst } = found;
   const nodes = [src];
   const links: GraphLink[] = [];
   let here = src;
@@ -212,11 +219,9 @@ export function pathCost(graph: Graph, src: string, dst: string, opts: SpfOption
 
 /** The links out of `src` that start a shortest path to `dst` (every ECMP branch), cheapest-named first; empty when `src === dst` or unreachable. */
 export function equalCostNextHops(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): GraphLink[] {
-  requireNode(graph, src, "source");
-  requireNode(graph, dst, "destination");
-  const adj = adjacencies(graph, opts);
-  const toDst = dijkstra(adj, dst);
-  if (src === dst || !toDst.has(src)) return [];
+  const found = towards(graph, src, dst, opts);
+  if (!found || src === dst) return [];
+  const { adj, toDst } = found;
   return onShortestPath(adj.get(src)!, toDst.get(src)!, toDst).sort((x, y) => (precedes(x, y) ? -1 : 1)).map((a) => a.link);
 }
 
@@ -231,11 +236,9 @@ export interface EqualCostPaths {
 
 /** The union of all shortest paths from `src` to `dst`, or undefined when `dst` is unreachable. */
 export function equalCostPaths(graph: Graph, src: string, dst: string, opts: SpfOptions = {}): EqualCostPaths | undefined {
-  requireNode(graph, src, "source");
-  requireNode(graph, dst, "destination");
-  const adj = adjacencies(graph, opts);
-  const toDst = dijkstra(adj, dst);
-  if (!toDst.has(src)) return undefined;
+  const found = towards(graph, src, dst, opts);
+  if (!found) return undefined;
+  const { adj, toDst } = found;
   const nodes = new Set([src]);
   const links = new Set<string>();
   const queue = [src];
