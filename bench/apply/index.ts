@@ -25,7 +25,7 @@ import type { DataplanePlan } from "../../provider/dataplane/types";
 
 export const applyBenchmark: Benchmark = {
   name: "apply",
-  summary: "push the mesh's protection: apply from empty, no-op plan, drift check (ours vs Ansible default/tuned)",
+  summary: "push the mesh's protection: apply from empty, no-op plan, drift check (ours vs Ansible default/tuned/batched)",
   usage: APPLY_USAGE,
   run: (args, io) => runApplyBench(parseApplyOptions(args), io),
 };
@@ -51,6 +51,7 @@ function createSystem(name: SystemName, ctx: { dir: string; stackDir: string; in
     case "srv6-protect": return new Srv6System(ctx.stackDir, ctx.inventoryFile, ctx.log);
     case "ansible-default": return new AnsibleSystem("default", join(ctx.dir, name), ctx.lab, ctx.lab.inventory, ctx.plans);
     case "ansible-tuned": return new AnsibleSystem("tuned", join(ctx.dir, name), ctx.lab, ctx.lab.inventory, ctx.plans);
+    case "ansible-batched": return new AnsibleSystem("batched", join(ctx.dir, name), ctx.lab, ctx.lab.inventory, ctx.plans);
   }
 }
 

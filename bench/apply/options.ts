@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { BenchUsageError } from "../benchmark";
 import { PACKAGE_ROOT } from "../../provider/engine/router-scripts";
 
-export type SystemName = "srv6-protect" | "ansible-default" | "ansible-tuned";
-export const SYSTEMS: readonly SystemName[] = ["srv6-protect", "ansible-default", "ansible-tuned"];
+export type SystemName = "srv6-protect" | "ansible-default" | "ansible-tuned" | "ansible-batched";
+export const SYSTEMS: readonly SystemName[] = ["srv6-protect", "ansible-default", "ansible-tuned", "ansible-batched"];
 
 export interface ApplyBenchOptions {
   readonly json: boolean;
@@ -25,7 +25,7 @@ export interface ApplyBenchOptions {
 }
 
 export const APPLY_USAGE =
-  "[--quick] [--runs N] [--json] [--systems srv6-protect,ansible-default,ansible-tuned] " +
+  "[--quick] [--runs N] [--json] [--systems srv6-protect,ansible-default,ansible-tuned,ansible-batched] " +
   "[--topology FILE] [--lab NAME] [--mgmt-subnet 198.18.X.0/24] [--keep]";
 
 /** A lab name nobody else uses: "ba" + 6 random base-36 characters. */

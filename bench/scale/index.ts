@@ -81,6 +81,29 @@ async function waitLinksUp(controller: ScaleController, expectedEnds: number, lo
   }
 }
 
+/**
+ * Nothing fails for `seconds` after the links came up: `srv6 status` every
+ * 10 s, and every failover the routers count meanwhile (their counters are
+ * cumulative since apply) is a false one. Returns the last figures.
+ */
+async function soak(controller: ScaleController, expectedEnds: number, seconds: number, log: (line: string) => void): Promise<{ runs: ControllerRun[]; minUp: number; failovers: number }> {
+  const end = Date.now() + seconds * 1000;
+  const runs: ControllerRun[] = [];
+  let minUp = Infinity;
+  let failovers = 0;
+  for (;;) {
+    const r = await controller.run("status");
+    runs.push(r);
+    const links = (r.doc.links ?? []) as LinkEndJson[];
+    minUp = Math.min(minUp, links.filter((l) => l.state === "up" && l.senderAlive).length);
+    failovers = links.reduce((n, l) => n + (l.failovers ?? 0), 0);
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    log(`scale: soak: ${minUp}/${expectedEnds} link ends up at the lowest, ${failovers} failovers, ${left} s to go`);
+    if (Date.now() >= end) return { runs, minUp, failovers };
+    await new Promise((res) => setTimeout(res, Math.min(10_000, end - Date.now())));
+  }
+}
+
 async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<number> {
   const log = (line: string) => io.stderr.write(`${line}\n`);
   const cleanup = new Cleanup();
@@ -171,6 +194,11 @@ async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<numb
       falseFailovers += status.failovers;
       if (status.up < expectedEnds) errors.push(`run ${run}: only ${status.up}/${expectedEnds} link ends up`);
       if (run === 1) {
+        const soaked = await soak(controller, expectedEnds, opts.soakSeconds, log);
+        for (const r of soaked.runs) noteMemory(r);
+        minUp = Math.min(minUp, soaked.minUp);
+        falseFailovers += soaked.failovers - status.failovers;
+        if (soaked.minUp < expectedEnds) errors.push(`soak: only ${soaked.minUp}/${expectedEnds} link ends up at one point`);
         const routerNames = Object.entries(topo.nodes).filter(([, n]) => n.kind === "router").map(([name]) => name);
         footprint = await labFootprint(opts.labName, routerNames);
         log(`scale: ${footprint.probeSenders} probe senders use ${footprint.probeSendersCpuPercent}% of one CPU; ${footprint.routerProcesses} router processes hold ${footprint.routerProcessesRssMiB} MiB resident`);
@@ -209,6 +237,7 @@ async function runScaleBench(opts: ScaleBenchOptions, io: BenchIO): Promise<numb
     labDownS: labDownS === undefined ? undefined : Math.round(labDownS * 1000) / 1000,
     linkEndsUp: { min: Number.isFinite(minUp) ? minUp : 0, of: counts.protectedLinks * 2 },
     falseFailovers,
+    soakSeconds: opts.soakSeconds,
     labFootprint: footprint,
     controllerPeakRssMiB: memValues.length ? Math.max(...memValues.map((m) => m.peakRssMiB)) : NaN,
     controllerPeakHeapMiB: memValues.length ? Math.max(...memValues.map((m) => m.peakHeapUsedMiB)) : NaN,

@@ -22,9 +22,11 @@ export interface ScaleBenchOptions {
   readonly parallelism?: number;
   /** Keep the generated topology and stack (their directory is printed). */
   readonly keep: boolean;
+  /** After run 1's links are up: this long with nothing failed, polling status; every failover counted meanwhile is false. */
+  readonly soakSeconds: number;
 }
 
-export const SCALE_USAGE = "[--routers N] [--seed S] [--runs N] [--quick] [--parallelism N] [--json] [--lab NAME] [--mgmt-subnet 198.1{8,9}.X.0/24] [--keep]";
+export const SCALE_USAGE = "[--routers N] [--seed S] [--runs N] [--quick] [--parallelism N] [--soak-seconds S] [--json] [--lab NAME] [--mgmt-subnet 198.1{8,9}.X.0/24] [--keep]";
 
 /** A lab name nobody else uses: "sc" + 6 random base-36 characters. */
 export function randomLabName(): string {
@@ -54,6 +56,7 @@ export function parseScaleOptions(args: string[]): ScaleBenchOptions {
         lab: { type: "string" },
         "mgmt-subnet": { type: "string" },
         keep: { type: "boolean", default: false },
+        "soak-seconds": { type: "string" },
       },
     });
   } catch (err) {
@@ -75,5 +78,6 @@ export function parseScaleOptions(args: string[]): ScaleBenchOptions {
     mgmtSubnetGiven: v["mgmt-subnet"] !== undefined,
     parallelism: integerOption("--parallelism", v.parallelism, 1, 256),
     keep: v.keep === true,
+    soakSeconds: integerOption("--soak-seconds", v["soak-seconds"], 1, 86_400) ?? (v.quick ? 30 : 300),
   };
 }

@@ -41,6 +41,8 @@ export interface ScaleResult {
   readonly linkEndsUp: { readonly min: number; readonly of: number };
   /** Failovers counted by the routers during the runs: with no failure injected, every one is false. */
   readonly falseFailovers: number;
+  /** How long run 1 soaked with nothing failed (the false failovers include that time). */
+  readonly soakSeconds: number;
   /** The routers' cost on this machine while protection runs (measured in run 1). */
   readonly labFootprint?: LabFootprint;
   readonly controllerPeakRssMiB: number;
@@ -90,7 +92,7 @@ export function formatTable(r: ScaleResult): string {
     ["destroy", s(r.destroyS)],
     ["lab down", r.labDownS === undefined ? "-" : `${r.labDownS.toFixed(2)} s`],
     ["link ends up", `${r.linkEndsUp.min}/${r.linkEndsUp.of} (lowest of every status check)`],
-    ["false failovers", String(r.falseFailovers)],
+    ["false failovers", `${r.falseFailovers} (every run's counters right after apply, plus a ${r.soakSeconds} s soak in run 1)`],
     ["probe senders", r.labFootprint ? `${r.labFootprint.probeSenders} running, ${r.labFootprint.probeSendersCpuPercent}% of one CPU together (over ${r.labFootprint.windowS} s)` : "-"],
     ["router processes", r.labFootprint ? `${r.labFootprint.routerProcesses} (sshd, senders), ${r.labFootprint.routerProcessesRssMiB} MiB resident` : "-"],
     ["controller peak", `rss ${r.controllerPeakRssMiB} MiB, heap ${r.controllerPeakHeapMiB} MiB`],

@@ -8,6 +8,7 @@ import { toYaml } from "../../bench/apply/ansible/yaml";
 import { hostVars, sitePlaybook } from "../../bench/apply/ansible/playbook";
 import { ansibleCfg } from "../../bench/apply/ansible/config";
 import { parseRecap } from "../../bench/apply/ansible/recap";
+import { batchedPlaybook, shellLine, shellWord } from "../../bench/apply/ansible/batched";
 import type { DataplanePlan, RouterCommand } from "../../provider/dataplane/types";
 import { installCommands, type Operation } from "../../provider/dataplane/operations";
 
@@ -93,4 +94,15 @@ test("parseRecap: per host counts from the last PLAY RECAP", () => {
     { host: "r5", ok: 2, changed: 1, unreachable: 1, failed: 1, skipped: 3 },
   ]);
   assert.deepEqual(parseRecap("no recap"), []);
+});
+
+test("batched Ansible: one archive and one script per stage per router, quoted word by word; three plays, strategy free", () => {
+  assert.equal(shellWord("it's; rm -rf /"), `'it'\\''s; rm -rf /'`);
+  assert.equal(shellLine({ argv: ["ip", "-6", "route", "replace", "2001:db8::/64"], input: undefined }), "'ip' '-6' 'route' 'replace' '2001:db8::/64'");
+  assert.equal(shellLine({ argv: ["python3", "x.py", "load"], input: "{\"k\": \"it's\"}\n" }), `printf '%s' '{"k": "it'\\''s"}\n' | 'python3' 'x.py' 'load'`);
+  const plays = batchedPlaybook() as { strategy: string; tasks: Record<string, unknown>[] }[];
+  assert.equal(plays.length, 3, "one play per stage: the barrier across routers");
+  assert.ok(plays.every((p) => p.strategy === "free"));
+  assert.deepEqual(plays.map((p) => p.tasks.map((t) => Object.keys(t).find((k) => k.startsWith("ansible.")))), [["ansible.builtin.unarchive", "ansible.builtin.script"], ["ansible.builtin.script"], ["ansible.builtin.script"]]);
+  assert.match(ansibleCfg("batched", "/tmp/x", 9), /forks = 9\n[\s\S]*pipelining = True\nssh_args = -C -o ControlMaster=auto -o ControlPersist=30m/);
 });

@@ -11,12 +11,12 @@
  *          |
  *          h2
  *
- * One run per system (srv6-protect, ansible-default, ansible-tuned). The
+ * One run per system (srv6-protect, ansible-default, ansible-tuned, ansible-batched). The
  * benchmark itself checks inside every router after each apply that every
  * route of the rendered plans is there with our protocol, every file has
  * the plan's bytes and the probe sender runs, and that the routers are
  * empty again afterwards; a system that fails any of that is left out of
- * the JSON and the exit code is 1. So: exit 0 and all three systems in the
+ * the JSON and the exit code is 1. So: exit 0 and all four systems in the
  * JSON means every system really configured the routers.
  */
 import { test } from "node:test";
@@ -53,7 +53,7 @@ test("bench apply --runs 1 --json: one JSON object, every system configured the 
     assert.equal(text.split("\n").length, 1, "exactly one JSON line on stdout");
     const doc = JSON.parse(text) as { runs: Record<string, unknown>[] };
     assert.deepEqual(Object.keys(doc), ["runs"]);
-    assert.deepEqual(doc.runs.map((r) => r.system), ["srv6-protect", "ansible-default", "ansible-tuned"]);
+    assert.deepEqual(doc.runs.map((r) => r.system), ["srv6-protect", "ansible-default", "ansible-tuned", "ansible-batched"]);
     for (const r of doc.runs) {
       assert.equal(r.routers, 4, `${String(r.system)}: routers`);
       for (const op of ["applyS", "noopPlanS", "driftS"]) {
@@ -63,7 +63,7 @@ test("bench apply --runs 1 --json: one JSON object, every system configured the 
       }
     }
     // Progress says each system's apply was verified on the routers.
-    for (const system of ["srv6-protect", "ansible-default", "ansible-tuned"]) {
+    for (const system of ["srv6-protect", "ansible-default", "ansible-tuned", "ansible-batched"]) {
       assert.match(err(), new RegExp(`${system} run 1/1: apply [0-9.]+ s \\(verified on 4 routers\\)`), `${system} verified`);
     }
   } finally {

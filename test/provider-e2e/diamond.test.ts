@@ -14,7 +14,10 @@
  * failure of r1-r2; `plan -detailed-exitcode` is 0, and so is `srv6 plan`; a
  * tampered router shows the resources concerned changing and apply repairs
  * them; the link is re-imported by name; three independent policies on r1
- * applied at once all land; cdktf destroy leaves every router as before.
+ * applied at once all land; a policy moved to another router is replaced on
+ * both; a management cut during tofu apply names the router, keeps the old
+ * state, and the next apply converges; cdktf destroy leaves every router as
+ * before.
  * The `cdktn deploy` of the same app is diamond-cdktn.test.ts; the shared
  * steps are in diamond-steps.ts.
  */
@@ -24,6 +27,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { uniqueLabName, withLab } from "../helpers/lab";
 import { udpDelivered } from "../helpers/udp";
+import { waitForPort } from "../../lab/system/wait-port";
 import { describe, TofuWorkspace } from "../plugin/tofu-workspace";
 import { EngineWorkspace, STACK_DIR } from "./workspace";
 import { assertPlansEmpty, deployDiamond, destroyDiamond, footprints, R1_POLICY, SRV6, stackOut } from "./diamond-steps";
@@ -166,6 +170,52 @@ test("cdktf deploy of the diamond on the lab, drift and repair, import, destroy"
       for (let i = 0; i < extra.length; i++) assert.match(r1Routes, new RegExp(`2001:db8:a${i}::/64 +encap bpf in`), `protected route of par-${i + 1}`);
       plan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
       assert.equal(plan.code, 0, `plan after the parallel apply is empty: ${describe(plan)}`);
+
+      // Replace on the real routers: par-1 moves from r1 to r2 (its router cannot change in place).
+      doc.resource.srv6_backup_policy!["par-1"] = { ...doc.resource.srv6_backup_policy!["par-1"]!, router: "r2", segments: ["fc00:0:4:1::", "fc00:0:3:1::", "fc00:0:1:2::"] };
+      fs.writeFileSync(stackFile, JSON.stringify(doc, null, 2));
+      const movePlan = await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"]);
+      assert.equal(movePlan.code, 2, describe(movePlan));
+      assert.match(movePlan.stdout, /srv6_backup_policy\.par-1 must be replaced/, `the move is a replacement: ${movePlan.stdout}`);
+      assert.match(movePlan.stdout, /router += "r1" -> "r2" # forces replacement/, "the router forces it");
+      assert.match(movePlan.stdout, /Plan: 1 to add, 0 to change, 1 to destroy/);
+      const moved = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
+      assert.equal(moved.code, 0, `apply of the move: ${describe(moved)}`);
+      assert.doesNotMatch(await lab.sh("r1", "ip -6 route show proto 214"), /2001:db8:a0::\/64/, "r1 no longer protects par-1's prefix");
+      assert.match(await lab.sh("r2", "ip -6 route show proto 214"), /2001:db8:a0::\/64 +encap bpf in/, "r2 protects it now");
+      const policiesOn = async (r: string) => (JSON.parse(await lab.sh(r, "cat /var/lib/srv6-protect/applied.json")) as { bundle: { policies: { name: string; router: string }[] } }).bundle.policies.filter((p) => p.router === r).map((p) => p.name).sort();
+      assert.ok(!(await policiesOn("r1")).includes("par-1") && (await policiesOn("r2")).includes("par-1"), "each router's record agrees");
+      assert.equal((await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"])).code, 0, "plan after the move is empty");
+
+      // A management cut during tofu apply: r2 cannot be reached while the link's interval changes on r1 and r2.
+      // The diagnostic names r2, state keeps the old interval, and once r2 is back the next apply converges.
+      doc.resource.srv6_protected_link!["r1-r2"]!.probe_interval_ms = 30;
+      fs.writeFileSync(stackFile, JSON.stringify(doc, null, 2));
+      const r2Record = await lab.sh("r2", "sha256sum /var/lib/srv6-protect/applied.json");
+      await lab.sh("r2", "ip link set mgmt0 down");
+      let cut;
+      try {
+        // -refresh=false: past the read of every resource, straight to the change, which r2 must take part in.
+        cut = await ws.stackTofu(["apply", "-auto-approve", "-no-color", "-refresh=false"], 300_000);
+      } finally {
+        await lab.sh("r2", "ip link set mgmt0 up");
+      }
+      assert.equal(cut.code, 1, `apply with r2 cut off fails: ${describe(cut)}`);
+      const cutText = cut.stderr.replace(/\s+/g, " ");
+      assert.match(cutText, /Error: .*router r2[:\s]/, `the diagnostic names r2: ${cut.stderr}`);
+      assert.match(cutText, /srv6_protected_link\.r1-r2/, "on the link being changed");
+      t.diagnostic(`# management cut of r2 during tofu apply: ${cutText.slice(cutText.indexOf("Error:"), cutText.indexOf("Error:") + 220)}`);
+      assert.equal(await lab.sh("r2", "sha256sum /var/lib/srv6-protect/applied.json"), r2Record, "r2 untouched");
+      const kept = await ws.stackTofu(["state", "show", "-no-color", "srv6_protected_link.r1-r2"]);
+      assert.match(kept.stdout, /probe_interval_ms += 20\b/, `state keeps the old interval: ${kept.stdout}`);
+      await waitForPort(lab.inventory.routers.r2!.host, 22, 15_000, "r2");
+      const again = await ws.stackTofu(["apply", "-auto-approve", "-no-color"]);
+      assert.equal(again.code, 0, `the next apply converges: ${describe(again)}`);
+      for (const r of ["r1", "r2"]) {
+        const rec = JSON.parse(await lab.sh(r, "cat /var/lib/srv6-protect/applied.json")) as { bundle: { links: { probe_interval_ms: number }[] } };
+        assert.equal(rec.bundle.links[0]!.probe_interval_ms, 30, `${r} probes every 30 ms`);
+      }
+      assert.equal((await ws.stackTofu(["plan", "-detailed-exitcode", "-no-color"])).code, 0, "plan after the cut's repair is empty");
 
       // cdktf destroy synthesizes the app again (without par-*) and destroys everything in state.
       await destroyDiamond(ws, lab, "cdktf", before);

@@ -32,7 +32,7 @@ test("bench scale --routers 12: every stage measured on the lab, routers configu
   const out = capture();
   const err = capture();
   try {
-    const code = await main(["scale", "--routers", "12", "--runs", "1", "--json", "--lab", lab, "--mgmt-subnet", subnet], { stdout: out.stream, stderr: err.stream });
+    const code = await main(["scale", "--routers", "12", "--runs", "1", "--soak-seconds", "15", "--json", "--lab", lab, "--mgmt-subnet", subnet], { stdout: out.stream, stderr: err.stream });
     assert.equal(code, 0, `exit code; stderr:\n${err.text()}`);
     const r = JSON.parse(out.text()) as Record<string, any>;
     assert.equal(r.ok, true, `errors: ${JSON.stringify(r.errors)}`);
@@ -42,7 +42,10 @@ test("bench scale --routers 12: every stage measured on the lab, routers configu
     assert.ok(r.stack.backupPolicies > 0, "backup policies declared");
     assert.ok(r.applyChanges[0] > r.stack.routers, `apply from empty changed ${r.applyChanges} things`);
     assert.equal(r.linkEndsUp.of, 2 * r.links);
-    assert.equal(r.linkEndsUp.min, r.linkEndsUp.of, "every link end's probes come back through its neighbour");
+    assert.equal(r.linkEndsUp.min, r.linkEndsUp.of, "every link end's probes come back through its neighbour, also through the soak");
+    assert.equal(r.soakSeconds, 15, "the soak's length is stated");
+    assert.equal(r.falseFailovers, 0, "no failover while nothing failed, over the soak");
+    assert.match(err.text(), /scale: soak: \d+\/\d+ link ends up at the lowest, 0 failovers, 0 s to go/, "the soak reports its end");
     for (const key of ["applyS", "noopPlanS", "driftS", "destroyS"]) {
       assert.equal(r[key].samples.length, 1, `${key} measured once`);
       assert.ok(r[key].median > 0, `${key} is a positive duration`);

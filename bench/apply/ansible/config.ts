@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 
-export type AnsibleVariant = "default" | "tuned";
+export type AnsibleVariant = "default" | "tuned" | "batched";
 
 /** Module files on the routers: their /tmp (a lab router's private tmpfs, mode 1777, so the sudo user can write too). */
 export const REMOTE_TMP = "/tmp/.ansible-srv6-bench";
@@ -17,11 +17,14 @@ export const REMOTE_TMP = "/tmp/.ansible-srv6-bench";
  * tuned: forks = number of routers, pipelining, ControlPersist 30 min (the
  *   benchmark keeps those masters warm between runs, also while the other
  *   systems take their turn).
+ * batched: tuned's settings, with the batched playbook (batched.ts) and its
+ *   plays' `strategy: free`.
  */
 export function ansibleCfg(variant: AnsibleVariant, dir: string, routers: number): string {
+  const fast = variant !== "default";
   const lines = [
     "[defaults]",
-    `forks = ${variant === "tuned" ? routers : 5}`,
+    `forks = ${fast ? routers : 5}`,
     "host_key_checking = True",
     "retry_files_enabled = False",
     "interpreter_python = /usr/bin/python3",
@@ -31,9 +34,9 @@ export function ansibleCfg(variant: AnsibleVariant, dir: string, routers: number
     "",
     "[ssh_connection]",
     `control_path_dir = ${join(dir, "cp")}`,
-    `pipelining = ${variant === "tuned" ? "True" : "False"}`,
+    `pipelining = ${fast ? "True" : "False"}`,
   ];
-  if (variant === "tuned") lines.push("ssh_args = -C -o ControlMaster=auto -o ControlPersist=30m");
+  if (fast) lines.push("ssh_args = -C -o ControlMaster=auto -o ControlPersist=30m");
   return `${lines.join("\n")}\n`;
 }
 

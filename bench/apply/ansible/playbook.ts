@@ -60,7 +60,7 @@ export function hostVars(router: string, plan: DataplanePlan): Record<string, Ya
 }
 
 /** The lab's routers as an Ansible inventory (group `routers`), with each router's plan as host variables. */
-export function ansibleInventory(inventory: Inventory, plans: ReadonlyMap<string, DataplanePlan>): YamlValue {
+export function ansibleInventory(inventory: Inventory, plans: ReadonlyMap<string, DataplanePlan>, varsOf: (router: string, plan: DataplanePlan) => Record<string, YamlValue> = hostVars): YamlValue {
   const hosts: Record<string, YamlValue> = {};
   for (const [router, plan] of plans) {
     const r = inventory.routers[router];
@@ -73,7 +73,7 @@ export function ansibleInventory(inventory: Inventory, plans: ReadonlyMap<string
       ansible_ssh_common_args: `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${r.knownHostsFile}`,
       ansible_python_interpreter: "/usr/bin/python3",
       ...(r.sudo ? { ansible_become: true, ansible_become_method: "sudo" } : {}),
-      ...hostVars(router, plan),
+      ...varsOf(router, plan),
     };
   }
   return { all: { children: { routers: { hosts } } } };

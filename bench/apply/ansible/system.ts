@@ -17,6 +17,7 @@ import { removeByPlan } from "../verify";
 import { ansibleCfg, ansibleEnv, type AnsibleVariant } from "./config";
 import { ansibleInventory, sitePlaybook, SYSCTL_FILE } from "./playbook";
 import { toYaml } from "./yaml";
+import { batchedPlaybook, writeBatchedRouter } from "./batched";
 import { parseRecap, type RecapLine } from "./recap";
 
 export class AnsibleSystem implements PushSystem {
@@ -30,11 +31,14 @@ export class AnsibleSystem implements PushSystem {
     inventory: Inventory,
     private readonly plans: ReadonlyMap<string, DataplanePlan>,
   ) {
-    this.name = variant === "tuned" ? ("ansible-tuned" as const) : ("ansible-default" as const);
+    this.name = `ansible-${variant}` as const;
     for (const sub of ["home", "local-tmp", "cp"]) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
     writeFileSync(join(dir, "ansible.cfg"), ansibleCfg(variant, dir, plans.size));
-    writeFileSync(join(dir, "inventory.yml"), toYaml(ansibleInventory(inventory, plans)));
-    writeFileSync(join(dir, "site.yml"), toYaml(sitePlaybook()));
+    const batched = variant === "batched";
+    writeFileSync(join(dir, "inventory.yml"), toYaml(batched
+      ? ansibleInventory(inventory, plans, (router, plan) => writeBatchedRouter(join(dir, "routers"), router, plan))
+      : ansibleInventory(inventory, plans)));
+    writeFileSync(join(dir, "site.yml"), toYaml(batched ? batchedPlaybook() : sitePlaybook()));
     chmodSync(dir, 0o700);
     this.env = ansibleEnv(dir);
   }
@@ -56,9 +60,9 @@ export class AnsibleSystem implements PushSystem {
     return { r, recap };
   }
 
-  /** Tuned: open the SSH masters before the first measured run (that is what ControlPersist buys between runs). */
+  /** Tuned and batched: open the SSH masters before the first measured run (that is what ControlPersist buys between runs). */
   async prepare(): Promise<void> {
-    if (this.variant !== "tuned") return;
+    if (this.variant === "default") return;
     const argv = ["ansible", "-i", join(this.dir, "inventory.yml"), "routers", "-m", "ansible.builtin.ping"];
     expectExit(await timedRun(argv, { env: this.env, cwd: this.dir, timeoutMs: 300_000 }), argv, `ansible ping (${this.name})`);
   }
