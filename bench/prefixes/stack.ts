@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { DiamondStack, extraPrefixesBehindR4 } from "../../examples/diamond/main";
+import { baseRouteWords } from "../../lab/routing/base-routes";
 import type { RunResult } from "../../lab/system/run";
 
 /** The extra prefixes' aggregate (extraPrefixesBehindR4 stays inside it up to 65,536 prefixes). */
@@ -70,9 +71,7 @@ export async function routeExtraPrefixes(exec: Exec, routers: readonly string[],
     if (!route) throw new Error(`${r}: no route to ${h2.prefix}`);
     // r4 has h2's /64 attached: its next hop is h2 itself. Equal-cost branches are copied as they are.
     const nexthops = route.nexthops?.length ? route.nexthops.map((n) => ({ via: n.gateway, dev: n.dev })) : [{ via: route.gateway ?? h2.address, dev: route.dev! }];
-    const [only, ...more] = nexthops;
-    const to = more.length === 0 ? ["via", only!.via, "dev", only!.dev] : nexthops.flatMap((n) => ["nexthop", "via", n.via, "dev", n.dev]);
-    await must(r, ["ip", "-6", "route", "replace", EXTRA_AGGREGATE, "proto", "static", ...to]);
+    await must(r, ["ip", "-6", ...baseRouteWords({ prefix: EXTRA_AGGREGATE, nexthops })]);
   }
   await must("h2", ["ip", "-6", "route", "replace", "local", EXTRA_AGGREGATE, "dev", "lo"]);
 }

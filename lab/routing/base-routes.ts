@@ -50,11 +50,14 @@ export function baseRoutes(plan: LabPlan, r: PlannedRouter, graph = routerGraph(
   return routes;
 }
 
-/** `ip -6 -batch` lines installing the routes (idempotent: replace), multipath where there is more than one branch. */
+/** The words after `ip -6` that install one route (idempotent: replace), multipath where there is more than one branch. */
+export function baseRouteWords(rt: BaseRoute): string[] {
+  const [only, ...more] = rt.nexthops;
+  if (more.length === 0) return ["route", "replace", rt.prefix, "via", only!.via, "dev", only!.dev, "proto", "static"];
+  return ["route", "replace", rt.prefix, "proto", "static", ...rt.nexthops.flatMap((n) => ["nexthop", "via", n.via, "dev", n.dev])];
+}
+
+/** `ip -6 -batch` lines installing the routes. */
 export function baseRouteBatch(routes: readonly BaseRoute[]): string {
-  return routes.map((rt) => {
-    const [only, ...more] = rt.nexthops;
-    if (more.length === 0) return `route replace ${rt.prefix} via ${only!.via} dev ${only!.dev} proto static\n`;
-    return `route replace ${rt.prefix} proto static ${rt.nexthops.map((n) => `nexthop via ${n.via} dev ${n.dev}`).join(" ")}\n`;
-  }).join("");
+  return routes.map((rt) => `${baseRouteWords(rt).join(" ")}\n`).join("");
 }
